@@ -1,0 +1,119 @@
+/* Generic CIM instances as decoded from WS-Man responses, and as built by
+ * callers for Put and for embedded-instance parameters. A property holds
+ * nil, a scalar text value, a datetime, an interval, an endpoint reference
+ * (EPR) or an array of those. */
+#ifndef HVSNAP_CIM_H
+#define HVSNAP_CIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "hvsnap/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum hvsnap_cim_kind {
+	HVSNAP_CIM_NIL = 0,   /* xsi:nil="true" */
+	HVSNAP_CIM_VALUE,     /* plain text: strings, numbers, booleans */
+	HVSNAP_CIM_DATETIME,  /* cim:Datetime, ISO 8601 text kept verbatim */
+	HVSNAP_CIM_INTERVAL,  /* cim:Interval, xs:duration text kept verbatim */
+	HVSNAP_CIM_EPR,       /* a:Address + a:ReferenceParameters */
+	HVSNAP_CIM_ARRAY      /* repeated elements of one property */
+} hvsnap_cim_kind;
+
+typedef struct hvsnap_selector {
+	char *name;
+	char *value;
+} hvsnap_selector;
+
+/* An endpoint reference: where an object lives and which one it is. */
+typedef struct hvsnap_epr {
+	char *address;       /* usually the anonymous role URI */
+	char *resource_uri;  /* class resource URI */
+	hvsnap_selector *selectors;
+	size_t n_selectors;
+} hvsnap_epr;
+
+typedef struct hvsnap_cim_value hvsnap_cim_value;
+struct hvsnap_cim_value {
+	hvsnap_cim_kind kind;
+	char *text;              /* VALUE, DATETIME, INTERVAL */
+	hvsnap_epr *epr;         /* EPR */
+	hvsnap_cim_value *items; /* ARRAY: items are never ARRAY themselves */
+	size_t n_items;
+};
+
+/* CIM-XML TYPE attribute used when an instance is embedded as a string
+ * parameter (DSP0201). */
+typedef enum hvsnap_cim_type {
+	HVSNAP_CIM_TYPE_STRING = 0,
+	HVSNAP_CIM_TYPE_BOOLEAN,
+	HVSNAP_CIM_TYPE_UINT8,
+	HVSNAP_CIM_TYPE_UINT16,
+	HVSNAP_CIM_TYPE_UINT32,
+	HVSNAP_CIM_TYPE_UINT64,
+	HVSNAP_CIM_TYPE_SINT32,
+	HVSNAP_CIM_TYPE_SINT64,
+	HVSNAP_CIM_TYPE_DATETIME
+} hvsnap_cim_type;
+
+typedef struct hvsnap_cim_instance hvsnap_cim_instance;
+
+/* --- building -------------------------------------------------------- */
+/* class_name is required; resource_uri may be NULL (it is then the WMI v2
+ * class URI for class_name). */
+hvsnap_cim_instance *hvsnap_cim_instance_new(const char *class_name,
+                                             const char *resource_uri);
+void hvsnap_cim_instance_free(hvsnap_cim_instance *inst);
+
+/* Setting a property that already exists replaces it. Returns HVSNAP_OK or
+ * HVSNAP_ERR_NOMEM / HVSNAP_ERR_USAGE (NULL name). */
+hvsnap_status hvsnap_cim_set_value(hvsnap_cim_instance *inst, const char *name,
+                                   hvsnap_cim_type type, const char *text);
+hvsnap_status hvsnap_cim_set_nil(hvsnap_cim_instance *inst, const char *name,
+                                 hvsnap_cim_type type);
+hvsnap_status hvsnap_cim_set_array(hvsnap_cim_instance *inst, const char *name,
+                                   hvsnap_cim_type type,
+                                   const char *const *texts, size_t n);
+hvsnap_status hvsnap_cim_set_epr(hvsnap_cim_instance *inst, const char *name,
+                                 const hvsnap_epr *epr);
+/* Takes ownership of value (which must have been allocated with malloc, as
+ * the decoder does). Used by the response decoder. */
+hvsnap_status hvsnap_cim_take_value(hvsnap_cim_instance *inst, const char *name,
+                                    hvsnap_cim_value *value);
+
+/* --- reading --------------------------------------------------------- */
+const char *hvsnap_cim_instance_class(const hvsnap_cim_instance *inst);
+const char *hvsnap_cim_instance_resource_uri(const hvsnap_cim_instance *inst);
+size_t hvsnap_cim_instance_count(const hvsnap_cim_instance *inst);
+/* Properties in document order. */
+const char *hvsnap_cim_instance_name_at(const hvsnap_cim_instance *inst, size_t i);
+const hvsnap_cim_value *hvsnap_cim_instance_value_at(const hvsnap_cim_instance *inst,
+                                                     size_t i);
+hvsnap_cim_type hvsnap_cim_instance_type_at(const hvsnap_cim_instance *inst, size_t i);
+/* NULL when the instance has no such property (case-sensitive name). */
+const hvsnap_cim_value *hvsnap_cim_get(const hvsnap_cim_instance *inst,
+                                       const char *name);
+/* Text of a scalar property (VALUE, DATETIME or INTERVAL); NULL when absent,
+ * nil, an EPR or an array. */
+const char *hvsnap_cim_get_text(const hvsnap_cim_instance *inst, const char *name);
+/* Parses an unsigned decimal property; HVSNAP_ERR_NOT_FOUND when absent or
+ * nil, HVSNAP_ERR_PROTOCOL when not a number in range. */
+hvsnap_status hvsnap_cim_get_uint(const hvsnap_cim_instance *inst,
+                                  const char *name, uint64_t *out);
+
+/* --- EPRs and values --------------------------------------------------- */
+hvsnap_epr *hvsnap_epr_new(const char *resource_uri);
+hvsnap_status hvsnap_epr_add_selector(hvsnap_epr *epr, const char *name,
+                                      const char *value);
+const char *hvsnap_epr_selector(const hvsnap_epr *epr, const char *name);
+hvsnap_epr *hvsnap_epr_dup(const hvsnap_epr *epr);
+void hvsnap_epr_free(hvsnap_epr *epr);
+/* Frees what value owns (not value itself). */
+void hvsnap_cim_value_clear(hvsnap_cim_value *value);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

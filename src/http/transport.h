@@ -1,0 +1,61 @@
+/* The HTTP transport: libcurl, one easy handle (so one keep-alive
+ * connection) per session, TLS trust (CA file, insecure, public-key pin),
+ * timeouts, a response size cap, no redirects. It knows nothing of SOAP. */
+#ifndef HVSNAP_HTTP_TRANSPORT_H
+#define HVSNAP_HTTP_TRANSPORT_H
+
+#include <stddef.h>
+#include "hvsnap/error.h"
+#include "util/buf.h"
+
+typedef struct http_conn http_conn;
+
+typedef struct http_conn_options {
+	const char *url;            /* full endpoint URL */
+	const char *cacert;
+	int insecure;
+	const char *pin;            /* "sha256//BASE64[;sha256//...]" */
+	const char *client_cert;
+	const char *client_key;
+	long connect_timeout_ms;
+	long timeout_ms;
+	size_t max_response_bytes;
+} http_conn_options;
+
+typedef struct http_response {
+	long status;                /* HTTP status code */
+	buf body;
+	char *content_type;         /* malloc'd, NULL when absent */
+	char *www_authenticate[4];  /* WWW-Authenticate values, malloc'd */
+	size_t n_www_authenticate;
+	char *authentication_info;  /* Authentication-Info / final token hdr */
+	int new_connection;         /* a new TCP connection was opened */
+} http_response;
+
+/* Builds the endpoint URL: scheme://host:port/wsman, adding [] around an
+ * IPv6 literal. Returns a malloc'd string, or NULL for an invalid host. */
+char *http_make_url(int https, const char *host, unsigned port);
+
+hvsnap_status http_conn_new(http_conn **out, const http_conn_options *o,
+                            hvsnap_error *err);
+void http_conn_free(http_conn *c);
+
+/* POSTs body with the given Content-Type and extra header lines
+ * ("Name: value", NULL-terminated list, may be NULL). Network and TLS
+ * failures are HVSNAP_ERR_CONNECT / HVSNAP_ERR_TLS / HVSNAP_ERR_TIMEOUT;
+ * a body over the cap is HVSNAP_ERR_PROTOCOL. Any HTTP status is success
+ * here: the caller interprets resp->status. */
+hvsnap_status http_post(http_conn *c, const char *content_type,
+                        const void *body, size_t len,
+                        const char *const *headers, http_response *resp,
+                        hvsnap_error *err);
+void http_response_clear(http_response *resp);
+
+/* DER bytes of the peer certificate of the current connection (for channel
+ * binding); NULL when there is none. malloc'd. */
+unsigned char *http_peer_cert_der(http_conn *c, size_t *len);
+
+/* Drops the current connection, so the next request opens a new one. */
+void http_conn_reset(http_conn *c);
+
+#endif

@@ -1,0 +1,18 @@
+/* Internal helpers to fill an optional hvsnap_error. */
+#ifndef HVSNAP_UTIL_ERR_H
+#define HVSNAP_UTIL_ERR_H
+
+#include "hvsnap/error.h"
+
+/* Sets kind, code and a formatted message; returns kind so callers can write
+ * `return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "...")`. err may be NULL. */
+hvsnap_status err_set(hvsnap_error *err, hvsnap_status kind, long code,
+                      const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Appends to detail ("; " separated). */
+void err_add_detail(hvsnap_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Shorthand for an allocation failure. */
+hvsnap_status err_nomem(hvsnap_error *err);
+
+#endif

@@ -1,0 +1,17 @@
+/* Small string helpers missing from C11. */
+#ifndef HVSNAP_UTIL_STRUTIL_H
+#define HVSNAP_UTIL_STRUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+char *str_dup(const char *s);                 /* NULL-safe strdup */
+char *str_ndup(const char *s, size_t n);
+int str_case_eq(const char *a, const char *b); /* ASCII case-insensitive */
+/* Strict unsigned decimal: digits only, no sign, no spaces, no overflow of
+ * max. Returns 0 on success. */
+int str_to_u64(const char *s, uint64_t max, uint64_t *out);
+/* Copies src into dst[size] with truncation; always terminates. */
+void str_copy(char *dst, size_t size, const char *src);
+
+#endif

@@ -1,0 +1,45 @@
+/* Helpers shared by the unit tests. */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+const char *test_source_path(const char *relpath)
+{
+	static char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", HVSNAP_SOURCE_DIR, relpath);
+	return path;
+}
+
+char *test_read_source_file(const char *relpath, size_t *len)
+{
+	const char *path = test_source_path(relpath);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "cannot open %s\n", path);
+		abort();
+	}
+	size_t cap = 4096, n = 0;
+	char *data = malloc(cap);
+	size_t got;
+	while (data && (got = fread(data + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (cap - n - 1 == 0) {
+			char *p = realloc(data, cap * 2);
+			if (!p) {
+				free(data);
+				data = NULL;
+				break;
+			}
+			data = p;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	if (!data)
+		abort();
+	data[n] = '\0';
+	if (len)
+		*len = n;
+	return data;
+}

@@ -1,0 +1,14 @@
+/* Shared helpers for the cmocka unit tests: reading files from the source
+ * tree (fixtures, schemas). */
+#ifndef HVSNAP_TEST_SUPPORT_H
+#define HVSNAP_TEST_SUPPORT_H
+
+#include <stddef.h>
+
+/* Reads HVSNAP_SOURCE_DIR/relpath; aborts the test binary when unreadable.
+ * The result is NUL-terminated and malloc'd; *len may be NULL. */
+char *test_read_source_file(const char *relpath, size_t *len);
+/* Absolute path of a file in the source tree (static buffer). */
+const char *test_source_path(const char *relpath);
+
+#endif

@@ -1,0 +1,106 @@
+/* Unit tests for the generic helpers: buffers, base64, UUIDs, strings. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/base64.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/strutil.h"
+#include "util/uuid.h"
+
+static void test_buf_grows_and_formats(void **state)
+{
+	(void)state;
+	buf b = BUF_INIT;
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(buf_printf(&b, "%d,", i), 0);
+	assert_true(b.len > 3000);
+	assert_memory_equal(b.data, "0,1,2,", 6);
+	assert_int_equal(b.data[b.len], '\0');
+	char *s = buf_detach(&b);
+	assert_null(b.data);
+	free(s);
+}
+
+static void test_base64_round_trip(void **state)
+{
+	(void)state;
+	const char *cases[][2] = { { "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" },
+		{ "foo", "Zm9v" }, { "foob", "Zm9vYg==" }, { "demo:demo", "ZGVtbzpkZW1v" } };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *e = base64_encode(cases[i][0], strlen(cases[i][0]));
+		assert_string_equal(e, cases[i][1]);
+		size_t n;
+		unsigned char *d = base64_decode(e, strlen(e), &n);
+		assert_non_null(d);
+		assert_int_equal(n, strlen(cases[i][0]));
+		assert_memory_equal(d, cases[i][0], n);
+		free(d);
+		free(e);
+	}
+	size_t n;
+	assert_null(base64_decode("Zg=", 3, &n));
+	assert_null(base64_decode("Z$==", 4, &n));
+	assert_null(base64_decode("Zg==Zg==", 8, &n)); /* padding mid-stream */
+}
+
+static void test_uuid_shape(void **state)
+{
+	(void)state;
+	char a[UUID_STR_LEN], b[UUID_STR_LEN];
+	assert_int_equal(uuid_random(a), 0);
+	assert_int_equal(uuid_random(b), 0);
+	assert_int_equal(strlen(a), 36);
+	assert_int_equal(a[14], '4');
+	assert_true(strchr("89ab", a[19]) != NULL);
+	assert_string_not_equal(a, b);
+}
+
+static void test_str_to_u64_is_strict(void **state)
+{
+	(void)state;
+	uint64_t v;
+	assert_int_equal(str_to_u64("4096", UINT32_MAX, &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(str_to_u64("4294967296", UINT32_MAX, &v), -1);
+	assert_int_equal(str_to_u64("-1", UINT32_MAX, &v), -1);
+	assert_int_equal(str_to_u64(" 1", UINT32_MAX, &v), -1);
+	assert_int_equal(str_to_u64("", UINT32_MAX, &v), -1);
+	assert_int_equal(str_to_u64("18446744073709551615", UINT64_MAX, &v), 0);
+	assert_int_equal(str_to_u64("18446744073709551616", UINT64_MAX, &v), -1);
+	assert_true(str_case_eq("Microsoft:ABC", "microsoft:abc"));
+	assert_false(str_case_eq("abc", "abcd"));
+}
+
+static void test_err_set_truncates(void **state)
+{
+	(void)state;
+	hvsnap_error e;
+	char big[2000];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(err_set(&e, HVSNAP_ERR_PROTOCOL, 7, "%s", big), HVSNAP_ERR_PROTOCOL);
+	assert_int_equal(strlen(e.message), sizeof(e.message) - 1);
+	err_add_detail(&e, "a=%d", 1);
+	err_add_detail(&e, "b=%d", 2);
+	assert_string_equal(e.detail, "a=1; b=2");
+	assert_string_equal(hvsnap_status_name(HVSNAP_ERR_NOT_FOUND), "not_found");
+	assert_int_equal(err_set(NULL, HVSNAP_ERR_AUTH, 0, "x"), HVSNAP_ERR_AUTH);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf_grows_and_formats),
+		cmocka_unit_test(test_base64_round_trip),
+		cmocka_unit_test(test_uuid_shape),
+		cmocka_unit_test(test_str_to_u64_is_strict),
+		cmocka_unit_test(test_err_set_truncates),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
