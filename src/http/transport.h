@@ -14,12 +14,14 @@ typedef struct http_conn_options {
 	const char *url;            /* full endpoint URL */
 	const char *cacert;
 	int insecure;
-	const char *pin;            /* "sha256//BASE64[;sha256//...]" */
+	/* "sha256//BASE64[;sha256//...]", checked on top of (not instead of)
+	 * CA verification; anything else is HVSNAP_ERR_USAGE. */
+	const char *pin;
 	const char *client_cert;
 	const char *client_key;
-	long connect_timeout_ms;
-	long timeout_ms;
-	size_t max_response_bytes;
+	long connect_timeout_ms;    /* 0: 30 s */
+	long timeout_ms;            /* whole request; 0: 60 s */
+	size_t max_response_bytes;  /* 0: 32 MiB */
 } http_conn_options;
 
 typedef struct http_response {
@@ -44,7 +46,9 @@ void http_conn_free(http_conn *c);
  * ("Name: value", NULL-terminated list, may be NULL). Network and TLS
  * failures are HVSNAP_ERR_CONNECT / HVSNAP_ERR_TLS / HVSNAP_ERR_TIMEOUT;
  * a body over the cap is HVSNAP_ERR_PROTOCOL. Any HTTP status is success
- * here: the caller interprets resp->status. */
+ * here: the caller interprets resp->status. resp is overwritten (clear a
+ * previous response first); on failure it is left empty, on success the
+ * body is NUL-terminated even when empty. */
 hvsnap_status http_post(http_conn *c, const char *content_type,
                         const void *body, size_t len,
                         const char *const *headers, http_response *resp,
@@ -52,7 +56,8 @@ hvsnap_status http_post(http_conn *c, const char *content_type,
 void http_response_clear(http_response *resp);
 
 /* DER bytes of the peer certificate of the current connection (for channel
- * binding); NULL when there is none. malloc'd. */
+ * binding); NULL when there is none. Known once a response has arrived on
+ * that connection (it is captured during the transfer). malloc'd. */
 unsigned char *http_peer_cert_der(http_conn *c, size_t *len);
 
 /* Drops the current connection, so the next request opens a new one. */
