@@ -1,0 +1,151 @@
+/* The enumeration iterator: Enumerate once, then Pull as items run out, and
+ * Release the context when the caller stops before the end. Callers see one
+ * item at a time whatever the host's paging (Windows sends one per Pull
+ * unless MaxElements is given). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hvsnap/wsman.h"
+#include "util/err.h"
+#include "util/strutil.h"
+#include "wsman/envelope.h"
+#include "wsman/response.h"
+#include "wsman/session_int.h"
+
+/* A host that keeps sending empty pages with a context would loop forever. */
+#define MAX_EMPTY_PULLS 64
+
+struct hvsnap_enum {
+	hvsnap_session *session;
+	char *pull_uri;        /* Pull and Release repeat the Enumerate's URI */
+	unsigned max_elements;
+	wsman_enum_page page;  /* current page; items handed out are NULLed */
+	size_t next;           /* index of the next item in page */
+	int finished;          /* no context left on the host */
+};
+
+static void take_page(hvsnap_enum *e, wsman_enum_page *page)
+{
+	wsman_enum_page_clear(&e->page);
+	e->page = *page;
+	memset(page, 0, sizeof(*page));
+	e->next = 0;
+	if (e->page.end_of_sequence || !e->page.context)
+		e->finished = 1;
+}
+
+hvsnap_status hvsnap_enum_start(hvsnap_session *s, const hvsnap_enum_options *opts,
+                                hvsnap_enum **out, hvsnap_error *err)
+{
+	hvsnap_error_clear(err);
+	*out = NULL;
+	if (!opts || !opts->resource_uri || !*opts->resource_uri)
+		return err_set(err, HVSNAP_ERR_USAGE, 0, "no resource URI given to enumerate");
+	hvsnap_enum *e = calloc(1, sizeof(*e));
+	if (!e)
+		return err_nomem(err);
+	e->session = s;
+	e->max_elements = opts->max_elements;
+	e->pull_uri = str_dup(opts->resource_uri);
+	if (!e->pull_uri) {
+		free(e);
+		return err_nomem(err);
+	}
+	wsman_request_opts o;
+	wsman_session_request_opts(s, &o, opts->resource_uri, NULL, 0);
+	xmlDocPtr req = wsman_build_enumerate(&o, opts);
+	if (!req) {
+		hvsnap_enum_free(e);
+		return err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build an Enumerate request");
+	}
+	xmlDocPtr resp = NULL;
+	hvsnap_status st = wsman_session_call(s, req, "Enumerate", WSMAN_RETRY_ON_RECONNECT,
+	                                      &resp, err);
+	xmlFreeDoc(req);
+	wsman_enum_page page;
+	memset(&page, 0, sizeof(page));
+	if (st == HVSNAP_OK)
+		st = wsman_parse_enumerate(resp, &page, err);
+	xmlFreeDoc(resp);
+	if (st != HVSNAP_OK) {
+		e->finished = 1;
+		hvsnap_enum_free(e);
+		return st;
+	}
+	take_page(e, &page);
+	*out = e;
+	return HVSNAP_OK;
+}
+
+static hvsnap_status pull(hvsnap_enum *e, hvsnap_error *err)
+{
+	wsman_request_opts o;
+	wsman_session_request_opts(e->session, &o, e->pull_uri, NULL, 0);
+	xmlDocPtr req = wsman_build_pull(&o, e->page.context, e->max_elements);
+	if (!req)
+		return err_nomem(err);
+	xmlDocPtr resp = NULL;
+	/* A Pull advances the host's cursor, so a resend after a lost answer
+	 * could skip items; it is not retried. */
+	hvsnap_status st = wsman_session_call(e->session, req, "Pull", WSMAN_NO_RETRY,
+	                                      &resp, err);
+	xmlFreeDoc(req);
+	wsman_enum_page page;
+	memset(&page, 0, sizeof(page));
+	if (st == HVSNAP_OK)
+		st = wsman_parse_pull(resp, &page, err);
+	xmlFreeDoc(resp);
+	if (st != HVSNAP_OK) {
+		e->finished = 1; /* the context is in an unknown state */
+		return st;
+	}
+	take_page(e, &page);
+	return HVSNAP_OK;
+}
+
+hvsnap_status hvsnap_enum_next(hvsnap_enum *e, hvsnap_cim_instance **item,
+                               hvsnap_error *err)
+{
+	hvsnap_error_clear(err);
+	*item = NULL;
+	unsigned empty_pulls = 0;
+	while (e->next >= e->page.n_items) {
+		if (e->finished)
+			return HVSNAP_OK;
+		hvsnap_status st = pull(e, err);
+		if (st != HVSNAP_OK)
+			return st;
+		if (e->page.n_items == 0 && ++empty_pulls > MAX_EMPTY_PULLS) {
+			e->finished = 1;
+			return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+			               "the host sent %u empty Pull responses in a row", empty_pulls - 1);
+		}
+	}
+	*item = e->page.items[e->next];
+	e->page.items[e->next] = NULL;
+	e->next++;
+	return HVSNAP_OK;
+}
+
+void hvsnap_enum_free(hvsnap_enum *e)
+{
+	if (!e)
+		return;
+	if (!e->finished && e->page.context) {
+		/* Leaving a context open holds resources on the host until it
+		 * times out; a failed Release changes nothing for the caller. */
+		wsman_request_opts o;
+		wsman_session_request_opts(e->session, &o, e->pull_uri, NULL, 0);
+		xmlDocPtr req = wsman_build_release(&o, e->page.context);
+		if (req) {
+			xmlDocPtr resp = NULL;
+			if (wsman_session_call(e->session, req, "Release", WSMAN_NO_RETRY, &resp,
+			                       NULL) == HVSNAP_OK)
+				xmlFreeDoc(resp);
+			xmlFreeDoc(req);
+		}
+	}
+	wsman_enum_page_clear(&e->page);
+	free(e->pull_uri);
+	free(e);
+}

@@ -1,0 +1,115 @@
+/* The single-request WS-Man operations: Identify, Get, Put and Invoke. Each
+ * builds its envelope, makes one round trip, and decodes the answer. */
+#include <stdio.h>
+#include <string.h>
+
+#include "hvsnap/wsman.h"
+#include "util/err.h"
+#include "wsman/envelope.h"
+#include "wsman/response.h"
+#include "wsman/session_int.h"
+
+static hvsnap_status check_target(const hvsnap_epr *target, hvsnap_error *err)
+{
+	if (!target || !target->resource_uri || !*target->resource_uri)
+		return err_set(err, HVSNAP_ERR_USAGE, 0, "no resource URI given");
+	return HVSNAP_OK;
+}
+
+hvsnap_status hvsnap_wsman_identify(hvsnap_session *s, hvsnap_identity **out,
+                                    hvsnap_error *err)
+{
+	hvsnap_error_clear(err);
+	*out = NULL;
+	xmlDocPtr req = wsman_build_identify();
+	if (!req)
+		return err_nomem(err);
+	xmlDocPtr resp = NULL;
+	hvsnap_status st = wsman_session_call(s, req, "Identify", WSMAN_RETRY_ON_RECONNECT,
+	                                      &resp, err);
+	xmlFreeDoc(req);
+	if (st == HVSNAP_OK)
+		st = wsman_parse_identify(resp, out, err);
+	xmlFreeDoc(resp);
+	return st;
+}
+
+hvsnap_status hvsnap_wsman_get(hvsnap_session *s, const hvsnap_epr *target,
+                               hvsnap_cim_instance **out, hvsnap_error *err)
+{
+	hvsnap_error_clear(err);
+	*out = NULL;
+	hvsnap_status st = check_target(target, err);
+	if (st != HVSNAP_OK)
+		return st;
+	wsman_request_opts o;
+	wsman_session_request_opts(s, &o, target->resource_uri, target->selectors,
+	                           target->n_selectors);
+	xmlDocPtr req = wsman_build_get(&o);
+	if (!req)
+		return err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build a Get request for %s",
+		               target->resource_uri);
+	xmlDocPtr resp = NULL;
+	st = wsman_session_call(s, req, "Get", WSMAN_RETRY_ON_RECONNECT, &resp, err);
+	xmlFreeDoc(req);
+	if (st == HVSNAP_OK)
+		st = wsman_parse_instance_body(resp, out, err);
+	xmlFreeDoc(resp);
+	return st;
+}
+
+hvsnap_status hvsnap_wsman_put(hvsnap_session *s, const hvsnap_epr *target,
+                               const hvsnap_cim_instance *inst,
+                               hvsnap_cim_instance **out, hvsnap_error *err)
+{
+	hvsnap_error_clear(err);
+	if (out)
+		*out = NULL;
+	hvsnap_status st = check_target(target, err);
+	if (st != HVSNAP_OK)
+		return st;
+	wsman_request_opts o;
+	wsman_session_request_opts(s, &o, target->resource_uri, target->selectors,
+	                           target->n_selectors);
+	xmlDocPtr req = wsman_build_put(&o, inst);
+	if (!req)
+		return err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build a Put request for %s",
+		               target->resource_uri);
+	xmlDocPtr resp = NULL;
+	/* Put replaces the whole instance: sending it twice is harmless. */
+	st = wsman_session_call(s, req, "Put", WSMAN_RETRY_ON_RECONNECT, &resp, err);
+	xmlFreeDoc(req);
+	if (st == HVSNAP_OK && out)
+		st = wsman_parse_instance_body(resp, out, err);
+	xmlFreeDoc(resp);
+	return st;
+}
+
+hvsnap_status hvsnap_wsman_invoke(hvsnap_session *s, const hvsnap_epr *target,
+                                  const char *method, const hvsnap_params *params,
+                                  hvsnap_invoke_result **out, hvsnap_error *err)
+{
+	hvsnap_error_clear(err);
+	*out = NULL;
+	hvsnap_status st = check_target(target, err);
+	if (st != HVSNAP_OK)
+		return st;
+	if (!method || !*method)
+		return err_set(err, HVSNAP_ERR_USAGE, 0, "no method name given");
+	wsman_request_opts o;
+	wsman_session_request_opts(s, &o, target->resource_uri, target->selectors,
+	                           target->n_selectors);
+	xmlDocPtr req = wsman_build_invoke(&o, method, params);
+	if (!req)
+		return err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build an Invoke of %s", method);
+	char label[160];
+	snprintf(label, sizeof(label), "Invoke %s", method);
+	xmlDocPtr resp = NULL;
+	/* Never resent: the method may already have run on the host. */
+	st = wsman_session_call(s, req, label, WSMAN_NO_RETRY, &resp, err);
+	xmlFreeDoc(req);
+	if (st == HVSNAP_OK)
+		st = wsman_parse_invoke(resp, method, out, err);
+	xmlFreeDoc(resp);
+	return st;
+}

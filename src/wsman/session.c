@@ -1,0 +1,394 @@
+/* The session: validated options, the HTTP connection, and the single
+ * request/response path every WS-Man operation goes through (auth header,
+ * tracing, HTTP status interpretation, hardened parse, fault check, one
+ * safe retry for reads after a dropped keep-alive connection). */
+#include "wsman/session_int.h"
+
+#include <openssl/crypto.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/basic.h"
+#include "http/transport.h"
+#include "platform/platform.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/strutil.h"
+#include "wsman/response.h"
+
+#define DEFAULT_TIMEOUT_MS 60000L
+#define DEFAULT_CONNECT_TIMEOUT_MS 30000L
+#define DEFAULT_MAX_ENVELOPE 512000u
+#define DEFAULT_OPERATION_TIMEOUT_MS 60000u
+
+struct hvsnap_session {
+	hvsnap_session_options opts; /* string members point into copies below */
+	char *host, *user, *password, *cacert, *pin, *client_cert, *client_key;
+	char *locale;
+	char *url;
+	http_conn *http;
+	unsigned long requests;
+};
+
+void hvsnap_session_options_init(hvsnap_session_options *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+}
+
+const char *hvsnap_version(void)
+{
+	return HVSNAP_VERSION;
+}
+
+static void free_secret(char *s)
+{
+	if (s) {
+		OPENSSL_cleanse(s, strlen(s));
+		free(s);
+	}
+}
+
+void hvsnap_session_free(hvsnap_session *s)
+{
+	if (!s)
+		return;
+	http_conn_free(s->http);
+	free(s->host);
+	free(s->user);
+	free_secret(s->password);
+	free(s->cacert);
+	free(s->pin);
+	free(s->client_cert);
+	free(s->client_key);
+	free(s->locale);
+	free(s->url);
+	free(s);
+}
+
+/* Copies an optional string option; returns -1 only on allocation failure. */
+static int copy_opt(char **dst, const char *src)
+{
+	if (!src)
+		return 0;
+	*dst = str_dup(src);
+	return *dst ? 0 : -1;
+}
+
+static hvsnap_status check_options(const hvsnap_session_options *o,
+                                   hvsnap_error *err)
+{
+	if (!o->host || !*o->host)
+		return err_set(err, HVSNAP_ERR_USAGE, 0, "no host given (use --host or HVSNAP_HOST)");
+	if (o->port > 65535)
+		return err_set(err, HVSNAP_ERR_USAGE, 0, "port %u is out of range", o->port);
+	int https = o->transport == HVSNAP_TRANSPORT_HTTPS;
+	switch (o->auth) {
+	case HVSNAP_AUTH_NONE:
+		break;
+	case HVSNAP_AUTH_BASIC:
+		if (!o->user || !*o->user)
+			return err_set(err, HVSNAP_ERR_USAGE, 0, "Basic authentication needs a user (--user)");
+		if (!o->password)
+			return err_set(err, HVSNAP_ERR_USAGE, 0, "Basic authentication needs a password");
+		if (strchr(o->user, ':'))
+			return err_set(err, HVSNAP_ERR_USAGE, 0, "a user name for Basic authentication cannot contain ':'");
+		if (!https && !o->allow_insecure_basic)
+			return err_set(err, HVSNAP_ERR_USAGE, 0,
+			               "Basic authentication over plain http would send the password in clear text; "
+			               "use https, or pass --allow-insecure-basic if you accept that");
+		if (o->encryption == HVSNAP_ENCRYPTION_ALWAYS)
+			return err_set(err, HVSNAP_ERR_USAGE, 0,
+			               "message encryption needs NTLM or Kerberos; Basic cannot encrypt");
+		break;
+	case HVSNAP_AUTH_CERTIFICATE:
+		if (!https)
+			return err_set(err, HVSNAP_ERR_USAGE, 0, "certificate authentication needs https");
+		if (!o->client_cert || !o->client_key)
+			return err_set(err, HVSNAP_ERR_USAGE, 0, "certificate authentication needs --cert and --key");
+		break;
+	case HVSNAP_AUTH_NEGOTIATE:
+	case HVSNAP_AUTH_NTLM:
+	case HVSNAP_AUTH_KERBEROS:
+		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		               "NTLM, Kerberos and Negotiate authentication are not available in this build yet; "
+		               "use --auth basic over https");
+	}
+	return HVSNAP_OK;
+}
+
+hvsnap_status hvsnap_session_new(hvsnap_session **out,
+                                 const hvsnap_session_options *opts,
+                                 hvsnap_error *err)
+{
+	hvsnap_error_clear(err);
+	*out = NULL;
+	hvsnap_status st = check_options(opts, err);
+	if (st != HVSNAP_OK)
+		return st;
+
+	hvsnap_session *s = calloc(1, sizeof(*s));
+	if (!s)
+		return err_nomem(err);
+	s->opts = *opts;
+	if (copy_opt(&s->host, opts->host) || copy_opt(&s->user, opts->user) ||
+	    copy_opt(&s->password, opts->password) || copy_opt(&s->cacert, opts->cacert) ||
+	    copy_opt(&s->pin, opts->pin) || copy_opt(&s->client_cert, opts->client_cert) ||
+	    copy_opt(&s->client_key, opts->client_key) ||
+	    copy_opt(&s->locale, opts->locale ? opts->locale : "en-US")) {
+		hvsnap_session_free(s);
+		return err_nomem(err);
+	}
+	s->opts.host = s->host;
+	s->opts.user = s->user;
+	s->opts.password = s->password;
+	s->opts.cacert = s->cacert;
+	s->opts.pin = s->pin;
+	s->opts.client_cert = s->client_cert;
+	s->opts.client_key = s->client_key;
+	s->opts.locale = s->locale;
+	if (!s->opts.timeout_ms)
+		s->opts.timeout_ms = DEFAULT_TIMEOUT_MS;
+	if (!s->opts.connect_timeout_ms)
+		s->opts.connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
+	if (!s->opts.max_envelope_size)
+		s->opts.max_envelope_size = DEFAULT_MAX_ENVELOPE;
+	/* The host should give up (with a fault we can show) before we do. */
+	if (!s->opts.operation_timeout_ms)
+		s->opts.operation_timeout_ms = (unsigned)s->opts.timeout_ms < DEFAULT_OPERATION_TIMEOUT_MS
+		                               ? (unsigned)s->opts.timeout_ms
+		                               : DEFAULT_OPERATION_TIMEOUT_MS;
+	if (!s->opts.max_response_bytes)
+		s->opts.max_response_bytes = WSMAN_MAX_DOCUMENT_BYTES;
+
+	int https = opts->transport == HVSNAP_TRANSPORT_HTTPS;
+	unsigned port = opts->port ? opts->port : (https ? 5986u : 5985u);
+	s->url = http_make_url(https, opts->host, port);
+	if (!s->url) {
+		hvsnap_session_free(s);
+		return err_set(err, HVSNAP_ERR_USAGE, 0, "'%s' is not a valid host name or address",
+		               opts->host);
+	}
+	http_conn_options ho = {
+		.url = s->url,
+		.cacert = s->cacert,
+		/* A pinned key identifies the host by itself: self-signed listener
+		 * certificates then need no CA file. */
+		.insecure = opts->insecure || (opts->pin && !opts->cacert),
+		.pin = s->pin,
+		.client_cert = s->client_cert,
+		.client_key = s->client_key,
+		.connect_timeout_ms = s->opts.connect_timeout_ms,
+		.timeout_ms = s->opts.timeout_ms,
+		.max_response_bytes = s->opts.max_response_bytes,
+	};
+	st = http_conn_new(&s->http, &ho, err);
+	if (st != HVSNAP_OK) {
+		hvsnap_session_free(s);
+		return st;
+	}
+	*out = s;
+	return HVSNAP_OK;
+}
+
+const char *hvsnap_session_url(const hvsnap_session *s)
+{
+	return s ? s->url : NULL;
+}
+
+unsigned long hvsnap_session_request_count(const hvsnap_session *s)
+{
+	return s ? s->requests : 0;
+}
+
+void wsman_session_request_opts(const hvsnap_session *s, wsman_request_opts *o,
+                                const char *resource_uri,
+                                const hvsnap_selector *selectors, size_t n)
+{
+	memset(o, 0, sizeof(*o));
+	o->to = s->url;
+	o->resource_uri = resource_uri;
+	o->selectors = selectors;
+	o->n_selectors = n;
+	o->operation_timeout_ms = s->opts.operation_timeout_ms;
+	o->max_envelope_size = s->opts.max_envelope_size;
+	o->locale = s->opts.locale;
+}
+
+void wsman_session_info(const hvsnap_session *s, const char *fmt, ...)
+{
+	if (!s->opts.trace)
+		return;
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	s->opts.trace(s->opts.trace_ctx, HVSNAP_TRACE_INFO, line, strlen(line));
+}
+
+static void trace_soap(const hvsnap_session *s, hvsnap_trace_kind kind,
+                       const char *data, size_t len)
+{
+	if (s->opts.trace && s->opts.trace_soap)
+		s->opts.trace(s->opts.trace_ctx, kind, data, len);
+}
+
+/* Which auth schemes the host offered, for error hints. */
+static void offered_schemes(const http_response *r, char *out, size_t size)
+{
+	buf b = BUF_INIT;
+	for (size_t i = 0; i < r->n_www_authenticate; i++) {
+		const char *v = r->www_authenticate[i];
+		size_t n = strcspn(v, " ");
+		buf_printf(&b, "%s%.*s", b.len ? ", " : "", (int)n, v);
+	}
+	str_copy(out, size, b.data ? b.data : "none");
+	buf_free(&b);
+}
+
+static int host_offers(const http_response *r, const char *scheme)
+{
+	for (size_t i = 0; i < r->n_www_authenticate; i++) {
+		char head[32];
+		str_copy(head, sizeof(head), r->www_authenticate[i]);
+		head[strcspn(head, " ")] = '\0';
+		if (str_case_eq(head, scheme))
+			return 1;
+	}
+	return 0;
+}
+
+static hvsnap_status unauthorized(const hvsnap_session *s, const http_response *r,
+                                  hvsnap_error *err)
+{
+	char offered[256];
+	offered_schemes(r, offered, sizeof(offered));
+	if (s->opts.auth == HVSNAP_AUTH_NONE) {
+		err_set(err, HVSNAP_ERR_AUTH, 401,
+		        "the host requires authentication (HTTP 401); give --user");
+	} else {
+		err_set(err, HVSNAP_ERR_AUTH, 401, "the host rejected the credentials (HTTP 401)");
+	}
+	err_add_detail(err, "host offers: %s", offered);
+	if (s->opts.auth == HVSNAP_AUTH_BASIC && !host_offers(r, "Basic"))
+		err_add_detail(err, "Basic authentication is disabled on the host "
+		               "(winrm/config/service/auth Basic=false); use NTLM or Kerberos");
+	else if (s->opts.auth == HVSNAP_AUTH_BASIC)
+		err_add_detail(err, "check the user name and password; Basic works only for local accounts, "
+		               "and a local non-builtin administrator also needs LocalAccountTokenFilterPolicy=1");
+	return HVSNAP_ERR_AUTH;
+}
+
+/* Interprets an HTTP answer: SOAP on 200/400/500, otherwise an error. */
+static hvsnap_status interpret(hvsnap_session *s, const http_response *r,
+                               const char *label, xmlDocPtr *resp,
+                               hvsnap_error *err)
+{
+	if (r->status == 401)
+		return unauthorized(s, r, err);
+	int soap_status = r->status == 200 || r->status == 400 || r->status == 500;
+	if (!soap_status || r->body.len == 0) {
+		if (r->status == 200)
+			return err_set(err, HVSNAP_ERR_PROTOCOL, 200,
+			               "%s: the host answered HTTP 200 with an empty body", label);
+		err_set(err, HVSNAP_ERR_PROTOCOL, r->status,
+		        "%s: the host answered HTTP %ld%s", label, r->status,
+		        r->body.len ? " with no SOAP envelope" : " with an empty body");
+		if (r->status == 413)
+			err_add_detail(err, "the request exceeded the host's MaxEnvelopeSize");
+		return HVSNAP_ERR_PROTOCOL;
+	}
+	xmlDocPtr doc = NULL;
+	hvsnap_status st = wsman_parse_document(r->body.data, r->body.len,
+	                                        s->opts.max_response_bytes, &doc, err);
+	if (st != HVSNAP_OK) {
+		err_add_detail(err, "%s: HTTP %ld, %zu bytes", label, r->status, r->body.len);
+		return st;
+	}
+	st = wsman_check_fault(doc, err);
+	if (st != HVSNAP_OK) {
+		xmlFreeDoc(doc);
+		return st;
+	}
+	if (r->status != 200) {
+		xmlFreeDoc(doc);
+		return err_set(err, HVSNAP_ERR_PROTOCOL, r->status,
+		               "%s: the host answered HTTP %ld without a SOAP fault", label, r->status);
+	}
+	*resp = doc;
+	return HVSNAP_OK;
+}
+
+static hvsnap_status post_once(hvsnap_session *s, const char *body, size_t len,
+                               const char *label, http_response *r,
+                               hvsnap_error *err)
+{
+	const char *headers[3] = { NULL, NULL, NULL };
+	char *auth = NULL;
+	if (s->opts.auth == HVSNAP_AUTH_BASIC) {
+		auth = auth_basic_header(s->user, s->password);
+		if (!auth)
+			return err_nomem(err);
+		headers[0] = auth;
+	} else if (s->opts.auth == HVSNAP_AUTH_NONE) {
+		/* WinRM answers an Identify without credentials only when asked. */
+		headers[0] = "WSMANIDENTIFY: unauthenticated";
+	}
+	uint64_t t0 = platform_monotonic_ms();
+	s->requests++;
+	hvsnap_status st = http_post(s->http, "application/soap+xml;charset=UTF-8",
+	                             body, len, headers, r, err);
+	free_secret(auth);
+	if (st == HVSNAP_OK)
+		wsman_session_info(s, "%s: HTTP %ld, %zu bytes in %llu ms%s", label, r->status,
+		                   r->body.len, (unsigned long long)(platform_monotonic_ms() - t0),
+		                   r->new_connection ? " (new connection)" : "");
+	else
+		wsman_session_info(s, "%s: %s", label, err ? err->message : "failed");
+	return st;
+}
+
+hvsnap_status wsman_session_call(hvsnap_session *s, xmlDocPtr req,
+                                 const char *label, wsman_retry retry,
+                                 xmlDocPtr *resp, hvsnap_error *err)
+{
+	*resp = NULL;
+	size_t len = 0;
+	char *body = wsman_doc_to_bytes(req, &len);
+	if (!body)
+		return err_nomem(err);
+	trace_soap(s, HVSNAP_TRACE_REQUEST, body, len);
+
+	http_response r;
+	memset(&r, 0, sizeof(r));
+	hvsnap_status st = post_once(s, body, len, label, &r, err);
+	/* A keep-alive connection the host closed while idle fails before any
+	 * byte of the request could have been processed only in the CONNECT
+	 * case; reads are safe to send again on a fresh connection either way. */
+	if (st == HVSNAP_ERR_CONNECT && retry == WSMAN_RETRY_ON_RECONNECT &&
+	    s->requests > 1) {
+		wsman_session_info(s, "%s: connection lost, reconnecting once", label);
+		http_response_clear(&r);
+		memset(&r, 0, sizeof(r));
+		http_conn_reset(s->http);
+		st = post_once(s, body, len, label, &r, err);
+	}
+	free(body);
+	if (st == HVSNAP_ERR_TIMEOUT) {
+		/* A silent host is a connection problem (exit 3); TIMEOUT is kept
+		 * for waits on jobs, which go on after we give up. */
+		if (err)
+			err->kind = HVSNAP_ERR_CONNECT;
+		st = HVSNAP_ERR_CONNECT;
+	}
+	if (st == HVSNAP_OK) {
+		trace_soap(s, HVSNAP_TRACE_RESPONSE, r.body.data ? r.body.data : "", r.body.len);
+		st = interpret(s, &r, label, resp, err);
+	}
+	http_response_clear(&r);
+	return st;
+}
