@@ -5,4 +5,5 @@
 #include "hvsnap/cim.h"
 #include "hvsnap/session.h"
 #include "hvsnap/wsman.h"
+#include "hvsnap/hyperv.h"
 #endif

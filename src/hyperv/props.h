@@ -1,0 +1,19 @@
+/* Reading typed values out of decoded CIM instances, tolerating what real
+ * hosts send (nil, missing, empty). */
+#ifndef HVSNAP_HYPERV_PROPS_H
+#define HVSNAP_HYPERV_PROPS_H
+
+#include "hvsnap/cim.h"
+
+/* malloc'd copy of a scalar property's text; NULL when absent or nil (and
+ * when memory runs out: callers treat all three as "not known"). */
+char *prop_dup(const hvsnap_cim_instance *inst, const char *name);
+/* An unsigned property, or fallback when absent, nil or not a number. */
+unsigned long prop_uint(const hvsnap_cim_instance *inst, const char *name,
+                        unsigned long fallback);
+/* The GUID inside "Microsoft:<GUID>" or a bare GUID; NULL otherwise. */
+const char *guid_of_instance_id(const char *instance_id);
+/* Whether text looks like a GUID (8-4-4-4-12 hex, braces not allowed). */
+int is_guid(const char *text);
+
+#endif

@@ -1,0 +1,18 @@
+/* Running a WQL query and collecting every resulting instance, with the
+ * paging options that keep round trips low. */
+#ifndef HVSNAP_HYPERV_QUERY_H
+#define HVSNAP_HYPERV_QUERY_H
+
+#include "hvsnap/wsman.h"
+
+typedef struct instance_list {
+	hvsnap_cim_instance **items;
+	size_t n;
+} instance_list;
+
+/* Runs wql on the root/virtualization/v2 "*" URI. */
+hvsnap_status query_all(hvsnap_session *s, const char *wql, instance_list *out,
+                        hvsnap_error *err);
+void instance_list_clear(instance_list *l);
+
+#endif

@@ -1,0 +1,233 @@
+/* Listing and finding a VM's snapshots. One query returns the VM's realized
+ * settings and its snapshots together: the realized settings' Parent names
+ * the current snapshot, and each snapshot's Parent names its parent. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hvsnap/hyperv.h"
+#include "hyperv/classes.h"
+#include "hyperv/props.h"
+#include "hyperv/query.h"
+#include "hyperv/snapshot_int.h"
+#include "hyperv/wql.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/strutil.h"
+
+#define REALIZED_TYPE "Microsoft:Hyper-V:System:Realized"
+
+void hvsnap_snapshot_free(hvsnap_snapshot *snap)
+{
+	if (!snap)
+		return;
+	snapshot_clear(snap);
+	free(snap);
+}
+
+void snapshot_clear(hvsnap_snapshot *snap)
+{
+	free(snap->id);
+	free(snap->instance_id);
+	free(snap->name);
+	free(snap->parent_id);
+	free(snap->created);
+	memset(snap, 0, sizeof(*snap));
+}
+
+void hvsnap_snapshot_list_free(hvsnap_snapshot *snaps, size_t n)
+{
+	if (!snaps)
+		return;
+	for (size_t i = 0; i < n; i++)
+		snapshot_clear(&snaps[i]);
+	free(snaps);
+}
+
+/* The GUID of the InstanceID inside a WMI object path such as
+ *   \\HOST\root\virtualization\v2:Msvm_VirtualSystemSettingData.InstanceID="Microsoft:<GUID>"
+ * The exact format is inferred, so any "Microsoft:<GUID>" in the path
+ * will do. Returns a malloc'd upper-case GUID or NULL. */
+char *guid_from_object_path(const char *path)
+{
+	if (!path)
+		return NULL;
+	for (const char *p = strstr(path, "Microsoft:"); p; p = strstr(p + 1, "Microsoft:")) {
+		char candidate[37];
+		str_copy(candidate, sizeof(candidate), p + strlen("Microsoft:"));
+		if (is_guid(candidate))
+			return str_dup(candidate);
+	}
+	return NULL;
+}
+
+int snapshot_from_instance(hvsnap_snapshot *snap, const hvsnap_cim_instance *inst)
+{
+	memset(snap, 0, sizeof(*snap));
+	snap->instance_id = prop_dup(inst, "InstanceID");
+	snap->id = prop_dup(inst, "ConfigurationID");
+	if (!is_guid(snap->id)) {
+		free(snap->id);
+		snap->id = str_dup(guid_of_instance_id(snap->instance_id));
+	}
+	snap->name = prop_dup(inst, "ElementName");
+	if (!snap->name)
+		snap->name = str_dup("");
+	snap->parent_id = guid_from_object_path(hvsnap_cim_get_text(inst, "Parent"));
+	snap->created = prop_dup(inst, "CreationTime");
+	if (!snap->instance_id || !snap->id || !snap->name) {
+		snapshot_clear(snap);
+		return -1;
+	}
+	return 0;
+}
+
+static int created_before(const hvsnap_snapshot *a, const hvsnap_snapshot *b)
+{
+	if (!a->created || !b->created)
+		return 0;
+	return strcmp(a->created, b->created) < 0;
+}
+
+static int depth_of(const hvsnap_snapshot *snaps, size_t n, size_t i)
+{
+	int depth = 0;
+	const char *parent = snaps[i].parent_id;
+	/* Bounded by n: a cycle in bad data must not loop forever. */
+	while (parent && (size_t)depth < n) {
+		size_t k = 0;
+		while (k < n && !str_case_eq(snaps[k].id, parent))
+			k++;
+		if (k == n)
+			break;
+		depth++;
+		parent = snaps[k].parent_id;
+	}
+	return depth;
+}
+
+/* Parents before children (by depth), then oldest first: a stable order
+ * for printing a tree and for scripts. */
+static void order_snapshots(hvsnap_snapshot *snaps, size_t n)
+{
+	int *depth = calloc(n ? n : 1, sizeof(*depth));
+	if (!depth)
+		return;
+	for (size_t i = 0; i < n; i++)
+		depth[i] = depth_of(snaps, n, i);
+	for (size_t i = 1; i < n; i++) {
+		hvsnap_snapshot s = snaps[i];
+		int d = depth[i];
+		size_t j = i;
+		while (j > 0 && (depth[j - 1] > d ||
+		                 (depth[j - 1] == d && created_before(&s, &snaps[j - 1])))) {
+			snaps[j] = snaps[j - 1];
+			depth[j] = depth[j - 1];
+			j--;
+		}
+		snaps[j] = s;
+		depth[j] = d;
+	}
+	free(depth);
+}
+
+hvsnap_status hvsnap_snapshot_list(hvsnap_session *s, const hvsnap_vm *vm,
+                                   hvsnap_snapshot **snaps, size_t *n,
+                                   hvsnap_error *err)
+{
+	hvsnap_error_clear(err);
+	*snaps = NULL;
+	*n = 0;
+	buf q = BUF_INIT;
+	if (buf_printf(&q, "SELECT * FROM %s WHERE VirtualSystemIdentifier = ", CLASS_VSSD) != 0 ||
+	    wql_append_literal(&q, vm->id) != 0) {
+		buf_free(&q);
+		return err_nomem(err);
+	}
+	instance_list l;
+	hvsnap_status st = query_all(s, q.data, &l, err);
+	buf_free(&q);
+	if (st != HVSNAP_OK)
+		return st;
+	hvsnap_snapshot *out = calloc(l.n ? l.n : 1, sizeof(*out));
+	char *current = NULL;
+	size_t count = 0;
+	if (!out) {
+		instance_list_clear(&l);
+		return err_nomem(err);
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		const char *type = hvsnap_cim_get_text(l.items[i], "VirtualSystemType");
+		if (type && strcmp(type, REALIZED_TYPE) == 0) {
+			free(current);
+			current = guid_from_object_path(hvsnap_cim_get_text(l.items[i], "Parent"));
+			continue;
+		}
+		if (!type || strcmp(type, SNAPSHOT_VIRTUAL_SYSTEM_TYPE) != 0)
+			continue;
+		if (snapshot_from_instance(&out[count], l.items[i]) != 0) {
+			instance_list_clear(&l);
+			hvsnap_snapshot_list_free(out, count);
+			free(current);
+			return err_nomem(err);
+		}
+		count++;
+	}
+	instance_list_clear(&l);
+	for (size_t i = 0; i < count; i++)
+		out[i].current = current && str_case_eq(out[i].id, current);
+	free(current);
+	order_snapshots(out, count);
+	*snaps = out;
+	*n = count;
+	return HVSNAP_OK;
+}
+
+hvsnap_status hvsnap_snapshot_find(hvsnap_session *s, const hvsnap_vm *vm,
+                                   const char *ref, hvsnap_snapshot **out,
+                                   hvsnap_error *err)
+{
+	*out = NULL;
+	if (!ref || !*ref)
+		return err_set(err, HVSNAP_ERR_USAGE, 0, "no snapshot name or id given");
+	hvsnap_snapshot *snaps = NULL;
+	size_t n = 0;
+	hvsnap_status st = hvsnap_snapshot_list(s, vm, &snaps, &n, err);
+	if (st != HVSNAP_OK)
+		return st;
+	const char *guid = guid_of_instance_id(ref);
+	size_t match = n, matches = 0;
+	for (size_t i = 0; i < n; i++) {
+		int hit = guid ? str_case_eq(snaps[i].id, guid) : strcmp(snaps[i].name, ref) == 0;
+		if (hit) {
+			if (!matches)
+				match = i;
+			matches++;
+		}
+	}
+	if (matches == 0) {
+		hvsnap_snapshot_list_free(snaps, n);
+		return err_set(err, HVSNAP_ERR_NOT_FOUND, 0, "VM '%s' has no snapshot '%s'",
+		               vm->name, ref);
+	}
+	if (matches > 1) {
+		err_set(err, HVSNAP_ERR_AMBIGUOUS, 0,
+		        "%zu snapshots of '%s' are named '%s'; give the id of the one you mean",
+		        matches, vm->name, ref);
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(snaps[i].name, ref) == 0)
+				err_add_detail(err, "%s (created %s)", snaps[i].id,
+				               snaps[i].created ? snaps[i].created : "?");
+		hvsnap_snapshot_list_free(snaps, n);
+		return HVSNAP_ERR_AMBIGUOUS;
+	}
+	hvsnap_snapshot *snap = malloc(sizeof(*snap));
+	if (!snap) {
+		hvsnap_snapshot_list_free(snaps, n);
+		return err_nomem(err);
+	}
+	*snap = snaps[match];
+	memset(&snaps[match], 0, sizeof(snaps[match]));
+	hvsnap_snapshot_list_free(snaps, n);
+	*out = snap;
+	return HVSNAP_OK;
+}

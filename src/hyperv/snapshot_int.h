@@ -1,0 +1,13 @@
+/* Snapshot helpers shared by listing and the snapshot verbs. */
+#ifndef HVSNAP_HYPERV_SNAPSHOT_INT_H
+#define HVSNAP_HYPERV_SNAPSHOT_INT_H
+
+#include "hvsnap/hyperv.h"
+
+/* Fills snap from a snapshot Msvm_VirtualSystemSettingData; -1 when memory
+ * runs out or the instance lacks an InstanceID. */
+int snapshot_from_instance(hvsnap_snapshot *snap, const hvsnap_cim_instance *inst);
+void snapshot_clear(hvsnap_snapshot *snap);
+char *guid_from_object_path(const char *path);
+
+#endif

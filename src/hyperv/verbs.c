@@ -1,0 +1,315 @@
+/* The snapshot verbs: create, apply, delete (one or a tree) and rename.
+ * Each is one Invoke on a Hyper-V service followed by the shared job wait. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hvsnap/hyperv.h"
+#include "hyperv/classes.h"
+#include "hyperv/invoke.h"
+#include "hyperv/props.h"
+#include "hyperv/query.h"
+#include "hyperv/snapshot_int.h"
+#include "hyperv/wql.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/strutil.h"
+
+/* ElementName limit of Msvm_VirtualSystemSettingData, in characters. */
+#define MAX_SNAPSHOT_NAME 100
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static hvsnap_status check_name(const char *name, hvsnap_error *err)
+{
+	if (!name || !*name || strspn(name, " \t") == strlen(name))
+		return err_set(err, HVSNAP_ERR_USAGE, 0, "a snapshot name cannot be empty");
+	if (utf8_chars(name) > MAX_SNAPSHOT_NAME)
+		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		               "a snapshot name can have at most %d characters", MAX_SNAPSHOT_NAME);
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return err_set(err, HVSNAP_ERR_USAGE, 0,
+			               "a snapshot name cannot contain control characters");
+	return HVSNAP_OK;
+}
+
+/* The VM's realized settings: their InstanceID and UserSnapshotType. */
+static hvsnap_status realized_settings(hvsnap_session *s, const hvsnap_vm *vm,
+                                       char **instance_id, char **snapshot_type,
+                                       hvsnap_error *err)
+{
+	*instance_id = *snapshot_type = NULL;
+	buf q = BUF_INIT;
+	if (buf_printf(&q, "SELECT * FROM %s WHERE VirtualSystemIdentifier = ", CLASS_VSSD) != 0 ||
+	    wql_append_literal(&q, vm->id) != 0 ||
+	    buf_append_str(&q, " AND VirtualSystemType = 'Microsoft:Hyper-V:System:Realized'") != 0) {
+		buf_free(&q);
+		return err_nomem(err);
+	}
+	instance_list l;
+	hvsnap_status st = query_all(s, q.data, &l, err);
+	buf_free(&q);
+	if (st != HVSNAP_OK)
+		return st;
+	if (l.n != 1) {
+		instance_list_clear(&l);
+		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		               "expected one realized settings object for VM %s, the host sent %zu",
+		               vm->id, l.n);
+	}
+	*instance_id = prop_dup(l.items[0], "InstanceID");
+	*snapshot_type = prop_dup(l.items[0], "UserSnapshotType");
+	instance_list_clear(&l);
+	if (!*instance_id) {
+		free(*snapshot_type);
+		*snapshot_type = NULL;
+		return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "VM %s's settings have no InstanceID", vm->id);
+	}
+	return HVSNAP_OK;
+}
+
+static hvsnap_status get_snapshot(hvsnap_session *s, const char *instance_id,
+                                  hvsnap_snapshot **out, hvsnap_error *err)
+{
+	hvsnap_epr *epr = vssd_epr(instance_id);
+	if (!epr)
+		return err_nomem(err);
+	hvsnap_cim_instance *inst = NULL;
+	hvsnap_status st = hvsnap_wsman_get(s, epr, &inst, err);
+	hvsnap_epr_free(epr);
+	if (st != HVSNAP_OK)
+		return st;
+	hvsnap_snapshot *snap = calloc(1, sizeof(*snap));
+	if (!snap || snapshot_from_instance(snap, inst) != 0) {
+		free(snap);
+		hvsnap_cim_instance_free(inst);
+		return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "the new snapshot %s could not be read",
+		               instance_id);
+	}
+	hvsnap_cim_instance_free(inst);
+	*out = snap;
+	return HVSNAP_OK;
+}
+
+/* The snapshot a finished CreateSnapshot made: ResultingSnapshot when the
+ * host filled it, else the settings object the job affected (the
+ * Msvm_AffectedJobElement row with ElementEffects 5, which appears when the
+ * job completes). */
+static hvsnap_status find_new_snapshot(hvsnap_session *s, const hvsnap_invoke_result *r,
+                                       const hvsnap_job *job, hvsnap_snapshot **out,
+                                       hvsnap_error *err)
+{
+	*out = NULL;
+	const hvsnap_cim_value *rs = hvsnap_cim_get(r->output, "ResultingSnapshot");
+	const char *id = rs && rs->kind == HVSNAP_CIM_EPR
+	                 ? hvsnap_epr_selector(rs->epr, "InstanceID") : NULL;
+	if (id && *id)
+		return get_snapshot(s, id, out, err);
+	if (!job)
+		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		               "CreateSnapshot finished without a job or a ResultingSnapshot");
+	buf q = BUF_INIT;
+	if (buf_printf(&q, "ASSOCIATORS OF {%s.InstanceID=", CLASS_CONCRETE_JOB) != 0 ||
+	    wql_append_literal(&q, job->id) != 0 ||
+	    buf_printf(&q, "} WHERE AssocClass = Msvm_AffectedJobElement ResultClass = %s",
+	               CLASS_VSSD) != 0) {
+		buf_free(&q);
+		return err_nomem(err);
+	}
+	instance_list l;
+	hvsnap_status st = query_all(s, q.data, &l, err);
+	buf_free(&q);
+	if (st != HVSNAP_OK)
+		return st;
+	for (size_t i = 0; i < l.n && !*out; i++) {
+		const char *type = hvsnap_cim_get_text(l.items[i], "VirtualSystemType");
+		if (!type || strcmp(type, SNAPSHOT_VIRTUAL_SYSTEM_TYPE) != 0)
+			continue;
+		hvsnap_snapshot *snap = calloc(1, sizeof(*snap));
+		if (snap && snapshot_from_instance(snap, l.items[i]) == 0)
+			*out = snap;
+		else
+			free(snap);
+	}
+	instance_list_clear(&l);
+	if (!*out)
+		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		               "job %s completed but the host names no new snapshot for it", job->id);
+	return HVSNAP_OK;
+}
+
+static hvsnap_status create_snapshot(hvsnap_session *s, const hvsnap_vm *vm,
+                                     const hvsnap_create_options *o,
+                                     hvsnap_snapshot **snap, hvsnap_job **job,
+                                     hvsnap_error *err)
+{
+	hvsnap_epr *svc = snapshot_service_epr();
+	hvsnap_epr *system = hvsnap_epr_new(URI_COMPUTER_SYSTEM);
+	hvsnap_params *p = hvsnap_params_new();
+	if (!svc || !system || !p ||
+	    hvsnap_epr_add_selector(system, "CreationClassName", CLASS_COMPUTER_SYSTEM) ||
+	    hvsnap_epr_add_selector(system, "Name", vm->id) ||
+	    hvsnap_params_add_epr(p, "AffectedSystem", system) ||
+	    hvsnap_params_add_instance(p, "SnapshotSettings", NULL) ||
+	    hvsnap_params_add_uint(p, "SnapshotType", o->kind ? (unsigned)o->kind
+	                                                      : HVSNAP_SNAPSHOT_FULL)) {
+		hvsnap_params_free(p);
+		hvsnap_epr_free(system);
+		hvsnap_epr_free(svc);
+		return err_nomem(err);
+	}
+	hvsnap_invoke_result *r = NULL;
+	hvsnap_status st = invoke_and_wait(s, svc, "CreateSnapshot", p, &o->wait, &r, job, err);
+	hvsnap_params_free(p);
+	hvsnap_epr_free(system);
+	hvsnap_epr_free(svc);
+	if (st == HVSNAP_OK && !o->wait.no_wait)
+		st = find_new_snapshot(s, r, *job, snap, err);
+	hvsnap_invoke_result_free(r);
+	if (st == HVSNAP_OK && *snap && o->name) {
+		st = modify_settings(s, (*snap)->instance_id, "ElementName",
+		                     HVSNAP_CIM_TYPE_STRING, o->name, &o->wait, err);
+		if (st == HVSNAP_OK) {
+			char *name = str_dup(o->name);
+			if (name) {
+				free((*snap)->name);
+				(*snap)->name = name;
+			}
+		} else {
+			char why[sizeof(err->message)];
+			str_copy(why, sizeof(why), err->message);
+			err_set(err, st, err->code, "snapshot %s was created but could not be renamed: %s",
+			        (*snap)->id, why);
+		}
+	}
+	return st;
+}
+
+hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,
+                                     const hvsnap_create_options *opts,
+                                     hvsnap_snapshot **snap, hvsnap_job **job,
+                                     hvsnap_error *err)
+{
+	hvsnap_error_clear(err);
+	*snap = NULL;
+	*job = NULL;
+	hvsnap_create_options none;
+	memset(&none, 0, sizeof(none));
+	const hvsnap_create_options *o = opts ? opts : &none;
+	if (o->kind && o->kind != HVSNAP_SNAPSHOT_FULL && o->kind != HVSNAP_SNAPSHOT_DISK)
+		return err_set(err, HVSNAP_ERR_USAGE, 0, "unknown snapshot kind %d", (int)o->kind);
+	if (o->name && check_name(o->name, err) != HVSNAP_OK)
+		return HVSNAP_ERR_USAGE;
+	if (o->wait.no_wait && (o->name || o->type != HVSNAP_CHECKPOINT_UNCHANGED))
+		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		               "naming the checkpoint or choosing its type needs to wait for the job");
+
+	char *settings_id = NULL, *old_type = NULL;
+	if (o->type != HVSNAP_CHECKPOINT_UNCHANGED) {
+		hvsnap_status st = realized_settings(s, vm, &settings_id, &old_type, err);
+		if (st != HVSNAP_OK)
+			return st;
+		char value[16];
+		snprintf(value, sizeof(value), "%d", (int)o->type);
+		if (!old_type || strcmp(old_type, value) != 0) {
+			st = modify_settings(s, settings_id, "UserSnapshotType", HVSNAP_CIM_TYPE_UINT16,
+			                     value, &o->wait, err);
+			if (st != HVSNAP_OK) {
+				free(settings_id);
+				free(old_type);
+				return st;
+			}
+		} else {
+			free(old_type);   /* already the wanted type: nothing to restore */
+			old_type = NULL;
+		}
+	}
+
+	hvsnap_status st = create_snapshot(s, vm, o, snap, job, err);
+
+	if (old_type) {
+		/* Put the VM's own checkpoint type back whatever happened. */
+		hvsnap_error restore_err;
+		hvsnap_status rst = modify_settings(s, settings_id, "UserSnapshotType",
+		                                    HVSNAP_CIM_TYPE_UINT16, old_type, NULL,
+		                                    &restore_err);
+		if (rst != HVSNAP_OK && st == HVSNAP_OK) {
+			st = err_set(err, HVSNAP_ERR_FAILED, restore_err.code,
+			             "the checkpoint was created, but the VM's checkpoint type could not "
+			             "be put back to %s: %s", old_type, restore_err.message);
+		} else if (rst != HVSNAP_OK) {
+			err_add_detail(err, "also, the VM's checkpoint type could not be put back to %s: %s",
+			               old_type, restore_err.message);
+		}
+	}
+	free(settings_id);
+	free(old_type);
+	return st;
+}
+
+hvsnap_status hvsnap_snapshot_apply(hvsnap_session *s, const hvsnap_snapshot *snap,
+                                    const hvsnap_wait_options *wait,
+                                    hvsnap_job **job, hvsnap_error *err)
+{
+	hvsnap_error_clear(err);
+	*job = NULL;
+	hvsnap_epr *svc = snapshot_service_epr();
+	hvsnap_epr *target = vssd_epr(snap->instance_id);
+	hvsnap_params *p = hvsnap_params_new();
+	hvsnap_status st;
+	if (!svc || !target || !p || hvsnap_params_add_epr(p, "Snapshot", target) != HVSNAP_OK) {
+		st = err_nomem(err);
+	} else {
+		st = invoke_and_wait(s, svc, "ApplySnapshot", p, wait, NULL, job, err);
+		if (st == HVSNAP_ERR_FAILED && (err->code == 32775 || err->code == 5))
+			err_add_detail(err, "a checkpoint can be applied only while the VM is Off or "
+			               "Saved; turn the VM off or save it first");
+	}
+	hvsnap_params_free(p);
+	hvsnap_epr_free(target);
+	hvsnap_epr_free(svc);
+	return st;
+}
+
+hvsnap_status hvsnap_snapshot_delete(hvsnap_session *s, const hvsnap_snapshot *snap,
+                                     int tree, const hvsnap_wait_options *wait,
+                                     hvsnap_job **job, hvsnap_error *err)
+{
+	hvsnap_error_clear(err);
+	*job = NULL;
+	hvsnap_epr *svc = snapshot_service_epr();
+	hvsnap_epr *target = vssd_epr(snap->instance_id);
+	hvsnap_params *p = hvsnap_params_new();
+	hvsnap_status st;
+	if (!svc || !target || !p ||
+	    hvsnap_params_add_epr(p, tree ? "SnapshotSettingData" : "AffectedSnapshot",
+	                          target) != HVSNAP_OK)
+		st = err_nomem(err);
+	else
+		st = invoke_and_wait(s, svc, tree ? "DestroySnapshotTree" : "DestroySnapshot", p,
+		                     wait, NULL, job, err);
+	hvsnap_params_free(p);
+	hvsnap_epr_free(target);
+	hvsnap_epr_free(svc);
+	return st;
+}
+
+hvsnap_status hvsnap_snapshot_rename(hvsnap_session *s, const hvsnap_snapshot *snap,
+                                     const char *new_name,
+                                     const hvsnap_wait_options *wait,
+                                     hvsnap_error *err)
+{
+	hvsnap_error_clear(err);
+	if (check_name(new_name, err) != HVSNAP_OK)
+		return HVSNAP_ERR_USAGE;
+	return modify_settings(s, snap->instance_id, "ElementName", HVSNAP_CIM_TYPE_STRING,
+	                       new_name, wait, err);
+}
