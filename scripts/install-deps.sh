@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential clang cmake pkg-config
   libcurl4-openssl-dev libxml2-dev libxml2-utils libssl-dev openssl
-  libcmocka-dev libjansson-dev libmicrohttpd-dev libkrb5-dev
+  libcmocka-dev libjansson-dev libmicrohttpd-dev libkrb5-dev gss-ntlmssp
   python3 curl
 )
 

@@ -1,0 +1,368 @@
+/* Command-line and environment parsing. Connection and output options may
+ * stand before or after the command name (CLI.md); command options are
+ * accepted only by the commands they belong to. */
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+typedef enum opt_id {
+	OPT_HOST, OPT_PORT, OPT_TRANSPORT, OPT_USER, OPT_PASSWORD_FILE, OPT_AUTH,
+	OPT_ENCRYPTION, OPT_CACERT, OPT_INSECURE, OPT_PIN, OPT_CERT, OPT_KEY,
+	OPT_TIMEOUT, OPT_ALLOW_INSECURE_BASIC, OPT_JSON, OPT_VERBOSE, OPT_TRACE,
+	OPT_HELP, OPT_VERSION,
+	OPT_NAME, OPT_TYPE, OPT_NO_WAIT, OPT_WAIT_TIMEOUT, OPT_TREE, OPT_WAIT
+} opt_id;
+
+typedef struct opt_def {
+	opt_id id;
+	const char *long_name;
+	char short_name;
+	int takes_value;
+	const char *commands; /* NULL: global; else space-separated commands */
+} opt_def;
+
+static const opt_def options[] = {
+	{ OPT_HOST, "host", 'H', 1, NULL },
+	{ OPT_PORT, "port", 'P', 1, NULL },
+	{ OPT_TRANSPORT, "transport", 0, 1, NULL },
+	{ OPT_USER, "user", 'u', 1, NULL },
+	{ OPT_PASSWORD_FILE, "password-file", 0, 1, NULL },
+	{ OPT_AUTH, "auth", 'a', 1, NULL },
+	{ OPT_ENCRYPTION, "encryption", 0, 1, NULL },
+	{ OPT_CACERT, "cacert", 0, 1, NULL },
+	{ OPT_INSECURE, "insecure", 0, 0, NULL },
+	{ OPT_PIN, "pin", 0, 1, NULL },
+	{ OPT_CERT, "cert", 0, 1, NULL },
+	{ OPT_KEY, "key", 0, 1, NULL },
+	{ OPT_TIMEOUT, "timeout", 0, 1, NULL },
+	{ OPT_ALLOW_INSECURE_BASIC, "allow-insecure-basic", 0, 0, NULL },
+	{ OPT_JSON, "json", 0, 0, NULL },
+	{ OPT_VERBOSE, "verbose", 'v', 0, NULL },
+	{ OPT_TRACE, "trace", 0, 0, NULL },
+	{ OPT_HELP, "help", 'h', 0, NULL },
+	{ OPT_VERSION, "version", 0, 0, NULL },
+	{ OPT_NAME, "name", 0, 1, "create" },
+	{ OPT_TYPE, "type", 0, 1, "create" },
+	{ OPT_NO_WAIT, "no-wait", 0, 0, "create" },
+	{ OPT_WAIT_TIMEOUT, "wait-timeout", 0, 1, "create job apply delete rename" },
+	{ OPT_TREE, "tree", 0, 0, "delete" },
+	{ OPT_WAIT, "wait", 0, 0, "job" },
+};
+
+/* Commands and how many operands each takes. */
+typedef struct command_def {
+	const char *name;
+	int min_args, max_args;
+} command_def;
+
+static const command_def commands[] = {
+	{ "identify", 0, 0 },
+	{ "vms", 0, 0 },
+	{ "create", 1, 1 },
+	{ "list", 1, 1 },
+	{ "apply", 2, 2 },
+	{ "delete", 2, 2 },
+	{ "rename", 3, 3 },
+	{ "job", 1, 1 },
+};
+
+static const command_def *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int word_in(const char *word, const char *list)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; *p;) {
+		size_t m = strcspn(p, " ");
+		if (m == n && strncmp(p, word, n) == 0)
+			return 1;
+		p += m;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "hvsnap: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\nTry 'hvsnap --help'.\n");
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+static int parse_long(const char *text, long min, long max, long *out)
+{
+	if (!text || !*text)
+		return -1;
+	char *end = NULL;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_transport(const char *v, hvsnap_transport *out)
+{
+	if (strcmp(v, "https") == 0) { *out = HVSNAP_TRANSPORT_HTTPS; return 0; }
+	if (strcmp(v, "http") == 0) { *out = HVSNAP_TRANSPORT_HTTP; return 0; }
+	return -1;
+}
+
+static int parse_auth(const char *v, hvsnap_auth *out)
+{
+	static const struct { const char *name; hvsnap_auth auth; } names[] = {
+		{ "negotiate", HVSNAP_AUTH_NEGOTIATE }, { "basic", HVSNAP_AUTH_BASIC },
+		{ "ntlm", HVSNAP_AUTH_NTLM }, { "kerberos", HVSNAP_AUTH_KERBEROS },
+		{ "certificate", HVSNAP_AUTH_CERTIFICATE },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(v, names[i].name) == 0) {
+			*out = names[i].auth;
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_encryption(const char *v, hvsnap_encryption *out)
+{
+	if (strcmp(v, "auto") == 0) { *out = HVSNAP_ENCRYPTION_AUTO; return 0; }
+	if (strcmp(v, "always") == 0) { *out = HVSNAP_ENCRYPTION_ALWAYS; return 0; }
+	if (strcmp(v, "never") == 0) { *out = HVSNAP_ENCRYPTION_NEVER; return 0; }
+	return -1;
+}
+
+static int set_port(cli_options *o, const char *v, const char *origin)
+{
+	long port;
+	if (parse_long(v, 1, 65535, &port) != 0)
+		return usage_error("%s: '%s' is not a port number (1-65535)", origin, v);
+	o->port = (unsigned)port;
+	return EXIT_OK;
+}
+
+/* The environment gives defaults that the command line overrides. */
+static int apply_environment(cli_options *o)
+{
+	const char *v;
+	if ((v = getenv("HVSNAP_HOST")) && *v)
+		o->host = v;
+	if ((v = getenv("HVSNAP_PORT")) && *v && set_port(o, v, "HVSNAP_PORT") != EXIT_OK)
+		return EXIT_USAGE;
+	if ((v = getenv("HVSNAP_TRANSPORT")) && *v) {
+		if (parse_transport(v, &o->transport) != 0)
+			return usage_error("HVSNAP_TRANSPORT: '%s' is not http or https", v);
+		o->transport_set = 1;
+	}
+	if ((v = getenv("HVSNAP_USER")) && *v)
+		o->user = v;
+	if ((v = getenv("HVSNAP_AUTH")) && *v) {
+		if (parse_auth(v, &o->auth) != 0)
+			return usage_error("HVSNAP_AUTH: unknown authentication '%s'", v);
+		o->auth_set = 1;
+	}
+	return EXIT_OK;
+}
+
+static int apply_option(cli_options *o, const opt_def *d, const char *v)
+{
+	long n;
+	switch (d->id) {
+	case OPT_HOST: o->host = v; break;
+	case OPT_PORT: return set_port(o, v, "--port");
+	case OPT_TRANSPORT:
+		if (parse_transport(v, &o->transport) != 0)
+			return usage_error("--transport: '%s' is not http or https", v);
+		o->transport_set = 1;
+		break;
+	case OPT_USER: o->user = v; break;
+	case OPT_PASSWORD_FILE: o->password_file = v; break;
+	case OPT_AUTH:
+		if (parse_auth(v, &o->auth) != 0)
+			return usage_error("--auth: unknown authentication '%s' "
+			                   "(basic, ntlm, kerberos, negotiate, certificate)", v);
+		o->auth_set = 1;
+		break;
+	case OPT_ENCRYPTION:
+		if (parse_encryption(v, &o->encryption) != 0)
+			return usage_error("--encryption: '%s' is not auto, always or never", v);
+		break;
+	case OPT_CACERT: o->cacert = v; break;
+	case OPT_INSECURE: o->insecure = 1; break;
+	case OPT_PIN: o->pin = v; break;
+	case OPT_CERT: o->cert = v; break;
+	case OPT_KEY: o->key = v; break;
+	case OPT_TIMEOUT:
+		if (parse_long(v, 1, 86400, &n) != 0)
+			return usage_error("--timeout: '%s' is not a number of seconds (1-86400)", v);
+		o->timeout_s = n;
+		break;
+	case OPT_ALLOW_INSECURE_BASIC: o->allow_insecure_basic = 1; break;
+	case OPT_JSON: o->json = 1; break;
+	case OPT_VERBOSE: o->verbose = 1; break;
+	case OPT_TRACE: o->trace = 1; o->verbose = 1; break;
+	case OPT_HELP: o->help = 1; break;
+	case OPT_VERSION: o->version = 1; break;
+	case OPT_NAME: o->name = v; break;
+	case OPT_TYPE: o->type = v; break;
+	case OPT_NO_WAIT: o->no_wait = 1; break;
+	case OPT_WAIT_TIMEOUT:
+		if (parse_long(v, 0, 7 * 86400, &n) != 0)
+			return usage_error("--wait-timeout: '%s' is not a number of seconds", v);
+		o->wait_timeout_s = n;
+		break;
+	case OPT_TREE: o->tree = 1; break;
+	case OPT_WAIT: o->wait = 1; break;
+	}
+	return EXIT_OK;
+}
+
+static const opt_def *find_long(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		if (strlen(options[i].long_name) == len &&
+		    strncmp(options[i].long_name, name, len) == 0)
+			return &options[i];
+	return NULL;
+}
+
+static const opt_def *find_short(char c)
+{
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		if (options[i].short_name == c)
+			return &options[i];
+	return NULL;
+}
+
+/* Command options are checked once the command is known. */
+typedef struct pending_opt {
+	const opt_def *def;
+	const char *value;
+	const char *spelled;
+} pending_opt;
+
+int cli_parse_args(int argc, char **argv, cli_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->wait_timeout_s = -1;
+	if (apply_environment(o) != EXIT_OK)
+		return EXIT_USAGE;
+
+	pending_opt *pending = calloc((size_t)argc + 1, sizeof(*pending));
+	if (!pending)
+		return EXIT_USAGE;
+	size_t n_pending = 0;
+	int rc = EXIT_OK;
+	int only_operands = 0;
+
+	for (int i = 1; i < argc && rc == EXIT_OK; i++) {
+		const char *a = argv[i];
+		if (only_operands || a[0] != '-' || a[1] == '\0') {
+			if (!o->command)
+				o->command = a;
+			else if (o->n_args < CLI_MAX_ARGS)
+				o->args[o->n_args++] = a;
+			else
+				rc = usage_error("too many arguments (at '%s')", a);
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_operands = 1;
+			continue;
+		}
+		const opt_def *d;
+		const char *value = NULL;
+		if (a[1] == '-') {
+			const char *name = a + 2;
+			const char *eq = strchr(name, '=');
+			size_t len = eq ? (size_t)(eq - name) : strlen(name);
+			d = find_long(name, len);
+			if (!d) {
+				rc = usage_error("unknown option '%s'", a);
+				break;
+			}
+			if (eq) {
+				if (!d->takes_value) {
+					rc = usage_error("option '--%s' takes no value", d->long_name);
+					break;
+				}
+				value = eq + 1;
+			}
+		} else {
+			if (a[2] != '\0') {
+				/* "-Hhost" style is ambiguous with grouped flags; keep it simple. */
+				d = find_short(a[1]);
+				if (d && d->takes_value) {
+					value = a + 2;
+				} else {
+					rc = usage_error("unknown option '%s'", a);
+					break;
+				}
+			} else {
+				d = find_short(a[1]);
+			}
+			if (!d) {
+				rc = usage_error("unknown option '%s'", a);
+				break;
+			}
+		}
+		if (d->takes_value && !value) {
+			if (i + 1 >= argc) {
+				rc = usage_error("option '%s' needs a value", a);
+				break;
+			}
+			value = argv[++i];
+		}
+		if (d->commands) {
+			pending[n_pending].def = d;
+			pending[n_pending].value = value;
+			pending[n_pending].spelled = a;
+			n_pending++;
+		} else {
+			rc = apply_option(o, d, value);
+		}
+	}
+
+	if (rc == EXIT_OK && !o->help && !o->version) {
+		if (!o->command) {
+			rc = usage_error("no command given");
+		} else {
+			const command_def *c = find_command(o->command);
+			if (!c)
+				rc = usage_error("unknown command '%s'", o->command);
+			else if (o->n_args < c->min_args)
+				rc = usage_error("'%s' needs more arguments; see 'hvsnap %s --help'",
+				                 o->command, o->command);
+			else if (o->n_args > c->max_args)
+				rc = usage_error("too many arguments for '%s'", o->command);
+		}
+	}
+	for (size_t k = 0; rc == EXIT_OK && k < n_pending; k++) {
+		if (!o->command || !word_in(o->command, pending[k].def->commands))
+			rc = usage_error("option '%s' does not apply to this command",
+			                 pending[k].spelled);
+		else
+			rc = apply_option(o, pending[k].def, pending[k].value);
+	}
+	if (rc == EXIT_OK && !o->transport_set)
+		o->transport = HVSNAP_TRANSPORT_HTTPS;
+	free(pending);
+	return rc;
+}

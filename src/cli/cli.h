@@ -1,0 +1,100 @@
+/* Shared state of the hvsnap tool: parsed options and the helpers every
+ * command uses. The tool is a client of the public libhvsnap API only. */
+#ifndef HVSNAP_CLI_H
+#define HVSNAP_CLI_H
+
+#include <stdio.h>
+#include "hvsnap/hvsnap.h"
+
+/* Exit codes of CLI.md. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,
+	EXIT_USAGE = 2,
+	EXIT_CONNECT = 3,
+	EXIT_AUTH = 4,
+	EXIT_NOT_FOUND = 5,
+	EXIT_TIMEOUT = 6,
+	EXIT_PROTOCOL = 7
+};
+
+#define CLI_MAX_ARGS 8
+
+typedef struct cli_options {
+	/* connection */
+	const char *host;
+	unsigned port;
+	int transport_set;
+	hvsnap_transport transport;
+	const char *user;
+	const char *password_file;
+	int auth_set;
+	hvsnap_auth auth;
+	hvsnap_encryption encryption;
+	const char *cacert;
+	int insecure;
+	const char *pin;
+	const char *cert;
+	const char *key;
+	long timeout_s;
+	int allow_insecure_basic;
+	/* output */
+	int json;
+	int verbose;
+	int trace;
+	/* the command and its operands */
+	const char *command;
+	const char *args[CLI_MAX_ARGS];
+	int n_args;
+	/* command options */
+	const char *name;       /* create --name */
+	const char *type;       /* create --type */
+	int no_wait;            /* create --no-wait */
+	long wait_timeout_s;    /* --wait-timeout, -1 when not given */
+	int tree;               /* delete --tree */
+	int wait;               /* job --wait */
+	int help;
+	int version;
+} cli_options;
+
+/* Parses argv and the HVSNAP_* environment into o. On a usage error prints
+ * the reason to stderr and returns EXIT_USAGE; otherwise EXIT_OK. */
+int cli_parse_args(int argc, char **argv, cli_options *o);
+
+/* Prints general or per-command help to out. */
+void cli_print_help(FILE *out, const char *command);
+
+/* Maps a library status to an exit code (CLI.md). */
+int cli_exit_code(hvsnap_status status);
+
+/* Reports err on stderr (human) or as {"error":{...}} on stdout (--json) and
+ * returns its exit code. */
+int cli_report_error(const cli_options *o, const hvsnap_error *err);
+/* Same for an error the tool itself found (bad usage and the like). */
+int cli_report_usage(const cli_options *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Reads the password: HVSNAP_PASSWORD, --password-file, or a no-echo prompt
+ * on the terminal. Returns a malloc'd string (wipe it) or NULL with the
+ * reason in err. */
+char *cli_read_password(const cli_options *o, hvsnap_error *err);
+void cli_wipe_password(char *password);
+
+/* Opens a session from the options; with need_auth 0 and no user given, an
+ * unauthenticated session (enough for Identify). */
+int cli_open_session(const cli_options *o, int need_auth, hvsnap_session **out);
+
+/* Trace sink for -v / --trace: writes to stderr. */
+void cli_trace(void *ctx, hvsnap_trace_kind kind, const char *text, size_t len);
+
+/* Commands. */
+int cmd_identify(const cli_options *o);
+int cmd_vms(const cli_options *o);
+int cmd_create(const cli_options *o);
+int cmd_list(const cli_options *o);
+int cmd_apply(const cli_options *o);
+int cmd_delete(const cli_options *o);
+int cmd_rename(const cli_options *o);
+int cmd_job(const cli_options *o);
+
+#endif

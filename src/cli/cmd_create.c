@@ -1,0 +1,97 @@
+/* hvsnap create VM: take a checkpoint, wait for it with progress, report
+ * the new snapshot. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "cli/resolve.h"
+
+static int parse_type(const char *text, hvsnap_checkpoint_type *out)
+{
+	if (!text) {
+		*out = HVSNAP_CHECKPOINT_UNCHANGED;
+		return 0;
+	}
+	if (strcmp(text, "standard") == 0) *out = HVSNAP_CHECKPOINT_STANDARD;
+	else if (strcmp(text, "production") == 0) *out = HVSNAP_CHECKPOINT_PRODUCTION;
+	else if (strcmp(text, "production-only") == 0) *out = HVSNAP_CHECKPOINT_PRODUCTION_ONLY;
+	else return -1;
+	return 0;
+}
+
+static void print_result(const cli_options *o, const hvsnap_vm *vm,
+                         const hvsnap_snapshot *snap, const hvsnap_job *job)
+{
+	if (o->json) {
+		json_t *root = json_object();
+		json_t *v = json_object();
+		json_object_set_new(v, "name", json_string(vm->name));
+		json_object_set_new(v, "id", json_string(vm->id));
+		json_object_set_new(root, "vm", v);
+		if (snap) {
+			json_t *js = json_snapshot(snap);
+			json_object_del(js, "current");
+			json_object_set_new(root, "snapshot", js);
+		} else {
+			json_object_set_new(root, "snapshot", json_null());
+		}
+		json_object_set_new(root, "job", job ? json_job(job) : json_null());
+		json_print(root);
+		return;
+	}
+	if (!snap) {
+		printf("Checkpoint of %s started: job %s\n", vm->name, job ? job->id : "?");
+		return;
+	}
+	printf("Created checkpoint \"%s\" of %s\n", snap->name, vm->name);
+	printf("  id:      %s\n", snap->id);
+	if (snap->created)
+		printf("  created: %s\n", snap->created);
+	if (snap->parent_id)
+		printf("  parent:  %s\n", snap->parent_id);
+	if (job)
+		printf("  job:     %s (%s, %.1f s)\n", job->id, hvsnap_job_state_text(job->state),
+		       (double)job->elapsed_ms / 1000.0);
+}
+
+int cmd_create(const cli_options *o)
+{
+	hvsnap_create_options co;
+	memset(&co, 0, sizeof(co));
+	co.kind = HVSNAP_SNAPSHOT_FULL;
+	co.name = o->name;
+	if (parse_type(o->type, &co.type) != 0)
+		return cli_report_usage(o, "--type: '%s' is not standard, production or production-only",
+		                        o->type);
+	if (o->no_wait && (o->name || o->type))
+		return cli_report_usage(o, "--no-wait cannot be combined with --name or --type: "
+		                        "both need the finished checkpoint");
+
+	hvsnap_session *s = NULL;
+	int rc = cli_open_session(o, 1, &s);
+	if (rc != EXIT_OK)
+		return rc;
+	hvsnap_vm *vm = NULL;
+	rc = cli_find_vm(o, s, o->args[0], &vm);
+	if (rc != EXIT_OK) {
+		hvsnap_session_free(s);
+		return rc;
+	}
+	progress_bar bar;
+	cli_wait_options(o, &bar, "Creating checkpoint", &co.wait);
+	hvsnap_snapshot *snap = NULL;
+	hvsnap_job *job = NULL;
+	hvsnap_error err;
+	hvsnap_status st = hvsnap_snapshot_create(s, vm, &co, &snap, &job, &err);
+	progress_done(&bar);
+	if (st == HVSNAP_OK)
+		print_result(o, vm, snap, job);
+	else
+		rc = cli_report_job_error(o, &err, job);
+	hvsnap_snapshot_free(snap);
+	hvsnap_job_free(job);
+	hvsnap_vm_free(vm);
+	hvsnap_session_free(s);
+	return rc;
+}

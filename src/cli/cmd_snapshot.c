@@ -1,0 +1,96 @@
+/* hvsnap apply / delete / rename: verbs on one existing snapshot of a VM.
+ * They share the resolution of VM and SNAPSHOT and the result report. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "cli/resolve.h"
+
+typedef enum verb { VERB_APPLY, VERB_DELETE, VERB_RENAME } verb;
+
+static void print_done(const cli_options *o, verb v, const hvsnap_vm *vm,
+                       const hvsnap_snapshot *snap, const hvsnap_job *job)
+{
+	if (o->json) {
+		json_t *root = json_object();
+		json_object_set_new(root, "vm", json_vm(vm));
+		json_object_set_new(root, "snapshot", json_snapshot(snap));
+		json_object_set_new(root, "job", job ? json_job(job) : json_null());
+		json_print(root);
+		return;
+	}
+	switch (v) {
+	case VERB_APPLY:
+		printf("Applied checkpoint \"%s\" (%s) to %s\n", snap->name, snap->id, vm->name);
+		break;
+	case VERB_DELETE:
+		printf("Deleted checkpoint \"%s\" (%s)%s of %s\n", snap->name, snap->id,
+		       o->tree ? " and its children" : "", vm->name);
+		break;
+	case VERB_RENAME:
+		printf("Renamed checkpoint %s of %s to \"%s\"\n", snap->id, vm->name, snap->name);
+		break;
+	}
+}
+
+static int run(const cli_options *o, verb v)
+{
+	hvsnap_session *s = NULL;
+	int rc = cli_open_session(o, 1, &s);
+	if (rc != EXIT_OK)
+		return rc;
+	hvsnap_vm *vm = NULL;
+	hvsnap_snapshot *snap = NULL;
+	rc = cli_find_vm(o, s, o->args[0], &vm);
+	if (rc == EXIT_OK)
+		rc = cli_find_snapshot(o, s, vm, o->args[1], &snap);
+	if (rc != EXIT_OK) {
+		hvsnap_vm_free(vm);
+		hvsnap_session_free(s);
+		return rc;
+	}
+	static const char *const labels[] = { "Applying checkpoint", "Deleting checkpoint",
+	                                      "Renaming checkpoint" };
+	progress_bar bar;
+	hvsnap_wait_options w;
+	memset(&w, 0, sizeof(w));
+	cli_wait_options(o, &bar, labels[v], &w);
+	hvsnap_job *job = NULL;
+	hvsnap_error err;
+	hvsnap_status st;
+	switch (v) {
+	case VERB_APPLY:
+		st = hvsnap_snapshot_apply(s, snap, &w, &job, &err);
+		break;
+	case VERB_DELETE:
+		st = hvsnap_snapshot_delete(s, snap, o->tree, &w, &job, &err);
+		break;
+	default:
+		st = hvsnap_snapshot_rename(s, snap, o->args[2], &w, &err);
+		if (st == HVSNAP_OK) {
+			hvsnap_snapshot *renamed = NULL;
+			/* Read it back: the host may normalise the name. */
+			if (hvsnap_snapshot_find(s, vm, snap->id, &renamed, &err) == HVSNAP_OK) {
+				hvsnap_snapshot_free(snap);
+				snap = renamed;
+			}
+			st = HVSNAP_OK;
+		}
+		break;
+	}
+	progress_done(&bar);
+	if (st == HVSNAP_OK)
+		print_done(o, v, vm, snap, job);
+	else
+		rc = cli_report_job_error(o, &err, job);
+	hvsnap_job_free(job);
+	hvsnap_snapshot_free(snap);
+	hvsnap_vm_free(vm);
+	hvsnap_session_free(s);
+	return rc;
+}
+
+int cmd_apply(const cli_options *o) { return run(o, VERB_APPLY); }
+int cmd_delete(const cli_options *o) { return run(o, VERB_DELETE); }
+int cmd_rename(const cli_options *o) { return run(o, VERB_RENAME); }

@@ -1,0 +1,54 @@
+/* Turns the parsed options into a libhvsnap session, reading the password
+ * only when the command needs one. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+int cli_open_session(const cli_options *o, int need_auth, hvsnap_session **out)
+{
+	hvsnap_session_options so;
+	hvsnap_session_options_init(&so);
+	so.host = o->host;
+	so.port = o->port;
+	so.transport = o->transport;
+	so.auth = o->auth;
+	so.encryption = o->encryption;
+	so.user = o->user;
+	so.cacert = o->cacert;
+	so.insecure = o->insecure;
+	so.pin = o->pin;
+	so.client_cert = o->cert;
+	so.client_key = o->key;
+	so.allow_insecure_basic = o->allow_insecure_basic;
+	if (o->timeout_s > 0) {
+		so.timeout_ms = o->timeout_s * 1000L;
+		so.connect_timeout_ms = so.timeout_ms;
+	}
+	if (o->verbose) {
+		so.trace = cli_trace;
+		so.trace_soap = o->trace;
+	}
+
+	if (!o->host || !*o->host)
+		return cli_report_usage(o, "no host given: use --host HOST or set HVSNAP_HOST");
+
+	hvsnap_error err;
+	hvsnap_error_clear(&err);
+	char *password = NULL;
+	if (!need_auth && !o->user && !o->auth_set) {
+		so.auth = HVSNAP_AUTH_NONE;
+	} else if (so.auth != HVSNAP_AUTH_CERTIFICATE) {
+		if (!o->user)
+			return cli_report_usage(o, "no user given: use --user USER or set HVSNAP_USER");
+		password = cli_read_password(o, &err);
+		if (!password)
+			return cli_report_error(o, &err);
+		so.password = password;
+	}
+	hvsnap_status st = hvsnap_session_new(out, &so, &err);
+	cli_wipe_password(password);
+	if (st != HVSNAP_OK)
+		return cli_report_error(o, &err);
+	return EXIT_OK;
+}

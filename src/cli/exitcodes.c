@@ -1,0 +1,60 @@
+/* Exit codes and error reporting of the tool (CLI.md "Exit codes" and the
+ * JSON error object). */
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+int cli_exit_code(hvsnap_status status)
+{
+	switch (status) {
+	case HVSNAP_OK: return EXIT_OK;
+	case HVSNAP_ERR_USAGE: return EXIT_USAGE;
+	case HVSNAP_ERR_CONNECT:
+	case HVSNAP_ERR_TLS: return EXIT_CONNECT;
+	case HVSNAP_ERR_AUTH: return EXIT_AUTH;
+	case HVSNAP_ERR_NOT_FOUND:
+	case HVSNAP_ERR_AMBIGUOUS: return EXIT_NOT_FOUND;
+	case HVSNAP_ERR_TIMEOUT: return EXIT_TIMEOUT;
+	case HVSNAP_ERR_PROTOCOL: return EXIT_PROTOCOL;
+	case HVSNAP_ERR_FAULT:
+	case HVSNAP_ERR_FAILED:
+	case HVSNAP_ERR_NOMEM:
+	case HVSNAP_ERR_INTERNAL: return EXIT_FAILED;
+	}
+	return EXIT_FAILED;
+}
+
+int cli_report_error(const cli_options *o, const hvsnap_error *err)
+{
+	if (o->json) {
+		json_t *e = json_object();
+		json_object_set_new(e, "kind", json_string(hvsnap_status_name(err->kind)));
+		json_object_set_new(e, "message", json_string(err->message));
+		json_object_set_new(e, "code", err->code ? json_integer(err->code) : json_null());
+		json_object_set_new(e, "detail", err->detail[0] ? json_string(err->detail) : json_null());
+		json_t *root = json_pack("{s:o}", "error", e);
+		json_dumpf(root, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(root);
+	} else {
+		fprintf(stderr, "hvsnap: %s\n", err->message[0] ? err->message : "failed");
+		if (err->detail[0])
+			fprintf(stderr, "  %s\n", err->detail);
+	}
+	return cli_exit_code(err->kind);
+}
+
+int cli_report_usage(const cli_options *o, const char *fmt, ...)
+{
+	hvsnap_error err;
+	hvsnap_error_clear(&err);
+	err.kind = HVSNAP_ERR_USAGE;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err.message, sizeof(err.message), fmt, ap);
+	va_end(ap);
+	return cli_report_error(o, &err);
+}

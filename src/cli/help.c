@@ -1,0 +1,128 @@
+/* --help texts: the general usage and one page per command. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char general[] =
+"Usage: hvsnap [OPTIONS] COMMAND [ARGS]\n"
+"\n"
+"Manage Hyper-V checkpoints from Linux over WS-Management (WinRM).\n"
+"\n"
+"Commands:\n"
+"  identify                    WS-Man Identify: vendor, version, protocol\n"
+"  vms                         list VMs: name, id, state\n"
+"  create VM                   take a checkpoint and wait for it\n"
+"  list VM                     the VM's checkpoints as a tree\n"
+"  apply VM SNAPSHOT           revert the VM to a checkpoint\n"
+"  delete VM SNAPSHOT [--tree] delete a checkpoint (or it and its children)\n"
+"  rename VM SNAPSHOT NEWNAME  rename a checkpoint\n"
+"  job JOBID [--wait]          show or wait for a Hyper-V job\n"
+"\n"
+"VM is a display name or a GUID; SNAPSHOT is a name, a GUID or Microsoft:GUID.\n"
+"\n"
+"Connection options (also accepted after the command):\n"
+"  -H, --host HOST       host name, IPv4 or IPv6 literal        [HVSNAP_HOST]\n"
+"  -P, --port N          default 5986 (https) or 5985 (http)    [HVSNAP_PORT]\n"
+"      --transport T     https (default) or http                [HVSNAP_TRANSPORT]\n"
+"  -u, --user USER       user, DOMAIN\\user or user@REALM        [HVSNAP_USER]\n"
+"      --password-file F read the password from F               [HVSNAP_PASSWORD]\n"
+"                        (with neither, prompt without echo on a terminal)\n"
+"  -a, --auth A          basic, ntlm, kerberos, negotiate (default), certificate\n"
+"                                                                [HVSNAP_AUTH]\n"
+"      --encryption E    auto (default), always, never: WinRM message encryption\n"
+"      --cacert FILE     trust the CA certificates in FILE\n"
+"      --insecure        do not verify the host's certificate\n"
+"      --pin sha256//B64 accept only this public key\n"
+"      --cert F --key F  client certificate (certificate auth)\n"
+"      --timeout SECS    per request, connect + response (default 60)\n"
+"      --allow-insecure-basic  permit Basic auth over plain http\n"
+"\n"
+"Output options:\n"
+"      --json            one JSON document on stdout\n"
+"  -v, --verbose         diagnostics on stderr\n"
+"      --trace           also dump SOAP messages on stderr (secrets redacted)\n"
+"  -h, --help            this help, or 'hvsnap COMMAND --help'\n"
+"      --version         print the version\n"
+"\n"
+"Exit codes: 0 ok, 1 operation failed on the host, 2 usage, 3 connection/TLS,\n"
+"4 authentication, 5 not found or ambiguous, 6 timed out waiting, 7 protocol.\n";
+
+static const struct {
+	const char *command;
+	const char *text;
+} pages[] = {
+	{ "identify",
+	  "Usage: hvsnap identify [OPTIONS]\n"
+	  "\n"
+	  "Sends a WS-Man Identify and prints the host's product vendor, product\n"
+	  "version and protocol version. Without --user the request is sent\n"
+	  "unauthenticated, which WinRM answers when it allows anonymous Identify.\n"
+	  "\n"
+	  "JSON: {\"protocol_version\",\"product_vendor\",\"product_version\",\n"
+	  "       \"security_profiles\":[...]}\n" },
+	{ "vms",
+	  "Usage: hvsnap vms [OPTIONS]\n"
+	  "\n"
+	  "Lists the host's virtual machines with their id (GUID) and state.\n"
+	  "\n"
+	  "JSON: {\"vms\":[{\"name\",\"id\",\"state\",\"state_code\"}]}\n" },
+	{ "create",
+	  "Usage: hvsnap create VM [--name NAME] [--type standard|production|production-only]\n"
+	  "                        [--no-wait] [--wait-timeout SECONDS]\n"
+	  "\n"
+	  "Takes a checkpoint of VM (CreateSnapshot), shows the job's progress and\n"
+	  "reports the new checkpoint. CreateSnapshot is never sent twice.\n"
+	  "\n"
+	  "  --name NAME          rename the new checkpoint (at most 100 characters)\n"
+	  "  --type TYPE          use this checkpoint type for this checkpoint only; the\n"
+	  "                       VM's own setting is put back afterwards, even on failure\n"
+	  "  --no-wait            print the job id and return at once\n"
+	  "  --wait-timeout SECS  give up waiting after SECS (default 1800); exit 6, the\n"
+	  "                       job goes on and 'hvsnap job ID --wait' can follow it\n"
+	  "\n"
+	  "JSON: {\"vm\":{\"name\",\"id\"},\"snapshot\":{\"id\",\"instance_id\",\"name\",\n"
+	  "       \"parent_id\",\"created\"},\"job\":{\"id\",\"state\",\"elapsed_ms\",...}}\n" },
+	{ "list",
+	  "Usage: hvsnap list VM\n"
+	  "\n"
+	  "Shows VM's checkpoints as a tree; the one the VM runs from is marked\n"
+	  "(current).\n"
+	  "\n"
+	  "JSON: {\"vm\":{...},\"snapshots\":[{\"id\",\"instance_id\",\"name\",\n"
+	  "       \"parent_id\",\"created\",\"current\"}]}\n" },
+	{ "apply",
+	  "Usage: hvsnap apply VM SNAPSHOT [--wait-timeout SECONDS]\n"
+	  "\n"
+	  "Reverts VM to SNAPSHOT (ApplySnapshot). The VM must be Off or Saved.\n" },
+	{ "delete",
+	  "Usage: hvsnap delete VM SNAPSHOT [--tree] [--wait-timeout SECONDS]\n"
+	  "\n"
+	  "Deletes SNAPSHOT (DestroySnapshot); its children move up to its parent.\n"
+	  "  --tree   delete SNAPSHOT and all of its children (DestroySnapshotTree)\n" },
+	{ "rename",
+	  "Usage: hvsnap rename VM SNAPSHOT NEWNAME\n"
+	  "\n"
+	  "Renames SNAPSHOT (ModifySystemSettings). NEWNAME has at most 100 characters.\n" },
+	{ "job",
+	  "Usage: hvsnap job JOBID [--wait] [--wait-timeout SECONDS]\n"
+	  "\n"
+	  "Shows a Hyper-V job (Msvm_ConcreteJob) by its InstanceID, or with --wait\n"
+	  "follows it to its end. Hosts remove jobs about 5 minutes after they end.\n"
+	  "\n"
+	  "JSON: {\"job\":{\"id\",\"state\",\"state_code\",\"percent\",\"error_code\",\n"
+	  "       \"error_description\",\"elapsed_ms\"}}\n" },
+};
+
+void cli_print_help(FILE *out, const char *command)
+{
+	if (command) {
+		for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+			if (strcmp(pages[i].command, command) == 0) {
+				fputs(pages[i].text, out);
+				fputs("\nSee 'hvsnap --help' for the connection and output options.\n", out);
+				return;
+			}
+	}
+	fputs(general, out);
+}

@@ -1,0 +1,16 @@
+/* JSON shapes shared by several commands (CLI.md "JSON output"), and
+ * printing a finished JSON document. */
+#ifndef HVSNAP_CLI_OUTPUT_H
+#define HVSNAP_CLI_OUTPUT_H
+
+#include <jansson.h>
+#include "hvsnap/hvsnap.h"
+
+json_t *json_vm(const hvsnap_vm *vm);           /* {"name","id","state"} */
+json_t *json_snapshot(const hvsnap_snapshot *s); /* {"id","instance_id","name","parent_id","created","current"} */
+json_t *json_job(const hvsnap_job *job);        /* {"id","state","state_code","percent","error_code","error_description","elapsed_ms"} */
+json_t *json_str_or_null(const char *s);
+/* Prints root on stdout and releases it. */
+void json_print(json_t *root);
+
+#endif

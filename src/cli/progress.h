@@ -1,0 +1,19 @@
+/* Progress bar for job waits. */
+#ifndef HVSNAP_CLI_PROGRESS_H
+#define HVSNAP_CLI_PROGRESS_H
+
+#include "hvsnap/hyperv.h"
+
+typedef struct progress_bar {
+	const char *label;
+	int enabled;
+	int drawn;
+} progress_bar;
+
+void progress_init(progress_bar *p, const char *label);
+/* An hvsnap_progress_fn; ctx is the progress_bar. */
+void progress_update(void *ctx, const hvsnap_job *job);
+/* Ends the bar's line. */
+void progress_done(progress_bar *p);
+
+#endif

@@ -1,0 +1,62 @@
+/* Steps most commands share: open an authenticated session, find the VM and
+ * the snapshot named on the command line, set up the job wait, and report
+ * a failure that may carry a job. */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "cli/resolve.h"
+
+/* Without --wait-timeout, a job is given half an hour: long enough for a
+ * large merge, short enough that a stuck pipeline ends. */
+#define DEFAULT_WAIT_TIMEOUT_S 1800L
+
+int cli_find_vm(const cli_options *o, hvsnap_session *s, const char *ref,
+                hvsnap_vm **vm)
+{
+	hvsnap_error err;
+	if (hvsnap_vm_find(s, ref, vm, &err) != HVSNAP_OK)
+		return cli_report_error(o, &err);
+	return EXIT_OK;
+}
+
+int cli_find_snapshot(const cli_options *o, hvsnap_session *s, const hvsnap_vm *vm,
+                      const char *ref, hvsnap_snapshot **snap)
+{
+	hvsnap_error err;
+	if (hvsnap_snapshot_find(s, vm, ref, snap, &err) != HVSNAP_OK)
+		return cli_report_error(o, &err);
+	return EXIT_OK;
+}
+
+void cli_wait_options(const cli_options *o, progress_bar *bar, const char *label,
+                      hvsnap_wait_options *w)
+{
+	progress_init(bar, label);
+	w->timeout_ms = (o->wait_timeout_s >= 0 ? o->wait_timeout_s : DEFAULT_WAIT_TIMEOUT_S) * 1000L;
+	w->progress = progress_update;
+	w->ctx = bar;
+	w->no_wait = o->no_wait;
+}
+
+int cli_report_job_error(const cli_options *o, const hvsnap_error *err,
+                         const hvsnap_job *job)
+{
+	if (!o->json) {
+		int rc = cli_report_error(o, err);
+		if (job && job->id)
+			fprintf(stderr, "  job: %s\n", job->id);
+		return rc;
+	}
+	json_t *e = json_object();
+	json_object_set_new(e, "kind", json_string(hvsnap_status_name(err->kind)));
+	json_object_set_new(e, "message", json_string(err->message));
+	json_object_set_new(e, "code", err->code ? json_integer(err->code) : json_null());
+	json_object_set_new(e, "detail", err->detail[0] ? json_string(err->detail) : json_null());
+	json_t *root = json_object();
+	json_object_set_new(root, "error", e);
+	if (job)
+		json_object_set_new(root, "job", json_job(job));
+	json_print(root);
+	return cli_exit_code(err->kind);
+}

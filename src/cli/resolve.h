@@ -1,0 +1,20 @@
+/* Shared command steps: resolving VM and snapshot arguments, job waits,
+ * job-aware error reports. Each returns an exit code. */
+#ifndef HVSNAP_CLI_RESOLVE_H
+#define HVSNAP_CLI_RESOLVE_H
+
+#include "cli/cli.h"
+#include "cli/progress.h"
+
+int cli_find_vm(const cli_options *o, hvsnap_session *s, const char *ref,
+                hvsnap_vm **vm);
+int cli_find_snapshot(const cli_options *o, hvsnap_session *s, const hvsnap_vm *vm,
+                      const char *ref, hvsnap_snapshot **snap);
+void cli_wait_options(const cli_options *o, progress_bar *bar, const char *label,
+                      hvsnap_wait_options *w);
+/* Like cli_report_error, adding the job (its id above all, so a timed-out
+ * job can be followed with 'hvsnap job ID --wait'). */
+int cli_report_job_error(const cli_options *o, const hvsnap_error *err,
+                         const hvsnap_job *job);
+
+#endif
