@@ -1,0 +1,165 @@
+/* SOAP 1.2 faults as Windows WinRM writes them: Code/Subcode, Reason with
+ * xml:lang, and s:Detail/f:WSManFault with the Windows error number
+ * (ERROR_WSMAN_* from winerror.h, in decimal) and the machine name. One
+ * table so every fault of a kind looks the same. All go out with HTTP 500,
+ * which is what WinRM uses for SOAP faults (see docs/hvsim-scenario.md). */
+#include <string.h>
+
+#include "sim.h"
+
+#define ACT_WSA   SIM_NS_WSA "/fault"
+#define ACT_WSMAN "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault"
+#define DETAIL_BASE "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/"
+
+struct fault_info {
+	enum sim_fault kind;
+	const char *code;      /* s:Sender / s:Receiver */
+	const char *subcode;
+	const char *action;
+	unsigned long wsman_code;
+	const char *fault_detail; /* w:FaultDetail URI suffix, or NULL */
+	const char *reason;
+	const char *reason_ja;    /* [INF] translation, NULL: English */
+};
+
+static const struct fault_info faults[] = {
+	{ F_SCHEMA, "s:Sender", "w:SchemaValidationError", ACT_WSMAN,
+	  2150858817UL, NULL,
+	  "The SOAP XML in the message does not match the corresponding XML "
+	  "schema definition. Change the XML and retry. ", NULL },
+	{ F_MALFORMED, "s:Sender", "w:SchemaValidationError", ACT_WSMAN,
+	  2150858817UL, NULL,
+	  "The SOAP XML in the message does not match the corresponding XML "
+	  "schema definition. Change the XML and retry. ", NULL },
+	{ F_HEADER_REQUIRED, "s:Sender", "a:MessageInformationHeaderRequired",
+	  ACT_WSA, 2150858769UL, NULL,
+	  "The WS-Management service cannot process the request. The request "
+	  "does not have all the expected SOAP headers. ", NULL },
+	{ F_HEADER_INVALID, "s:Sender", "a:InvalidMessageInformationHeader",
+	  ACT_WSA, 2150858767UL, NULL,
+	  "The WS-Management service cannot process the request. The request "
+	  "contains one or more invalid SOAP headers. ", NULL },
+	{ F_ACTION, "s:Sender", "a:ActionNotSupported", ACT_WSA, 2150858771UL,
+	  NULL,
+	  "The WS-Management service does not support the action specified in "
+	  "the request. ", NULL },
+	{ F_DEST_UNREACHABLE, "s:Sender", "a:DestinationUnreachable", ACT_WSA,
+	  2150858752UL, "InvalidResourceURI",
+	  "The WS-Management service cannot process the request. The service "
+	  "cannot find the resource identified by the resource URI and "
+	  "selectors. ",
+	  "WS-Management サービスは要求を処理できません。リソース URI とセレクターで"
+	  "識別されるリソースが見つかりません。" },
+	{ F_NOT_FOUND, "s:Sender", "a:DestinationUnreachable", ACT_WSA,
+	  2150858752UL, NULL,
+	  "The WS-Management service cannot process the request. The service "
+	  "cannot find the resource identified by the resource URI and "
+	  "selectors. ",
+	  "WS-Management サービスは要求を処理できません。リソース URI とセレクターで"
+	  "識別されるリソースが見つかりません。" },
+	{ F_SELECTORS, "s:Sender", "w:InvalidSelectors", ACT_WSMAN,
+	  2150858843UL, "UnexpectedSelectors",
+	  "The WS-Management service cannot process the request because the "
+	  "request contained invalid selectors for the resource. ", NULL },
+	{ F_TIMEOUT_HEADER, "s:Sender", "w:InvalidHeader", ACT_WSMAN,
+	  2150858881UL, NULL,
+	  "The WS-Management service cannot process the request because the "
+	  "timeout header in the request is invalid. ", NULL },
+	{ F_WQL_URI, "s:Sender", "w:CannotProcessFilter", ACT_WSMAN,
+	  2150859003UL, NULL,
+	  "The WS-Management service cannot process the request. The resource "
+	  "URI for an enumeration operation with WQL filter must not contain "
+	  "keys and the class name must be '*' (star). ", NULL },
+	{ F_FILTER, "s:Sender", "w:CannotProcessFilter", ACT_WSMAN,
+	  2150858778UL, NULL,
+	  "The data source could not process the filter. The filter might be "
+	  "missing or it might be invalid. Change the filter and try the "
+	  "request again. ", NULL },
+	{ F_DIALECT, "s:Sender", "n:FilterDialectRequestedUnavailable",
+	  ACT_WSMAN, 2150858777UL, NULL,
+	  "The filter dialect (the type associated with the filter) was not "
+	  "supported for this resource. Change the filter dialect or remove it "
+	  "from the request and try the request again. ", NULL },
+	{ F_ENUM_CONTEXT, "s:Receiver", "n:InvalidEnumerationContext",
+	  ACT_WSMAN, 2150858779UL, NULL,
+	  "The WS-Enumeration context in the enumeration is not valid. "
+	  "Enumeration may have been completed or canceled. You cannot use this "
+	  "enumeration context anymore. Start a new enumeration. ", NULL },
+	{ F_ENCRYPTION, "s:Sender", "w:AccessDenied", ACT_WSMAN, 5UL, NULL,
+	  "Access is denied. ", NULL },
+	{ F_INVALID_PARAMETER, "s:Sender", "w:InvalidParameter", ACT_WSMAN,
+	  2150859247UL, NULL,
+	  "The WS-Management service cannot process the request because a "
+	  "method parameter is invalid or missing. ", NULL },
+	{ F_ACCESS_DENIED, "s:Sender", "w:AccessDenied", ACT_WSMAN, 5UL, NULL,
+	  "Access is denied. ", NULL },
+	{ F_INTERNAL, "s:Receiver", "w:InternalError", ACT_WSMAN,
+	  2150858882UL, NULL,
+	  "The WS-Management service cannot process the request. ", NULL },
+};
+
+static const struct fault_info *lookup(enum sim_fault f)
+{
+	size_t i;
+	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		if (faults[i].kind == f)
+			return &faults[i];
+	return &faults[sizeof(faults) / sizeof(faults[0]) - 1];
+}
+
+void fault_write(sim_resp *r, enum sim_fault f, const char *lang,
+                 const char *machine, const char *relates_to,
+                 const char *detail)
+{
+	const struct fault_info *fi = lookup(f);
+	buf *b = &r->body;
+	char mid[48];
+	int ja = lang && strcmp(lang, "ja-JP") == 0 && fi->reason_ja;
+	const char *reason = ja ? fi->reason_ja : fi->reason;
+
+	buf_reset(b);
+	r->status = 500;
+	r->content_type = "application/soap+xml;charset=UTF-8";
+	buf_append_str(b, "<s:Envelope xml:lang=\"");
+	xw_attr(b, lang ? lang : "en-US");
+	buf_append_str(b, "\" xmlns:s=\"" SIM_NS_SOAP "\" xmlns:a=\"" SIM_NS_WSA
+	               "\" xmlns:x=\"" SIM_NS_WXF "\" xmlns:e=\"" SIM_NS_WSE
+	               "\" xmlns:n=\"" SIM_NS_WSEN "\" xmlns:w=\"" SIM_NS_WSMAN
+	               "\" xmlns:p=\"" SIM_NS_MSWSMAN "\"><s:Header><a:Action>");
+	buf_append_str(b, fi->action);
+	buf_append_str(b, "</a:Action><a:MessageID>");
+	xw_uuid(mid);
+	buf_append_str(b, mid);
+	buf_append_str(b, "</a:MessageID><a:To>" SIM_ANONYMOUS "</a:To>");
+	if (relates_to) {
+		buf_append_str(b, "<a:RelatesTo>");
+		xw_text(b, relates_to);
+		buf_append_str(b, "</a:RelatesTo>");
+	}
+	buf_append_str(b, "</s:Header><s:Body><s:Fault><s:Code><s:Value>");
+	buf_append_str(b, fi->code);
+	buf_append_str(b, "</s:Value><s:Subcode><s:Value>");
+	buf_append_str(b, fi->subcode);
+	buf_append_str(b, "</s:Value></s:Subcode></s:Code><s:Reason>"
+	                  "<s:Text xml:lang=\"");
+	xw_attr(b, ja ? "ja-JP" : (lang ? lang : "en-US"));
+	buf_append_str(b, "\">");
+	xw_text(b, reason);
+	buf_append_str(b, "</s:Text></s:Reason><s:Detail>");
+	if (fi->fault_detail) {
+		buf_append_str(b, "<w:FaultDetail>" DETAIL_BASE);
+		buf_append_str(b, fi->fault_detail);
+		buf_append_str(b, "</w:FaultDetail>");
+	}
+	buf_printf(b, "<f:WSManFault xmlns:f=\"" SIM_NS_FAULT "\" Code=\"%lu\" "
+	           "Machine=\"", fi->wsman_code);
+	xw_attr(b, machine);
+	buf_append_str(b, "\"><f:Message>");
+	if (detail) {
+		xw_text(b, detail);
+	} else {
+		xw_text(b, reason);
+	}
+	buf_append_str(b, "</f:Message></f:WSManFault></s:Detail></s:Fault>"
+	                  "</s:Body></s:Envelope>");
+}

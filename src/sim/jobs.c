@@ -1,0 +1,286 @@
+/* Msvm_ConcreteJob life cycle. Jobs advance with wall-clock time, checked
+ * lazily whenever a request arrives (jobs_tick under the model lock): New,
+ * then Running with PercentComplete rising, then the scenario's outcome.
+ * The method's effect (new snapshot, apply, delete, state change) happens
+ * at completion, which is when a real host makes the result visible
+ * (the Create row of Msvm_AffectedJobElement appears only then). Ended jobs
+ * vanish after the retention time, as TimeBeforeRemoval promises. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "util/strutil.h"
+
+static const int job_types[] = { 70, 71, 72, 72, 0 };
+
+static void vssd_epr(sim_epr *e, const char *id)
+{
+	char iid[64];
+	snprintf(iid, sizeof(iid), "Microsoft:%s", id);
+	epr_init(e, "Msvm_VirtualSystemSettingData");
+	epr_add(e, "InstanceID", iid);
+}
+
+sim_job *jobs_start(sim_model *m, enum job_kind kind, const char *vm_id,
+                    const char *snap_id, int arg)
+{
+	sim_job *j;
+	sim_vm *vm = model_vm(m, vm_id);
+	sim_job *nj = realloc(m->jobs, (m->njobs + 1) * sizeof(sim_job));
+	if (!nj)
+		abort();
+	m->jobs = nj;
+	j = &m->jobs[m->njobs++];
+	memset(j, 0, sizeof(*j));
+	guid_upper(j->id);
+	j->kind = kind;
+	j->job_type = job_types[kind];
+	if (kind == JK_STATE)
+		j->job_type = arg == 2 ? 12 : arg == 6 ? 14 : 13;
+	str_copy(j->vm_id, sizeof(j->vm_id), vm_id);
+	if (kind == JK_CREATE)
+		guid_upper(j->snap_id); /* the snapshot-to-be */
+	else
+		str_copy(j->snap_id, sizeof(j->snap_id), snap_id ? snap_id : "");
+	j->arg = arg;
+	j->submitted_ms = now_ms();
+	j->duration_ms = m->job_duration_ms;
+	j->ended_ms = -1;
+	j->state = JS_NEW;
+	j->cancellable = kind == JK_CREATE;
+	outcome_copy(&j->outcome, vm && vm->has_outcome ? &vm->outcome
+	                                                 : &m->job_outcome);
+	if (vm) {
+		static const int busy[] = { 32768, 32769, 32770, 32770, 0 };
+		vm->busy = busy[kind];
+		if (kind == JK_CREATE) {
+			/* [REAL] the job's row for the VM itself, ElementEffects 0 */
+			sim_epr e;
+			epr_init(&e, "Msvm_ComputerSystem");
+			epr_add(&e, "CreationClassName", "Msvm_ComputerSystem");
+			epr_add(&e, "Name", vm->id);
+			model_add_aje(m, j->id, &e, 0);
+			epr_clear(&e);
+		}
+	}
+	return j;
+}
+
+static int is_descendant(sim_model *m, const char *id, const char *root)
+{
+	sim_snap *s = model_snap(m, id);
+	int guard = 0;
+	while (s && guard++ < 10000) {
+		if (str_case_eq(s->id, root))
+			return 1;
+		s = model_snap(m, s->parent_id);
+	}
+	return 0;
+}
+
+/* text is "<before>'<name>'<after>" or just before when name is NULL */
+static void fail(sim_job *j, unsigned code, const char *before,
+                 const char *name, const char *after)
+{
+	char tmp[512];
+	if (name)
+		snprintf(tmp, sizeof(tmp), "%s'%s'%s", before, name, after);
+	else
+		snprintf(tmp, sizeof(tmp), "%s", before);
+	j->state = JS_EXCEPTION;
+	j->error_code = code;
+	free(j->error_description);
+	j->error_description = str_dup(tmp);
+}
+
+static void effect_create(sim_model *m, sim_job *j, sim_vm *vm)
+{
+	sim_snap *s;
+	char *name;
+	char vm_id[GUID_LEN], parent[GUID_LEN], snap_id[GUID_LEN];
+	sim_epr e;
+	int standard = vm->user_snapshot_type == UST_STANDARD ||
+	               (vm->user_snapshot_type == UST_PRODUCTION &&
+	                !vm->guest_vss);
+	str_copy(vm_id, sizeof(vm_id), vm->id);
+	str_copy(parent, sizeof(parent), vm->current);
+	str_copy(snap_id, sizeof(snap_id), j->snap_id);
+	name = model_default_snap_name(vm->name, j->submitted_ms);
+	s = model_add_snap(m, vm, name, parent, j->submitted_ms);
+	free(name);
+	str_copy(s->id, sizeof(s->id), snap_id);
+	s->recovery = j->arg == 32768;
+	/* a standard checkpoint of a running VM keeps its memory state */
+	s->is_saved = standard && (vm->state == VM_RUNNING ||
+	                           vm->state == VM_PAUSED ||
+	                           vm->state == VM_SAVED);
+	vm = model_vm(m, vm_id);
+	str_copy(vm->current, sizeof(vm->current), snap_id);
+	vssd_epr(&e, snap_id);
+	model_add_aje(m, j->id, &e, 5); /* Create */
+	epr_clear(&e);
+}
+
+static void effect_destroy(sim_model *m, sim_job *j, sim_vm *vm, int tree)
+{
+	sim_snap *s = model_snap(m, j->snap_id);
+	char parent[GUID_LEN];
+	size_t i;
+	if (!s)
+		return;
+	str_copy(parent, sizeof(parent), s->parent_id);
+	if (tree) {
+		if (vm->current[0] && is_descendant(m, vm->current, j->snap_id))
+			str_copy(vm->current, sizeof(vm->current), parent);
+		for (i = 0; i < m->nsnaps;) {
+			if (is_descendant(m, m->snaps[i].id, j->snap_id) &&
+			    !str_case_eq(m->snaps[i].id, j->snap_id)) {
+				model_remove_snap(m, m->snaps[i].id);
+				i = 0;
+			} else {
+				i++;
+			}
+		}
+	} else {
+		/* children are re-parented onto the deleted one's parent */
+		for (i = 0; i < m->nsnaps; i++)
+			if (str_case_eq(m->snaps[i].parent_id, j->snap_id))
+				str_copy(m->snaps[i].parent_id,
+				         sizeof(m->snaps[i].parent_id), parent);
+		if (str_case_eq(vm->current, j->snap_id))
+			str_copy(vm->current, sizeof(vm->current), parent);
+	}
+	model_remove_snap(m, j->snap_id);
+}
+
+static void finish(sim_model *m, sim_job *j, long long now)
+{
+	sim_vm *vm = model_vm(m, j->vm_id);
+	j->ended_ms = now;
+	j->pct = 100;
+	j->state = j->outcome.state;
+	j->error_code = j->outcome.error_code;
+	free(j->error_description);
+	j->error_description = str_dup(j->outcome.error_description);
+	if (!vm) {
+		fail(j, 32768, "The virtual machine no longer exists.", NULL, NULL);
+		return;
+	}
+	vm->busy = 0;
+	if (j->state == JS_EXCEPTION) {
+		if (!j->error_code)
+			j->error_code = 32768;
+		if (!j->error_description)
+			fail(j, j->error_code, "The operation failed for ",
+			     vm->name, ".");
+		return;
+	}
+	switch (j->kind) {
+	case JK_CREATE:
+		if (vm->user_snapshot_type == UST_DISABLED) {
+			fail(j, 32768, "Checkpoints are disabled for ",
+			     vm->name, ".");
+			return;
+		}
+		if (vm->user_snapshot_type == UST_PRODUCTION_ONLY &&
+		    !vm->guest_vss) {
+			fail(j, 32768, "Production checkpoints cannot be "
+			     "created for ", vm->name, ".");
+			return;
+		}
+		effect_create(m, j, vm);
+		break;
+	case JK_APPLY: {
+		sim_snap *s = model_snap(m, j->snap_id);
+		if (!s) {
+			fail(j, 32768, "The checkpoint no longer exists.", NULL, NULL);
+			return;
+		}
+		str_copy(vm->current, sizeof(vm->current), s->id);
+		/* standard checkpoints return to saved, production to off */
+		vm->state = s->is_saved ? VM_SAVED : VM_OFF;
+		vm->state_ms = now;
+		break;
+	}
+	case JK_DESTROY:
+	case JK_DESTROY_TREE:
+		effect_destroy(m, j, vm, j->kind == JK_DESTROY_TREE);
+		break;
+	case JK_STATE:
+		vm->state = j->arg == 2 ? VM_RUNNING : j->arg == 6 ? VM_SAVED
+		          : j->arg == 9 ? VM_PAUSED : VM_OFF;
+		vm->state_ms = now;
+		break;
+	}
+}
+
+static void purge_ajes(sim_model *m, const char *job_id)
+{
+	size_t i = 0;
+	while (i < m->najes) {
+		if (str_case_eq(m->ajes[i].job_id, job_id)) {
+			epr_clear(&m->ajes[i].element);
+			memmove(&m->ajes[i], &m->ajes[i + 1],
+			        (m->najes - i - 1) * sizeof(sim_aje));
+			m->najes--;
+		} else {
+			i++;
+		}
+	}
+}
+
+void jobs_tick(sim_model *m, long long now)
+{
+	size_t i = 0;
+	while (i < m->njobs) {
+		sim_job *j = &m->jobs[i];
+		long long el = now - j->submitted_ms;
+		if (j->ended_ms >= 0) {
+			if (now - j->ended_ms >= m->job_retention_ms) {
+				purge_ajes(m, j->id);
+				outcome_free(&j->outcome);
+				free(j->error_description);
+				memmove(j, j + 1,
+				        (m->njobs - i - 1) * sizeof(sim_job));
+				m->njobs--;
+				continue;
+			}
+		} else if (j->outcome.state == 0) {
+			/* injected: a job that never ends creeps towards 99 % */
+			j->state = JS_RUNNING;
+			j->pct = el > 0 ? (unsigned)(99 - 99 * 1000 / (el + 1000))
+			                : 0;
+		} else if (el >= j->duration_ms) {
+			finish(m, j, now);
+		} else if (el < j->duration_ms / 10) {
+			j->state = JS_NEW;
+			j->pct = 0;
+		} else {
+			j->state = JS_RUNNING;
+			j->pct = (unsigned)(el * 100 / (j->duration_ms ? j->duration_ms
+			                                               : 1));
+			if (j->pct > 99)
+				j->pct = 99;
+		}
+		i++;
+	}
+}
+
+unsigned jobs_request_state(sim_model *m, sim_job *j, unsigned requested)
+{
+	sim_vm *vm;
+	if (requested != 4 && requested != 5)
+		return 5; /* Invalid Parameter: only Terminate/Kill make sense */
+	if (j->ended_ms >= 0 || !j->cancellable)
+		return 4097; /* Invalid State Transition */
+	j->state = requested == 4 ? JS_TERMINATED : 9;
+	j->ended_ms = now_ms();
+	j->error_code = 32768;
+	free(j->error_description);
+	j->error_description = str_dup("The operation was cancelled.");
+	vm = model_vm(m, j->vm_id);
+	if (vm)
+		vm->busy = 0;
+	return 0;
+}

@@ -1,0 +1,167 @@
+/* The simulated Hyper-V host: VMs, their settings and snapshot trees, jobs
+ * and affected-element rows, plus the scenario policy (users, auth, faults).
+ * Plain structs here; classes.c turns them into WMI instances on demand so
+ * every answer reflects the current state. All access holds ctx->lock. */
+#ifndef HVSIM_MODEL_H
+#define HVSIM_MODEL_H
+
+#include "sim.h"
+
+#define GUID_LEN 37
+
+enum { VM_RUNNING = 2, VM_OFF = 3, VM_SAVED = 6, VM_PAUSED = 9 };
+enum { UST_DISABLED = 2, UST_PRODUCTION = 3, UST_PRODUCTION_ONLY = 4,
+       UST_STANDARD = 5 };
+enum { JS_NEW = 2, JS_RUNNING = 4, JS_COMPLETED = 7, JS_TERMINATED = 8,
+       JS_EXCEPTION = 10, JS_WARNINGS = 32768 };
+enum job_kind { JK_CREATE, JK_APPLY, JK_DESTROY, JK_DESTROY_TREE, JK_STATE };
+
+/* How a job ends. state 0 means it never ends (fault injection). */
+typedef struct sim_outcome {
+	int state;
+	unsigned error_code;
+	char *error_description;
+} sim_outcome;
+
+typedef struct sim_snap {
+	char id[GUID_LEN];       /* upper-case GUID; InstanceID "Microsoft:<id>" */
+	char vm_id[GUID_LEN];
+	char parent_id[GUID_LEN]; /* "" for a root snapshot */
+	char *name;
+	char *notes;
+	long long created_ms;
+	int is_saved;
+	int recovery;            /* SnapshotType 32768 */
+	int vm_state;            /* state the VM had when it was taken */
+} sim_snap;
+
+typedef struct sim_vm {
+	char id[GUID_LEN];
+	char *name;
+	char *notes;
+	int state;
+	int user_snapshot_type;
+	int guest_vss;           /* production checkpoints possible */
+	char current[GUID_LEN];  /* current snapshot, "" when none */
+	long long installed_ms;
+	long long state_ms;
+	int busy;                /* OperationalStatus[1] while a job runs, or 0 */
+	int has_outcome;         /* per-VM job outcome override */
+	sim_outcome outcome;
+} sim_vm;
+
+typedef struct sim_job {
+	char id[GUID_LEN];
+	enum job_kind kind;
+	int job_type;            /* Msvm_ConcreteJob.JobType */
+	char vm_id[GUID_LEN];
+	char snap_id[GUID_LEN];  /* the target, or the snapshot being created */
+	int arg;                 /* requested state, snapshot type */
+	long long submitted_ms;
+	long long duration_ms;
+	long long ended_ms;      /* -1 while not ended */
+	int state;
+	unsigned pct;
+	sim_outcome outcome;     /* what will happen at the end */
+	unsigned error_code;
+	char *error_description;
+	int cancellable;
+} sim_job;
+
+typedef struct sim_aje {
+	char job_id[GUID_LEN];
+	sim_epr element;
+	unsigned effect;
+} sim_aje;
+
+typedef struct sim_user {
+	char *name;
+	char *domain;
+	char *password;
+} sim_user;
+
+enum fault_kind { FK_LATENCY, FK_DROP, FK_GARBAGE, FK_TRUNCATE, FK_503 };
+typedef struct sim_inject_rule {
+	enum fault_kind kind;
+	unsigned long on_request;  /* the Nth matching request; 0: every one */
+	char *action_contains;     /* match only bodies containing this text */
+	unsigned latency_ms;
+	unsigned long seen;        /* matching requests so far */
+} sim_inject_rule;
+
+typedef struct sim_scenario {
+	sim_user *users;
+	size_t nusers;
+	int basic;                 /* Basic offered */
+	int negotiate;             /* Negotiate offered */
+	int allow_unencrypted;     /* AllowUnencrypted */
+	char *keytab;
+	sim_inject_rule *rules;
+	size_t nrules;
+} sim_scenario;
+
+typedef struct sim_model {
+	char *host;
+	char *locale;
+	sim_vm *vms;
+	size_t nvms;
+	sim_snap *snaps;
+	size_t nsnaps;
+	sim_job *jobs;
+	size_t njobs;
+	sim_aje *ajes;
+	size_t najes;
+	long long boot_ms;
+	long long job_duration_ms;
+	long long job_retention_ms;
+	sim_outcome job_outcome;   /* default outcome */
+} sim_model;
+
+/* model.c */
+sim_model *model_new(void);
+void model_free(sim_model *m);
+long long now_ms(void);              /* wall clock, ms since the epoch */
+void guid_upper(char out[GUID_LEN]); /* fresh upper-case GUID */
+sim_vm *model_vm(sim_model *m, const char *id);
+sim_snap *model_snap(sim_model *m, const char *id);
+sim_job *model_job(sim_model *m, const char *id);
+sim_vm *model_add_vm(sim_model *m, const char *name);
+sim_snap *model_add_snap(sim_model *m, sim_vm *vm, const char *name,
+                         const char *parent_id, long long created_ms);
+void model_remove_snap(sim_model *m, const char *id);
+void model_add_aje(sim_model *m, const char *job_id, const sim_epr *e,
+                   unsigned effect);
+/* Default snapshot name: "<VM> - (MM/DD/YYYY - hh:mm:ss AM)". */
+char *model_default_snap_name(const char *vm, long long ms);
+void outcome_free(sim_outcome *o);
+void outcome_copy(sim_outcome *dst, const sim_outcome *src);
+
+/* classes.c */
+int class_known(const char *cls);
+int class_is_association(const char *cls);
+/* Key property names of a class (NULL-terminated) for selector checks. */
+const char *const *class_keys(const char *cls);
+/* Every instance of cls, freshly built in lang ("ja-JP" localizes). */
+void class_instances(sim_model *m, const char *cls, const char *lang,
+                     sim_list *out);
+/* The instance an EPR points at, or NULL. */
+sim_inst *class_resolve(sim_model *m, const sim_epr *e, const char *lang);
+/* The EPR of an instance (its class keys). */
+void class_epr(const sim_inst *in, sim_epr *out);
+/* WMI object path text for Parent properties. */
+char *class_snap_path(const sim_model *m, const char *snap_id);
+
+/* jobs.c */
+sim_job *jobs_start(sim_model *m, enum job_kind kind, const char *vm_id,
+                    const char *snap_id, int arg);
+void jobs_tick(sim_model *m, long long now);
+/* Job RequestStateChange; returns the method's ReturnValue. */
+unsigned jobs_request_state(sim_model *m, sim_job *j, unsigned requested);
+
+/* scenario.c: 0 on success; on error *err is a malloc'd message. */
+int scenario_load(const char *path, sim_model *m, sim_scenario *sc,
+                  char **err);
+void scenario_demo(sim_model *m, sim_scenario *sc);
+void scenario_free(sim_scenario *sc);
+
+#endif

@@ -1,0 +1,590 @@
+/* Scenario files (JSON, documented in docs/hvsim-scenario.md) and the
+ * built-in demo host of CLI.md. Loading is strict: an unknown key or a
+ * wrong type is an error naming the place, because a silently ignored typo
+ * in a test scenario makes a test pass for the wrong reason. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+
+#include "model.h"
+#include "util/strutil.h"
+
+typedef struct loader {
+	sim_model *m;
+	sim_scenario *sc;
+	char err[512];
+	int failed;
+} loader;
+
+static void lerr(loader *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void lerr(loader *l, const char *fmt, ...)
+{
+	va_list ap;
+	if (l->failed)
+		return;
+	l->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(l->err, sizeof(l->err), fmt, ap);
+	va_end(ap);
+}
+
+static int check_keys(loader *l, json_t *obj, const char *where,
+                      const char *const *allowed)
+{
+	const char *key;
+	json_t *v;
+	if (!json_is_object(obj)) {
+		lerr(l, "%s: expected an object", where);
+		return -1;
+	}
+	json_object_foreach(obj, key, v) {
+		size_t i;
+		int ok = 0;
+		(void)v;
+		for (i = 0; allowed[i]; i++)
+			if (strcmp(allowed[i], key) == 0)
+				ok = 1;
+		if (!ok) {
+			lerr(l, "%s: unknown key \"%s\"", where, key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *get_str(loader *l, json_t *obj, const char *key,
+                           const char *where, const char *def)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v || json_is_null(v))
+		return def;
+	if (!json_is_string(v)) {
+		lerr(l, "%s.%s: expected a string", where, key);
+		return def;
+	}
+	return json_string_value(v);
+}
+
+static long long get_int(loader *l, json_t *obj, const char *key,
+                         const char *where, long long def, long long min,
+                         long long max)
+{
+	json_t *v = json_object_get(obj, key);
+	long long x;
+	if (!v)
+		return def;
+	if (!json_is_integer(v)) {
+		lerr(l, "%s.%s: expected an integer", where, key);
+		return def;
+	}
+	x = (long long)json_integer_value(v);
+	if (x < min || x > max) {
+		lerr(l, "%s.%s: %lld is out of range %lld..%lld", where, key, x,
+		     min, max);
+		return def;
+	}
+	return x;
+}
+
+static int get_bool(loader *l, json_t *obj, const char *key,
+                    const char *where, int def)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v)
+		return def;
+	if (!json_is_boolean(v)) {
+		lerr(l, "%s.%s: expected true or false", where, key);
+		return def;
+	}
+	return json_is_true(v);
+}
+
+static int valid_guid(const char *s)
+{
+	size_t i;
+	if (strlen(s) != 36)
+		return 0;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return 0;
+		} else if (!isxdigit((unsigned char)s[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void set_guid(loader *l, char out[GUID_LEN], const char *id,
+                     const char *where)
+{
+	size_t i;
+	if (!id)
+		return;
+	if (!valid_guid(id)) {
+		lerr(l, "%s.id: \"%s\" is not a GUID", where, id);
+		return;
+	}
+	for (i = 0; i < 36; i++)
+		out[i] = (char)toupper((unsigned char)id[i]);
+	out[36] = '\0';
+}
+
+/* days since 1970-01-01 of a civil date (proleptic Gregorian) */
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+	long long era;
+	unsigned yoe, doy, doe;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+static int parse_time(const char *s, long long *out)
+{
+	int y, mo, d, h, mi, sec, n = 0;
+	long long ms = 0;
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec,
+	           &n) != 6 || n != 19)
+		return -1;
+	s += n;
+	if (*s == '.') {
+		int digits = 0;
+		s++;
+		while (isdigit((unsigned char)*s)) {
+			if (digits < 3)
+				ms = ms * 10 + (*s - '0');
+			digits++;
+			s++;
+		}
+		if (!digits)
+			return -1;
+		while (digits < 3) {
+			ms *= 10;
+			digits++;
+		}
+	}
+	if (strcmp(s, "Z") != 0 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    h > 23 || mi > 59 || sec > 60)
+		return -1;
+	*out = (days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
+	        h * 3600 + mi * 60 + sec) * 1000 + ms;
+	return 0;
+}
+
+static void load_outcome(loader *l, json_t *o, const char *where,
+                         sim_outcome *out)
+{
+	static const char *const keys[] = { "outcome", "error_code",
+		"error_description", "duration_ms", "retention_ms", NULL };
+	const char *s;
+	if (check_keys(l, o, where, keys))
+		return;
+	s = get_str(l, o, "outcome", where, NULL);
+	if (s) {
+		if (strcmp(s, "completed") == 0)
+			out->state = JS_COMPLETED;
+		else if (strcmp(s, "completed_with_warnings") == 0)
+			out->state = JS_WARNINGS;
+		else if (strcmp(s, "exception") == 0)
+			out->state = JS_EXCEPTION;
+		else if (strcmp(s, "never") == 0)
+			out->state = 0;
+		else
+			lerr(l, "%s.outcome: \"%s\" is not completed, "
+			     "completed_with_warnings, exception or never", where, s);
+	}
+	out->error_code = (unsigned)get_int(l, o, "error_code", where,
+	                                    out->error_code, 0, 65535);
+	s = get_str(l, o, "error_description", where, NULL);
+	if (s) {
+		free(out->error_description);
+		out->error_description = str_dup(s);
+	}
+}
+
+static void load_snapshots(loader *l, sim_vm *vm_in, json_t *arr,
+                           const char *parent, const char *where,
+                           long long *clock)
+{
+	static const char *const keys[] = { "name", "id", "created", "saved",
+		"notes", "children", NULL };
+	size_t i;
+	json_t *s;
+	char vm_id[GUID_LEN];
+	str_copy(vm_id, sizeof(vm_id), vm_in->id);
+	if (!json_is_array(arr)) {
+		lerr(l, "%s: expected an array", where);
+		return;
+	}
+	json_array_foreach(arr, i, s) {
+		char w[256], id[GUID_LEN];
+		const char *name, *created;
+		long long when = *clock;
+		sim_snap *sn;
+		sim_vm *vm = model_vm(l->m, vm_id);
+		snprintf(w, sizeof(w), "%s[%zu]", where, i);
+		if (check_keys(l, s, w, keys))
+			return;
+		name = get_str(l, s, "name", w, NULL);
+		if (!name) {
+			lerr(l, "%s.name: required", w);
+			return;
+		}
+		created = get_str(l, s, "created", w, NULL);
+		if (created && parse_time(created, &when) != 0) {
+			lerr(l, "%s.created: \"%s\" is not YYYY-MM-DDTHH:MM:SS[.fff]Z",
+			     w, created);
+			return;
+		}
+		*clock += 60000;
+		sn = model_add_snap(l->m, vm, name, parent, when);
+		set_guid(l, sn->id, get_str(l, s, "id", w, NULL), w);
+		sn->is_saved = get_bool(l, s, "saved", w, 0);
+		{
+			const char *notes = get_str(l, s, "notes", w, NULL);
+			if (notes)
+				sn->notes = str_dup(notes);
+		}
+		str_copy(id, sizeof(id), sn->id);
+		/* the last snapshot listed is current unless "current" says */
+		vm = model_vm(l->m, vm_id);
+		str_copy(vm->current, sizeof(vm->current), id);
+		if (json_object_get(s, "children"))
+			load_snapshots(l, vm, json_object_get(s, "children"), id, w,
+			               clock);
+		if (l->failed)
+			return;
+	}
+}
+
+static int parse_state(const char *s)
+{
+	if (strcmp(s, "running") == 0) return VM_RUNNING;
+	if (strcmp(s, "off") == 0) return VM_OFF;
+	if (strcmp(s, "saved") == 0) return VM_SAVED;
+	if (strcmp(s, "paused") == 0) return VM_PAUSED;
+	return -1;
+}
+
+static int parse_ctype(const char *s)
+{
+	if (strcmp(s, "disabled") == 0) return UST_DISABLED;
+	if (strcmp(s, "production") == 0) return UST_PRODUCTION;
+	if (strcmp(s, "production_only") == 0) return UST_PRODUCTION_ONLY;
+	if (strcmp(s, "standard") == 0) return UST_STANDARD;
+	return -1;
+}
+
+static void load_vm(loader *l, json_t *o, const char *where)
+{
+	static const char *const keys[] = { "name", "id", "state",
+		"checkpoint_type", "guest_vss", "notes", "snapshots", "current",
+		"job", NULL };
+	const char *name, *s;
+	sim_vm *vm;
+	char vm_id[GUID_LEN];
+	long long clock;
+	if (check_keys(l, o, where, keys))
+		return;
+	name = get_str(l, o, "name", where, NULL);
+	if (!name) {
+		lerr(l, "%s.name: required", where);
+		return;
+	}
+	vm = model_add_vm(l->m, name);
+	set_guid(l, vm->id, get_str(l, o, "id", where, NULL), where);
+	s = get_str(l, o, "state", where, "off");
+	if ((vm->state = parse_state(s)) < 0)
+		lerr(l, "%s.state: \"%s\" is not running, off, saved or paused",
+		     where, s);
+	s = get_str(l, o, "checkpoint_type", where, "production");
+	if ((vm->user_snapshot_type = parse_ctype(s)) < 0)
+		lerr(l, "%s.checkpoint_type: \"%s\" is not disabled, production, "
+		     "production_only or standard", where, s);
+	vm->guest_vss = get_bool(l, o, "guest_vss", where, 1);
+	s = get_str(l, o, "notes", where, NULL);
+	if (s)
+		vm->notes = str_dup(s);
+	if (json_object_get(o, "job")) {
+		char w[256];
+		snprintf(w, sizeof(w), "%s.job", where);
+		vm->has_outcome = 1;
+		outcome_copy(&vm->outcome, &l->m->job_outcome);
+		load_outcome(l, json_object_get(o, "job"), w, &vm->outcome);
+	}
+	str_copy(vm_id, sizeof(vm_id), vm->id);
+	clock = l->m->boot_ms - 86400000LL * 7;
+	if (json_object_get(o, "snapshots")) {
+		char w[256];
+		snprintf(w, sizeof(w), "%s.snapshots", where);
+		load_snapshots(l, vm, json_object_get(o, "snapshots"), NULL, w,
+		               &clock);
+	}
+	s = get_str(l, o, "current", where, NULL);
+	vm = model_vm(l->m, vm_id);
+	if (s && !l->failed) {
+		size_t i;
+		int found = 0;
+		if (!*s) {
+			vm->current[0] = '\0';
+			found = 1;
+		}
+		for (i = 0; i < l->m->nsnaps && !found; i++) {
+			sim_snap *sn = &l->m->snaps[i];
+			if (str_case_eq(sn->vm_id, vm_id) &&
+			    (strcmp(sn->name, s) == 0 || str_case_eq(sn->id, s))) {
+				str_copy(vm->current, sizeof(vm->current), sn->id);
+				found = 1;
+			}
+		}
+		if (!found)
+			lerr(l, "%s.current: no snapshot \"%s\"", where, s);
+	}
+}
+
+static void load_faults(loader *l, json_t *arr)
+{
+	static const char *const keys[] = { "kind", "on_request",
+		"action_contains", "latency_ms", NULL };
+	static const struct { const char *name; enum fault_kind k; } kinds[] = {
+		{ "latency", FK_LATENCY }, { "drop_connection", FK_DROP },
+		{ "http_500_garbage", FK_GARBAGE }, { "truncated_body", FK_TRUNCATE },
+		{ "http_503", FK_503 },
+	};
+	size_t i, k;
+	json_t *f;
+	if (!json_is_array(arr)) {
+		lerr(l, "faults: expected an array");
+		return;
+	}
+	l->sc->rules = calloc(json_array_size(arr) + 1, sizeof(sim_inject_rule));
+	if (!l->sc->rules)
+		abort();
+	json_array_foreach(arr, i, f) {
+		char w[64];
+		const char *kind, *ac;
+		sim_inject_rule *r = &l->sc->rules[l->sc->nrules];
+		int found = 0;
+		snprintf(w, sizeof(w), "faults[%zu]", i);
+		if (check_keys(l, f, w, keys))
+			return;
+		kind = get_str(l, f, "kind", w, "");
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (strcmp(kinds[k].name, kind) == 0) {
+				r->kind = kinds[k].k;
+				found = 1;
+			}
+		if (!found) {
+			lerr(l, "%s.kind: \"%s\" is not latency, drop_connection, "
+			     "http_500_garbage, truncated_body or http_503", w, kind);
+			return;
+		}
+		r->on_request = (unsigned long)get_int(l, f, "on_request", w, 0, 0,
+		                                       1000000000);
+		r->latency_ms = (unsigned)get_int(l, f, "latency_ms", w, 0, 0,
+		                                  600000);
+		ac = get_str(l, f, "action_contains", w, NULL);
+		if (ac)
+			r->action_contains = str_dup(ac);
+		l->sc->nrules++;
+	}
+}
+
+static void load_root(loader *l, json_t *root)
+{
+	static const char *const keys[] = { "host", "locale", "users", "auth",
+		"jobs", "vms", "faults", NULL };
+	static const char *const ukeys[] = { "name", "domain", "password", NULL };
+	static const char *const akeys[] = { "basic", "negotiate",
+		"allow_unencrypted", "keytab", NULL };
+	const char *s;
+	json_t *v, *u;
+	size_t i;
+	if (check_keys(l, root, "scenario", keys))
+		return;
+	s = get_str(l, root, "host", "scenario", NULL);
+	if (s) {
+		if (!*s || strlen(s) > 63) {
+			lerr(l, "scenario.host: 1 to 63 characters");
+			return;
+		}
+		free(l->m->host);
+		l->m->host = str_dup(s);
+	}
+	s = get_str(l, root, "locale", "scenario", NULL);
+	if (s) {
+		if (strcmp(s, "en-US") != 0 && strcmp(s, "ja-JP") != 0) {
+			lerr(l, "scenario.locale: \"%s\" is not en-US or ja-JP", s);
+			return;
+		}
+		free(l->m->locale);
+		l->m->locale = str_dup(s);
+	}
+	v = json_object_get(root, "users");
+	if (v) {
+		if (!json_is_array(v)) {
+			lerr(l, "scenario.users: expected an array");
+			return;
+		}
+		l->sc->users = calloc(json_array_size(v) + 1, sizeof(sim_user));
+		if (!l->sc->users)
+			abort();
+		json_array_foreach(v, i, u) {
+			char w[64];
+			sim_user *su = &l->sc->users[l->sc->nusers];
+			snprintf(w, sizeof(w), "users[%zu]", i);
+			if (check_keys(l, u, w, ukeys))
+				return;
+			s = get_str(l, u, "name", w, NULL);
+			if (!s || !*s) {
+				lerr(l, "%s.name: required", w);
+				return;
+			}
+			su->name = str_dup(s);
+			su->domain = str_dup(get_str(l, u, "domain", w,
+			                             l->m->host));
+			su->password = str_dup(get_str(l, u, "password", w, ""));
+			l->sc->nusers++;
+		}
+	}
+	v = json_object_get(root, "auth");
+	if (v) {
+		if (check_keys(l, v, "auth", akeys))
+			return;
+		l->sc->basic = get_bool(l, v, "basic", "auth", l->sc->basic);
+		l->sc->negotiate = get_bool(l, v, "negotiate", "auth",
+		                            l->sc->negotiate);
+		l->sc->allow_unencrypted = get_bool(l, v, "allow_unencrypted",
+		                                    "auth", 0);
+		s = get_str(l, v, "keytab", "auth", NULL);
+		if (s)
+			l->sc->keytab = str_dup(s);
+	}
+	v = json_object_get(root, "jobs");
+	if (v) {
+		load_outcome(l, v, "jobs", &l->m->job_outcome);
+		l->m->job_duration_ms = get_int(l, v, "duration_ms", "jobs",
+		                                l->m->job_duration_ms, 0,
+		                                86400000);
+		l->m->job_retention_ms = get_int(l, v, "retention_ms", "jobs",
+		                                 l->m->job_retention_ms, 0,
+		                                 86400000);
+	}
+	v = json_object_get(root, "vms");
+	if (v) {
+		if (!json_is_array(v)) {
+			lerr(l, "scenario.vms: expected an array");
+			return;
+		}
+		json_array_foreach(v, i, u) {
+			char w[64];
+			snprintf(w, sizeof(w), "vms[%zu]", i);
+			load_vm(l, u, w);
+			if (l->failed)
+				return;
+		}
+	}
+	v = json_object_get(root, "faults");
+	if (v)
+		load_faults(l, v);
+}
+
+static void defaults(sim_scenario *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->basic = 1;
+	sc->negotiate = 1;
+}
+
+int scenario_load(const char *path, sim_model *m, sim_scenario *sc,
+                  char **err)
+{
+	json_error_t je;
+	json_t *root;
+	loader l = { 0 };
+	defaults(sc);
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		char tmp[600];
+		snprintf(tmp, sizeof(tmp), "%s:%d:%d: %s", path, je.line,
+		         je.column, je.text);
+		*err = str_dup(tmp);
+		return -1;
+	}
+	l.m = m;
+	l.sc = sc;
+	load_root(&l, root);
+	json_decref(root);
+	if (l.failed) {
+		char tmp[800];
+		snprintf(tmp, sizeof(tmp), "%s: %s", path, l.err);
+		*err = str_dup(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+void scenario_demo(sim_model *m, sim_scenario *sc)
+{
+	sim_vm *vm;
+	sim_snap *s;
+	char ci[GUID_LEN], first[GUID_LEN];
+	defaults(sc);
+	sc->users = calloc(1, sizeof(sim_user));
+	if (!sc->users)
+		abort();
+	sc->users[0].name = str_dup("demo");
+	sc->users[0].domain = str_dup("HVHOST");
+	sc->users[0].password = str_dup("demo");
+	sc->nusers = 1;
+	/* fixed GUIDs so a demo transcript stays the same between runs */
+	vm = model_add_vm(m, "web01");
+	str_copy(vm->id, GUID_LEN, "5B3A3F0E-9A51-4E6F-8C1D-2E7A4B9C0D11");
+	vm->state = VM_RUNNING;
+	vm = model_add_vm(m, "db01");
+	str_copy(vm->id, GUID_LEN, "6C4B4A1F-AB62-4F70-9D2E-3F8B5CAD1E22");
+	vm = model_add_vm(m, "ci-runner");
+	str_copy(vm->id, GUID_LEN, "7D5C5B2A-BC73-4081-AE3F-4A9C6DBE2F33");
+	vm->state = VM_SAVED;
+	vm->user_snapshot_type = UST_STANDARD;
+	str_copy(ci, sizeof(ci), vm->id);
+	s = model_add_snap(m, vm, "clean-install", NULL,
+	                   m->boot_ms - 86400000LL * 3);
+	str_copy(s->id, GUID_LEN, "8E6D6C3B-CD84-4192-BF40-5BAD7ECF3044");
+	str_copy(first, sizeof(first), s->id);
+	s = model_add_snap(m, model_vm(m, ci), "before-upgrade", first,
+	                   m->boot_ms - 86400000LL);
+	str_copy(s->id, GUID_LEN, "9F7E7D4C-DE95-42A3-8051-6CBE8FD04155");
+	s->is_saved = 1;
+	str_copy(model_vm(m, ci)->current, GUID_LEN, s->id);
+}
+
+void scenario_free(sim_scenario *sc)
+{
+	size_t i;
+	for (i = 0; i < sc->nusers; i++) {
+		free(sc->users[i].name);
+		free(sc->users[i].domain);
+		if (sc->users[i].password) {
+			OPENSSL_cleanse(sc->users[i].password,
+			                strlen(sc->users[i].password));
+			free(sc->users[i].password);
+		}
+	}
+	free(sc->users);
+	for (i = 0; i < sc->nrules; i++)
+		free(sc->rules[i].action_contains);
+	free(sc->rules);
+	free(sc->keytab);
+	memset(sc, 0, sizeof(*sc));
+}

@@ -1,0 +1,431 @@
+/* libmicrohttpd glue: one thread per connection (so injected latency on
+ * one connection does not stall others), HTTP/1.1 keep-alive, POST /wsman
+ * only, http or https, a per-TCP-connection sim_conn for connection-bound
+ * auth, fault injection at the HTTP level, and the request log. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "model.h"
+#include "platform/platform.h"
+#include "util/strutil.h"
+
+#define SERVER_HEADER "Microsoft-HTTPAPI/2.0"
+
+typedef struct req_state {
+	buf body;
+	int too_big;
+} req_state;
+
+static void notify_conn(void *cls, struct MHD_Connection *c, void **socket_ctx,
+                        enum MHD_ConnectionNotificationCode toe)
+{
+	sim_ctx *ctx = cls;
+	(void)c;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		sim_conn *conn = calloc(1, sizeof(*conn));
+		if (!conn)
+			abort();
+		pthread_mutex_lock(&ctx->lock);
+		conn->id = ++ctx->next_conn_id;
+		pthread_mutex_unlock(&ctx->lock);
+		conn->tls = ctx->https;
+		*socket_ctx = conn;
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		sim_conn *conn = *socket_ctx;
+		if (conn) {
+			auth_conn_reset(conn);
+			free(conn);
+		}
+		*socket_ctx = NULL;
+	}
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+	req_state *st = *con_cls;
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (st) {
+		buf_free(&st->body);
+		free(st);
+	}
+	*con_cls = NULL;
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, int status,
+                             const char *ctype, const char *data, size_t len,
+                             const char *const *auth, size_t nauth)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	size_t i;
+	r = MHD_create_response_from_buffer(len, (void *)data,
+	                                    MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Server", SERVER_HEADER);
+	if (ctype)
+		MHD_add_response_header(r, "Content-Type", ctype);
+	for (i = 0; i < nauth; i++)
+		MHD_add_response_header(r, "WWW-Authenticate", auth[i]);
+	if (status == 405)
+		MHD_add_response_header(r, "Allow", "POST");
+	if (status == 503)
+		MHD_add_response_header(r, "Retry-After", "1");
+	ret = MHD_queue_response(c, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* A body that stops halfway: MHD then closes the connection, so the client
+ * sees fewer bytes than Content-Length promised. */
+struct trunc {
+	char *data;
+	size_t len, half;
+};
+
+static ssize_t trunc_reader(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct trunc *t = cls;
+	size_t n;
+	if (pos >= t->half)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	n = t->half - (size_t)pos;
+	if (n > max)
+		n = max;
+	memcpy(out, t->data + pos, n);
+	return (ssize_t)n;
+}
+
+static void trunc_free(void *cls)
+{
+	struct trunc *t = cls;
+	free(t->data);
+	free(t);
+}
+
+static enum MHD_Result queue_truncated(struct MHD_Connection *c,
+                                       sim_resp *resp)
+{
+	struct trunc *t = calloc(1, sizeof(*t));
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	if (!t)
+		return MHD_NO;
+	t->len = resp->body.len;
+	t->half = t->len / 2;
+	t->data = buf_detach(&resp->body);
+	r = MHD_create_response_from_callback(t->len, 4096, trunc_reader, t,
+	                                      trunc_free);
+	if (!r) {
+		trunc_free(t);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Server", SERVER_HEADER);
+	MHD_add_response_header(r, "Content-Type", resp->content_type);
+	ret = MHD_queue_response(c, (unsigned)resp->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Which injected fault, if any, applies to this request. A rule counts
+ * the requests it matches (all, or those whose body contains its text) and
+ * fires on the Nth, or on every one when on_request is 0. */
+static enum sim_inject pick_fault(sim_ctx *ctx, const char *body,
+                                  unsigned *latency)
+{
+	size_t i;
+	enum sim_inject inj = INJ_NONE;
+	*latency = 0;
+	for (i = 0; i < ctx->sc->nrules; i++) {
+		sim_inject_rule *r = &ctx->sc->rules[i];
+		if (r->action_contains && (!body || !strstr(body, r->action_contains)))
+			continue;
+		r->seen++;
+		if (r->on_request && r->seen != r->on_request)
+			continue;
+		if (r->kind == FK_LATENCY) {
+			*latency += r->latency_ms;
+			continue;
+		}
+		if (inj != INJ_NONE)
+			continue;
+		inj = r->kind == FK_DROP ? INJ_DROP
+		    : r->kind == FK_GARBAGE ? INJ_GARBAGE
+		    : r->kind == FK_TRUNCATE ? INJ_TRUNCATE : INJ_503;
+	}
+	return inj;
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
+                               const char *url, const char *method,
+                               const char *version, const char *upload,
+                               size_t *upload_size, void **con_cls)
+{
+	sim_ctx *ctx = cls;
+	req_state *st = *con_cls;
+	const union MHD_ConnectionInfo *ci;
+	sim_conn *conn;
+	sim_resp resp;
+	enum sim_inject inj;
+	enum sim_auth_result ar;
+	const char *ctype, *authz, *ident;
+	char *la = NULL, *lu = NULL, *lm = NULL;
+	unsigned latency;
+	enum MHD_Result ret;
+	const char *offers[2];
+	size_t noffers;
+	(void)version;
+
+	if (!st) {
+		st = calloc(1, sizeof(*st));
+		if (!st)
+			return MHD_NO;
+		*con_cls = st;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (st->body.len + *upload_size > SIM_MAX_BODY)
+			st->too_big = 1;
+		else if (buf_append(&st->body, upload, *upload_size) != 0)
+			return MHD_NO;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	conn = ci ? ci->socket_context : NULL;
+	if (!conn)
+		return MHD_NO;
+
+	pthread_mutex_lock(&ctx->lock);
+	++ctx->requests;
+	conn->requests++;
+	inj = pick_fault(ctx, st->body.data, &latency);
+	pthread_mutex_unlock(&ctx->lock);
+
+	if (strcmp(url, "/wsman") != 0 && strcmp(url, "/wsman/") != 0) {
+		log_request(ctx, conn, NULL, NULL, NULL, 404);
+		return queue(c, 404, "text/html", "", 0, NULL, 0);
+	}
+	if (strcmp(method, "POST") != 0) {
+		log_request(ctx, conn, NULL, NULL, NULL, 405);
+		return queue(c, 405, "text/html", "", 0, NULL, 0);
+	}
+	if (latency)
+		platform_sleep_ms(latency);
+	if (inj == INJ_DROP) {
+		log_request(ctx, conn, NULL, NULL, NULL, 0);
+		return MHD_NO; /* MHD closes the socket without an answer */
+	}
+	if (inj == INJ_503) {
+		static const char msg[] = "Service Unavailable";
+		log_request(ctx, conn, NULL, NULL, NULL, 503);
+		return queue(c, 503, "text/html", msg, sizeof(msg) - 1, NULL, 0);
+	}
+	if (inj == INJ_GARBAGE) {
+		static const char junk[] = "\x01<s:Envelope><<garbage>>\xff\xfe";
+		log_request(ctx, conn, NULL, NULL, NULL, 500);
+		return queue(c, 500, "application/soap+xml;charset=UTF-8", junk,
+		             sizeof(junk) - 1, NULL, 0);
+	}
+	if (st->too_big) {
+		log_request(ctx, conn, NULL, NULL, NULL, 413);
+		return queue(c, 413, "text/html", "", 0, NULL, 0);
+	}
+
+	noffers = auth_offers(ctx, offers);
+	ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	ident = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "WSMANIDENTIFY");
+	ar = auth_check(ctx, conn, authz, ctype);
+	if (ar == AUTH_CHALLENGE &&
+	    !(ident && str_case_eq(ident, "unauthenticated"))) {
+		log_request(ctx, conn, NULL, NULL, NULL, 401);
+		return queue(c, 401, NULL, "", 0, offers, noffers);
+	}
+	memset(&resp, 0, sizeof(resp));
+	if (ar == AUTH_REFUSE_PLAINTEXT) {
+		pthread_mutex_lock(&ctx->lock);
+		fault_write(&resp, F_ENCRYPTION, ctx->model->locale,
+		            ctx->model->host, NULL,
+		            "Unencrypted traffic is currently disabled in the "
+		            "service configuration.");
+		pthread_mutex_unlock(&ctx->lock);
+	} else if (st->body.len > 0 && (!ctype ||
+	           strncmp(ctype, "application/soap+xml", 20) != 0)) {
+		log_request(ctx, conn, NULL, NULL, NULL, 415);
+		return queue(c, 415, NULL, "", 0, NULL, 0);
+	} else {
+		sim_dispatch(ctx, conn, st->body.data ? st->body.data : "",
+		             st->body.len, ar == AUTH_CHALLENGE, &resp, &la, &lu,
+		             &lm);
+	}
+	if (resp.status == 401) {
+		ret = queue(c, 401, NULL, "", 0, offers, noffers);
+	} else if (inj == INJ_TRUNCATE && resp.body.len > 1) {
+		ret = queue_truncated(c, &resp);
+	} else {
+		ret = queue(c, resp.status, resp.content_type,
+		            resp.body.data ? resp.body.data : "", resp.body.len,
+		            NULL, 0);
+	}
+	log_request(ctx, conn, la, lu, lm, resp.status);
+	buf_free(&resp.body);
+	free(la);
+	free(lu);
+	free(lm);
+	return ret;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	buf b = BUF_INIT;
+	char tmp[4096];
+	size_t n;
+	if (!f)
+		return NULL;
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
+		buf_append(&b, tmp, n);
+	fclose(f);
+	return buf_detach(&b);
+}
+
+static int parse_listen(const char *s, struct sockaddr_storage *ss,
+                        int *v6, char *host, size_t hostlen)
+{
+	char addr[128];
+	const char *colon;
+	uint64_t port;
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+		if (!end || end[1] != ':' || (size_t)(end - s - 1) >= sizeof(addr))
+			return -1;
+		memcpy(addr, s + 1, (size_t)(end - s - 1));
+		addr[end - s - 1] = '\0';
+		colon = end + 1;
+		*v6 = 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon || (size_t)(colon - s) >= sizeof(addr))
+			return -1;
+		memcpy(addr, s, (size_t)(colon - s));
+		addr[colon - s] = '\0';
+		*v6 = strchr(addr, ':') != NULL;
+	}
+	if (str_to_u64(colon + 1, 65535, &port) != 0)
+		return -1;
+	if (*v6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, addr, &a->sin6_addr) != 1)
+			return -1;
+		snprintf(host, hostlen, "[%s]", addr);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET, addr, &a->sin_addr) != 1)
+			return -1;
+		snprintf(host, hostlen, "%s", addr);
+	}
+	return 0;
+}
+
+static int write_port_file(const char *path, unsigned port)
+{
+	char tmp[4096];
+	FILE *f;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%u\n", port);
+	if (fclose(f) != 0)
+		return -1;
+	return rename(tmp, path); /* readers never see a half-written file */
+}
+
+int server_run(sim_ctx *ctx, const struct sim_options *o)
+{
+	struct sockaddr_storage ss;
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *di;
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION |
+	                 MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	char host[160], *cert = NULL, *key = NULL;
+	const char *listen = o->listen;
+	int v6 = 0, sig = 0;
+	unsigned port;
+	sigset_t set;
+
+	if (!listen)
+		listen = o->https ? "127.0.0.1:5986" : "127.0.0.1:5985";
+	if (parse_listen(listen, &ss, &v6, host, sizeof(host)) != 0) {
+		fprintf(stderr, "hvsim: --listen %s: expected ADDR:PORT\n", listen);
+		return 2;
+	}
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	if (o->https) {
+		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+			fprintf(stderr, "hvsim: libmicrohttpd lacks TLS support\n");
+			return 2;
+		}
+		cert = read_file(o->cert);
+		key = read_file(o->key);
+		if (!cert || !key) {
+			fprintf(stderr, "hvsim: cannot read %s\n",
+			        !cert ? o->cert : o->key);
+			free(cert);
+			free(key);
+			return 2;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	ctx->https = o->https;
+	d = MHD_start_daemon(flags, 0, NULL, NULL, handler, ctx,
+	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	                     MHD_OPTION_NOTIFY_CONNECTION, notify_conn, ctx,
+	                     MHD_OPTION_NOTIFY_COMPLETED, completed, ctx,
+	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	                     o->https ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+	                     cert, MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "hvsim: cannot listen on %s: %s\n", listen,
+		        strerror(errno));
+		free(cert);
+		free(key);
+		return 3;
+	}
+	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	port = di ? di->port : 0;
+	printf("listening on %s://%s:%u/wsman\n", o->https ? "https" : "http",
+	       host, port);
+	fflush(stdout);
+	if (o->port_file && write_port_file(o->port_file, port) != 0)
+		fprintf(stderr, "hvsim: cannot write %s\n", o->port_file);
+
+	/* the signals were blocked before any thread started (main.c) */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigwait(&set, &sig);
+	MHD_stop_daemon(d);
+	free(cert);
+	free(key);
+	return 0;
+}

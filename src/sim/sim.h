@@ -1,0 +1,276 @@
+/* hvsim internal interfaces: the pieces of the simulator (server glue, auth,
+ * request parsing, response writing, the Hyper-V model, WQL, jobs, scenario)
+ * talk to each other only through what is declared here and in model.h.
+ * Nothing here comes from the client library (DESIGN.md: independence). */
+#ifndef HVSIM_SIM_H
+#define HVSIM_SIM_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/buf.h"
+
+/* --- namespace and action URIs, written down again on purpose ---------- */
+#define SIM_NS_SOAP  "http://www.w3.org/2003/05/soap-envelope"
+#define SIM_NS_WSA   "http://schemas.xmlsoap.org/ws/2004/08/addressing"
+#define SIM_NS_WSMAN "http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd"
+#define SIM_NS_WSEN  "http://schemas.xmlsoap.org/ws/2004/09/enumeration"
+#define SIM_NS_WXF   "http://schemas.xmlsoap.org/ws/2004/09/transfer"
+#define SIM_NS_WSE   "http://schemas.xmlsoap.org/ws/2004/08/eventing"
+#define SIM_NS_WSMID "http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd"
+#define SIM_NS_XSI   "http://www.w3.org/2001/XMLSchema-instance"
+#define SIM_NS_CIM   "http://schemas.dmtf.org/wbem/wscim/1/common"
+#define SIM_NS_MSWSMAN "http://schemas.microsoft.com/wbem/wsman/1/wsman.xsd"
+#define SIM_NS_FAULT "http://schemas.microsoft.com/wbem/wsman/1/wsmanfault"
+#define SIM_ANONYMOUS SIM_NS_WSA "/role/anonymous"
+#define SIM_WQL_DIALECT "http://schemas.microsoft.com/wbem/wsman/1/WQL"
+#define SIM_WMI_V2 "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2/"
+
+#define SIM_MAX_SELECTORS 8
+#define SIM_MAX_BODY (512 * 1024) /* WinRM MaxEnvelopeSizekb default is 500 */
+
+/* --- instances: a class name plus named, typed property values --------- */
+typedef struct sim_sel {
+	char *name;
+	char *value;
+} sim_sel;
+
+/* An endpoint reference as WMI writes it: class + key selectors. */
+typedef struct sim_epr {
+	char *cls;
+	size_t nsel;
+	sim_sel sel[SIM_MAX_SELECTORS];
+} sim_epr;
+
+enum sim_pkind {
+	PK_NIL,      /* xsi:nil="true" */
+	PK_TEXT,     /* plain text (numbers and booleans too) */
+	PK_DATETIME, /* text is ISO 8601, written as cim:Datetime */
+	PK_INTERVAL, /* text is xs:duration, written as cim:Interval */
+	PK_EPR,      /* a:Address + a:ReferenceParameters */
+	PK_ARRAY     /* repeated elements, one per item */
+};
+
+typedef struct sim_prop {
+	char *name;
+	enum sim_pkind kind;
+	char *text;
+	char **items;
+	size_t nitems;
+	sim_epr epr;
+} sim_prop;
+
+typedef struct sim_inst {
+	char *cls;
+	sim_prop *props;
+	size_t n, cap;
+} sim_inst;
+
+/* inst.c. Setters copy their strings; a NULL text makes a nil property. */
+sim_inst *inst_new(const char *cls);
+void inst_free(sim_inst *in);
+sim_inst *inst_clone(const sim_inst *in);
+void inst_set_text(sim_inst *in, const char *name, const char *text);
+void inst_set_fmt(sim_inst *in, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void inst_set_nil(sim_inst *in, const char *name);
+void inst_set_bool(sim_inst *in, const char *name, int v);
+void inst_set_uint(sim_inst *in, const char *name, unsigned long long v);
+/* ms since the Unix epoch; a negative value means "never" (1601-01-01) */
+void inst_set_datetime(sim_inst *in, const char *name, long long epoch_ms);
+void inst_set_interval(sim_inst *in, const char *name, unsigned long long ms);
+void inst_set_array(sim_inst *in, const char *name, const char *const *items,
+                    size_t n);
+void inst_set_uint_array(sim_inst *in, const char *name,
+                         const unsigned *items, size_t n);
+void inst_set_epr(sim_inst *in, const char *name, const sim_epr *epr);
+const sim_prop *inst_get(const sim_inst *in, const char *name);
+/* Text of a scalar property, or NULL (nil, missing, array, EPR). */
+const char *inst_text(const sim_inst *in, const char *name);
+/* Sorts properties the way WMI writes them (alphabetical). */
+void inst_sort(sim_inst *in);
+
+void epr_init(sim_epr *e, const char *cls);
+void epr_add(sim_epr *e, const char *name, const char *value);
+void epr_clear(sim_epr *e);
+void epr_copy(sim_epr *dst, const sim_epr *src);
+/* Same class and same selector set (order-free, values case-insensitive). */
+int epr_equal(const sim_epr *a, const sim_epr *b);
+
+void iso8601_from_ms(long long epoch_ms, char out[40]);
+
+/* A growable list of instances. */
+typedef struct sim_list {
+	sim_inst **v;
+	size_t n, cap;
+} sim_list;
+void list_push(sim_list *l, sim_inst *in);
+void list_free(sim_list *l);
+
+/* --- faults (fault.c) -------------------------------------------------- */
+enum sim_fault {
+	F_NONE = 0,
+	F_SCHEMA,             /* w:SchemaValidationError */
+	F_MALFORMED,          /* malformed XML / DOCTYPE (SchemaValidation too) */
+	F_HEADER_REQUIRED,    /* a:MessageInformationHeaderRequired */
+	F_HEADER_INVALID,     /* a:InvalidMessageInformationHeader */
+	F_ACTION,             /* a:ActionNotSupported */
+	F_DEST_UNREACHABLE,   /* a:DestinationUnreachable, unknown resource */
+	F_NOT_FOUND,          /* a:DestinationUnreachable, no such instance */
+	F_SELECTORS,          /* w:InvalidSelectors */
+	F_TIMEOUT_HEADER,     /* invalid OperationTimeout */
+	F_WQL_URI,            /* class URI with a WQL filter */
+	F_FILTER,             /* w:CannotProcessFilter */
+	F_DIALECT,            /* n:FilterDialectRequestedUnavailable */
+	F_ENUM_CONTEXT,       /* n:InvalidEnumerationContext */
+	F_ENCRYPTION,         /* plaintext SOAP where encryption is required */
+	F_INVALID_PARAMETER,  /* bad method parameters (WMI provider fault) */
+	F_ACCESS_DENIED,      /* w:AccessDenied */
+	F_INTERNAL            /* s:Receiver w:InternalError */
+};
+
+/* --- a parsed request (request.c) ------------------------------------- */
+enum sim_op {
+	OP_IDENTIFY, OP_GET, OP_PUT, OP_ENUMERATE, OP_PULL, OP_RELEASE, OP_INVOKE
+};
+
+typedef struct sim_req {
+	void *doc;           /* xmlDocPtr */
+	void *header, *body; /* xmlNodePtr */
+	enum sim_op op;
+	char *action;
+	char *message_id;
+	char *to;
+	char *resource_uri;
+	char *cls;          /* class named by the resource URI, "*" for the star */
+	char *method;       /* Invoke only */
+	char *locale;       /* wsman:Locale xml:lang, or NULL */
+	sim_sel sel[SIM_MAX_SELECTORS];
+	size_t nsel;
+	long long timeout_ms; /* OperationTimeout, -1 when absent */
+} sim_req;
+
+/* Parses and validates; on failure returns the fault kind and sets *detail
+ * (static text or NULL). Identify is recognised without WS-A headers. */
+enum sim_fault req_parse(const char *body, size_t len, sim_req *req,
+                         const char **detail);
+void req_free(sim_req *req);
+/* Namespace-aware child lookup under a libxml2 node. */
+void *req_child(void *node, const char *ns, const char *local);
+/* Text content of a node (malloc'd, "" for empty), or NULL for no node. */
+char *req_text(void *node);
+/* Parses xs:duration into ms; returns 0 on success. */
+int parse_duration_ms(const char *s, long long *out);
+/* An EPR parameter in an Invoke/association body: a:Address +
+ * a:ReferenceParameters directly under node. 0 on success, else the fault. */
+enum sim_fault req_epr(void *node, sim_epr *out);
+
+/* --- the response being built ------------------------------------------ */
+enum sim_inject { INJ_NONE, INJ_DROP, INJ_TRUNCATE, INJ_GARBAGE, INJ_503 };
+
+typedef struct sim_resp {
+	int status;
+	buf body;
+	const char *content_type;
+	int auth_challenge;   /* add WWW-Authenticate headers */
+	enum sim_inject inject;
+} sim_resp;
+
+/* --- writer.c: the real recorded format -------------------------------- */
+void xw_text(buf *b, const char *s);     /* escaped character data */
+void xw_attr(buf *b, const char *s);     /* escaped attribute value */
+void xw_uuid(char out[48]);              /* "uuid:" + upper-case UUID */
+/* Envelope start through <s:Body>; action may be NULL (Identify). */
+void xw_envelope_open(buf *b, const char *lang, const char *action,
+                      const char *relates_to);
+void xw_envelope_close(buf *b);
+/* <p:Class xmlns:p=... xsi:type=...> with every property; elem is the
+ * element's local name (the class name for items). */
+void xw_instance(buf *b, const sim_inst *in);
+/* EPR contents (a:Address + a:ReferenceParameters) for element tag, which
+ * is written with xmlns:a and xmlns:w declarations when decl is set. */
+void xw_epr(buf *b, const char *tag, const sim_epr *e, int decl);
+/* A:EndpointReference item for EnumerationMode EnumerateEPR. */
+void xw_epr_item(buf *b, const sim_epr *e);
+
+/* fault.c */
+void fault_write(sim_resp *r, enum sim_fault f, const char *lang,
+                 const char *machine, const char *relates_to,
+                 const char *detail);
+
+/* --- connection and server context ------------------------------------- */
+typedef struct sim_conn {
+	unsigned long id;
+	unsigned long requests;
+	char *user;         /* authenticated user of this connection, or NULL */
+	char scheme[16];    /* "basic", "negotiate", or "" */
+	int tls;
+} sim_conn;
+
+struct sim_model;
+struct sim_scenario;
+
+typedef struct sim_ctx {
+	pthread_mutex_t lock;       /* guards model, enumerations, counters */
+	struct sim_model *model;
+	struct sim_scenario *sc;
+	int https;
+	unsigned long next_conn_id;
+	unsigned long requests;     /* all requests, for fault injection */
+	FILE *log;
+	pthread_mutex_t log_lock;
+} sim_ctx;
+
+/* --- auth.c: the seam for Basic now and Negotiate/NTLM/Kerberos later --- */
+enum sim_auth_result {
+	AUTH_OK,               /* go on and dispatch */
+	AUTH_CHALLENGE,        /* 401 with the offered WWW-Authenticate */
+	AUTH_REFUSE_PLAINTEXT  /* authenticated, but plaintext SOAP is refused */
+};
+/* Decides whether a request may proceed. authz is the Authorization header
+ * (or NULL). Sets conn->user/scheme on success. */
+enum sim_auth_result auth_check(sim_ctx *ctx, sim_conn *conn,
+                                const char *authz, const char *content_type);
+/* The WWW-Authenticate values to offer; returns how many (at most 2). */
+size_t auth_offers(const sim_ctx *ctx, const char *out[2]);
+void auth_conn_reset(sim_conn *conn);
+
+/* --- dispatch.c: one SOAP request to one response ----------------------- */
+/* identify_only: the request came unauthenticated with the WSMANIDENTIFY
+ * header, so only Identify may be answered (anything else gets a 401). */
+void sim_dispatch(sim_ctx *ctx, sim_conn *conn, const char *body, size_t len,
+                  int identify_only, sim_resp *resp, char **log_action,
+                  char **log_uri, char **log_method);
+
+/* ops_*.c, called with ctx->lock held. */
+void op_identify(sim_ctx *ctx, sim_req *req, sim_resp *r);
+void op_get(sim_ctx *ctx, sim_req *req, sim_resp *r);
+void op_put(sim_ctx *ctx, sim_req *req, sim_resp *r);
+void op_enumerate(sim_ctx *ctx, sim_req *req, sim_resp *r);
+void op_pull(sim_ctx *ctx, sim_req *req, sim_resp *r);
+void op_release(sim_ctx *ctx, sim_req *req, sim_resp *r);
+void op_invoke(sim_ctx *ctx, sim_req *req, sim_resp *r);
+void enum_free_all(void);
+
+/* Shortcut for ops: the fault in the host's language. */
+void sim_fault(sim_ctx *ctx, sim_req *req, sim_resp *r, enum sim_fault f,
+               const char *detail);
+/* The response language: the request's Locale if given, else the host's. */
+const char *sim_lang(sim_ctx *ctx, sim_req *req);
+
+/* log.c */
+void log_request(sim_ctx *ctx, const sim_conn *conn, const char *action,
+                 const char *uri, const char *method, int status);
+
+/* server.c */
+struct sim_options {
+	const char *listen;
+	int https;
+	const char *cert, *key;
+	const char *port_file;
+};
+int server_run(sim_ctx *ctx, const struct sim_options *o);
+
+#endif

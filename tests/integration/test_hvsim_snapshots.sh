@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# hvsim checkpoint operations with curl + xmllint: CreateSnapshot returns
+# 4096 and a job that runs New -> Running -> Completed, the new snapshot is
+# found through Msvm_AffectedJobElement, ApplySnapshot on a running VM gives
+# 32775, DestroySnapshot re-parents, DestroySnapshotTree, rename through
+# ModifySystemSettings, UserSnapshotType Disabled, failing jobs, job cancel
+# and removal, VM RequestStateChange, ja-JP localization.
+# Self-contained on purpose: each test_hvsim_*.sh can run alone.
+set -euo pipefail
+
+HVSIM="${HVSNAP_BUILD_DIR:?}/hvsim"
+SRC="${HVSNAP_SOURCE_DIR:?}"
+T=$(mktemp -d)
+SIM_PID=
+cleanup() {
+	if [ -n "$SIM_PID" ]; then kill "$SIM_PID" 2>/dev/null || true; wait "$SIM_PID" 2>/dev/null || true; fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; [ -f "$T/resp" ] && head -c 3000 "$T/resp" >&2; echo >&2; exit 1; }
+
+WMI=http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2
+WSEN=http://schemas.xmlsoap.org/ws/2004/09/enumeration
+WXF=http://schemas.xmlsoap.org/ws/2004/09/transfer
+SOAP=http://www.w3.org/2003/05/soap-envelope
+ANON=http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous
+CURL_AUTH=(-u 'HVTEST\admin:s3cret')
+
+start_sim() {
+	rm -f "$T/port"
+	"$HVSIM" --listen 127.0.0.1:0 --port-file "$T/port" --log "$T/log" "$@" >"$T/stdout" 2>"$T/stderr" &
+	SIM_PID=$!
+	for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
+	[ -s "$T/port" ] || fail "hvsim did not start: $(cat "$T/stderr")"
+	PORT=$(cat "$T/port")
+	URL="http://127.0.0.1:$PORT/wsman"
+}
+MID=0
+# envelope ACTION RESOURCE_URI BODY [HEADER_EXTRA]
+envelope() {
+	MID=$((MID + 1))
+	printf '<s:Envelope xmlns:s="%s" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd" xmlns:n="%s"><s:Header><a:To>%s</a:To><w:ResourceURI s:mustUnderstand="true">%s</w:ResourceURI><a:ReplyTo><a:Address s:mustUnderstand="true">%s</a:Address></a:ReplyTo><a:Action s:mustUnderstand="true">%s</a:Action><w:MaxEnvelopeSize s:mustUnderstand="true">512000</w:MaxEnvelopeSize><a:MessageID>uuid:00000000-0000-4000-8000-%012d</a:MessageID><w:OperationTimeout>PT60.000S</w:OperationTimeout>%s</s:Header><s:Body>%s</s:Body></s:Envelope>' \
+		"$SOAP" "$WSEN" "$URL" "$2" "$ANON" "$1" "$MID" "${4:-}" "$3"
+}
+post() {
+	local f=$1; shift
+	STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -H 'Content-Type: application/soap+xml;charset=UTF-8' \
+		"${CURL_AUTH[@]}" "$@" --data-binary @"$f" "$URL")
+}
+soap() { envelope "$@" >"$T/req"; post "$T/req"; }
+xp() { xmllint --xpath "$1" "$T/resp" 2>/dev/null || true; }
+el() { xp "string(//*[local-name()='$1'][1])"; }
+expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
+expect_fault() { # SUBCODE CONTEXT
+	expect_eq "$STATUS" 500 "$2 (HTTP status)"
+	expect_eq "$(xp "string(/*[local-name()='Envelope' and namespace-uri()='$SOAP']/*[local-name()='Body']/*[local-name()='Fault']/*[local-name()='Code']/*[local-name()='Subcode']/*[local-name()='Value'])")" "$1" "$2 (subcode)"
+	[ -n "$(xp "string(//*[local-name()='WSManFault' and namespace-uri()='http://schemas.microsoft.com/wbem/wsman/1/wsmanfault']/@Code)")" ] || fail "$2: no f:WSManFault Code"
+	expect_eq "$(xp "string(//*[local-name()='WSManFault']/@Machine)")" HVTEST "$2 (Machine)"
+	[ -n "$(xp "string(//*[local-name()='Reason']/*[local-name()='Text']/@*[local-name()='lang'])")" ] || fail "$2: no Reason xml:lang"
+}
+wql() { # QUERY -> all items in one optimized EnumerateResponse
+	soap "$WSEN/Enumerate" "$WMI/*" "<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>100</w:MaxElements><w:Filter Dialect=\"http://schemas.microsoft.com/wbem/wsman/1/WQL\">$1</w:Filter></n:Enumerate>"
+	expect_eq "$STATUS" 200 "WQL $1"
+}
+
+
+VSSS_SEL='<w:SelectorSet><w:Selector Name="CreationClassName">Msvm_VirtualSystemSnapshotService</w:Selector></w:SelectorSet>'
+VSMS_SEL='<w:SelectorSet><w:Selector Name="CreationClassName">Msvm_VirtualSystemManagementService</w:Selector></w:SelectorSet>'
+cs_epr() { printf '<a:Address>%s</a:Address><a:ReferenceParameters><w:ResourceURI>%s/Msvm_ComputerSystem</w:ResourceURI><w:SelectorSet><w:Selector Name="CreationClassName">Msvm_ComputerSystem</w:Selector><w:Selector Name="Name">%s</w:Selector></w:SelectorSet></a:ReferenceParameters>' "$ANON" "$WMI" "$1"; }
+vssd_epr() { printf '<a:Address>%s</a:Address><a:ReferenceParameters><w:ResourceURI>%s/Msvm_VirtualSystemSettingData</w:ResourceURI><w:SelectorSet><w:Selector Name="InstanceID">Microsoft:%s</w:Selector></w:SelectorSet></a:ReferenceParameters>' "$ANON" "$WMI" "$1"; }
+invoke_snap() { # METHOD PARAMS_XML
+	soap "$WMI/Msvm_VirtualSystemSnapshotService/$1" "$WMI/Msvm_VirtualSystemSnapshotService" \
+		"<p:$1_INPUT xmlns:p=\"$WMI/Msvm_VirtualSystemSnapshotService\">$2</p:$1_INPUT>" "$VSSS_SEL"
+	if [ "$STATUS" = 200 ]; then
+		expect_eq "$(xp "string(//*[local-name()='Action'])")" "$WMI/Msvm_VirtualSystemSnapshotService/$1Response" "$1 response action"
+	fi
+	RV=$(xp "string(/*/*[local-name()='Body']/*[local-name()='$1_OUTPUT']/*[local-name()='ReturnValue'])")
+	JOB=$(xp "string(//*[local-name()='$1_OUTPUT']/*[local-name()='Job']/*[local-name()='ReferenceParameters']/*[local-name()='SelectorSet']/*[local-name()='Selector'][@Name='InstanceID'])")
+}
+create() { invoke_snap CreateSnapshot "<p:AffectedSystem>$(cs_epr "$1")</p:AffectedSystem><p:SnapshotSettings>${2:-}</p:SnapshotSettings><p:SnapshotType>2</p:SnapshotType>"; }
+get_job() {
+	soap "$WXF/Get" "$WMI/Msvm_ConcreteJob" "" "<w:SelectorSet><w:Selector Name=\"InstanceID\">$1</w:Selector></w:SelectorSet>"
+}
+wait_job() { # JOBID -> JOBSTATE when ended; records states seen in SEEN
+	SEEN=
+	for _ in $(seq 100); do
+		get_job "$1"
+		expect_eq "$STATUS" 200 "job Get"
+		JS=$(el JobState)
+		SEEN="$SEEN $JS"
+		case "$JS" in 2|3|4) sleep 0.05 ;; *) return 0 ;; esac
+	done
+	fail "job $1 did not end"
+}
+modify() { # EMBEDDED_INSTANCE_TEXT (escaped)
+	soap "$WMI/Msvm_VirtualSystemManagementService/ModifySystemSettings" "$WMI/Msvm_VirtualSystemManagementService" \
+		"<p:ModifySystemSettings_INPUT xmlns:p=\"$WMI/Msvm_VirtualSystemManagementService\"><p:SystemSettings>$1</p:SystemSettings></p:ModifySystemSettings_INPUT>" "$VSMS_SEL"
+	RV=$(el ReturnValue)
+}
+snapshots_of() { # VMID -> names in $T/resp
+	wql "ASSOCIATORS OF {Msvm_ComputerSystem.CreationClassName='Msvm_ComputerSystem',Name='$1'} WHERE AssocClass = Msvm_SnapshotOfVirtualSystem ResultClass = Msvm_VirtualSystemSettingData"
+}
+parent_of() { # NAME (after snapshots_of)
+	xp "string(//*[local-name()='Items']/*[*[local-name()='ElementName']='$1']/*[local-name()='Parent'])" | sed -n 's/.*Microsoft:\([0-9A-F-]*\)".*/\1/p'
+}
+WEB=11111111-2222-4333-8444-555555555501
+DB=11111111-2222-4333-8444-555555555502
+
+start_sim --scenario "$SRC/tests/integration/hvsim-basic.json"
+
+# --- CreateSnapshot: 4096 + job, job runs, result through AffectedJobElement ----------
+create "$WEB" '&lt;INSTANCE CLASSNAME="Msvm_VirtualSystemSnapshotSettingData"&gt;&lt;PROPERTY NAME="ConsistencyLevel" TYPE="uint8"&gt;&lt;VALUE&gt;1&lt;/VALUE&gt;&lt;/PROPERTY&gt;&lt;QUALIFIER NAME="x"/&gt;&lt;/INSTANCE&gt;'
+expect_eq "$RV" 4096 "CreateSnapshot ReturnValue"
+[[ "$JOB" =~ ^[0-9A-F-]{36}$ ]] || fail "job id: $JOB"
+expect_eq "$(xp "count(//*[local-name()='Job']/*[local-name()='EndpointReference'])")" 0 "Job EPR has no wrapper"
+get_job "$JOB"
+expect_eq "$(el JobType)" 70 "JobType"
+case "$(el JobState)" in 2|4) ;; *) fail "a fresh job is New or Running, not $(el JobState)" ;; esac
+[ "$(el PercentComplete)" -lt 100 ] || fail "fresh job PercentComplete"
+expect_eq "$(el TimeBeforeRemoval)" "P0DT0H0M2S" "TimeBeforeRemoval interval"
+soap "$WSEN/Enumerate" "$WMI/*" "<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>50</w:MaxElements><w:Filter Dialect=\"http://schemas.microsoft.com/wbem/wsman/1/WQL\">ASSOCIATORS OF {Msvm_ConcreteJob.InstanceID='$JOB'} WHERE AssocClass = Msvm_AffectedJobElement ResultClass = Msvm_VirtualSystemSettingData</w:Filter></n:Enumerate>"
+expect_eq "$(xp "count(//*[local-name()='Items']/*)")" 0 "no snapshot before the job completes"
+wait_job "$JOB"
+expect_eq "$JS" 7 "job completed"
+expect_eq "$(el PercentComplete)" 100 "PercentComplete at the end"
+expect_eq "$(el ErrorCode)" 0 "ErrorCode"
+wql "SELECT * FROM Msvm_AffectedJobElement"
+ROW="//*[local-name()='Items']/*[*[local-name()='AffectingElement']//*[@Name='InstanceID']='$JOB'][*[local-name()='ElementEffects']='5']"
+expect_eq "$(xp "count($ROW)")" 1 "Create row for the job"
+SNAP=$(xp "string($ROW/*[local-name()='AffectedElement']//*[local-name()='Selector'][@Name='InstanceID'])")
+[[ "$SNAP" =~ ^Microsoft:[0-9A-F-]{36}$ ]] || fail "snapshot id: $SNAP"
+expect_eq "$(xp "string($ROW/*[local-name()='AffectedElement']/*[local-name()='ReferenceParameters']/*[local-name()='ResourceURI'])")" "$WMI/Msvm_VirtualSystemSettingData" "AffectedElement ResourceURI"
+expect_eq "$(xp "count(//*[local-name()='Items']/*[*[local-name()='AffectingElement']//*[@Name='InstanceID']='$JOB'][*[local-name()='ElementEffects']='0'])")" 1 "VM row with ElementEffects 0"
+wql "ASSOCIATORS OF {Msvm_ConcreteJob.InstanceID='$JOB'} WHERE AssocClass = Msvm_AffectedJobElement ResultClass = Msvm_VirtualSystemSettingData"
+expect_eq "$(xp "string(//*[local-name()='Items']/*/*[local-name()='InstanceID'])")" "$SNAP" "ASSOCIATORS OF the job"
+NAME=$(xp "string(//*[local-name()='Items']/*/*[local-name()='ElementName'])")
+[[ "$NAME" =~ ^web01\ -\ \([0-9]{2}/[0-9]{2}/[0-9]{4}\ -\ [0-9]{1,2}:[0-9]{2}:[0-9]{2}\ [AP]M\)$ ]] || fail "default name: $NAME"
+expect_eq "$(xp "string(//*[local-name()='Items']/*/*[local-name()='VirtualSystemType'])")" "Microsoft:Hyper-V:Snapshot:Realized" "snapshot type"
+SNAPID=${SNAP#Microsoft:}
+
+# --- rename through ModifySystemSettings, 100-character limit -----------------------
+modify "&lt;INSTANCE CLASSNAME=\"Msvm_VirtualSystemSettingData\"&gt;&lt;PROPERTY NAME=\"InstanceID\" TYPE=\"string\"&gt;&lt;VALUE&gt;$SNAP&lt;/VALUE&gt;&lt;/PROPERTY&gt;&lt;PROPERTY NAME=\"ElementName\" TYPE=\"string\"&gt;&lt;VALUE&gt;before 'patch' &amp;amp; ü&lt;/VALUE&gt;&lt;/PROPERTY&gt;&lt;/INSTANCE&gt;"
+expect_eq "$RV" 0 "rename"
+wql "SELECT * FROM Msvm_VirtualSystemSettingData WHERE InstanceID = '$SNAP'"
+expect_eq "$(xp "string(//*[local-name()='Items']/*/*[local-name()='ElementName'])")" "before 'patch' & ü" "renamed"
+LONG=$(printf 'x%.0s' $(seq 101))
+modify "&lt;INSTANCE CLASSNAME=\"Msvm_VirtualSystemSettingData\"&gt;&lt;PROPERTY NAME=\"InstanceID\" TYPE=\"string\"&gt;&lt;VALUE&gt;$SNAP&lt;/VALUE&gt;&lt;/PROPERTY&gt;&lt;PROPERTY NAME=\"ElementName\" TYPE=\"string\"&gt;&lt;VALUE&gt;$LONG&lt;/VALUE&gt;&lt;/PROPERTY&gt;&lt;/INSTANCE&gt;"
+expect_eq "$RV" 4 "101-character name refused"
+modify "<![CDATA[<?xml version=\"1.0\"?>
+<INSTANCE CLASSNAME=\"Msvm_VirtualSystemSettingData\"><PROPERTY NAME=\"InstanceID\" TYPE=\"string\"><VALUE>Microsoft:$WEB</VALUE></PROPERTY><PROPERTY NAME=\"UserSnapshotType\" TYPE=\"uint16\"><VALUE>5</VALUE></PROPERTY></INSTANCE>]]>"
+expect_eq "$RV" 0 "UserSnapshotType through CDATA"
+wql "SELECT * FROM Msvm_VirtualSystemSettingData WHERE InstanceID = 'Microsoft:$WEB'"
+expect_eq "$(xp "string(//*[local-name()='Items']/*/*[local-name()='UserSnapshotType'])")" 5 "UserSnapshotType changed"
+modify '&lt;p:Msvm_VirtualSystemSettingData xmlns:p="urn:x"/&gt;'
+expect_fault w:SchemaValidationError "WS-CIM form of an embedded instance"
+
+# --- ApplySnapshot: 32775 at once on a running VM; works when off -------------------
+invoke_snap ApplySnapshot "<p:Snapshot>$(vssd_epr "$SNAPID")</p:Snapshot>"
+expect_eq "$RV" 32775 "ApplySnapshot on a running VM"
+expect_eq "$JOB" "" "no job for 32775"
+invoke_snap ApplySnapshot "<p:Snapshot>$(vssd_epr AAAAAAAA-0000-4000-8000-000000000001)</p:Snapshot>"
+expect_eq "$RV" 4096 "ApplySnapshot on an off VM"
+wait_job "$JOB"
+expect_eq "$JS" 7 "apply job"
+expect_eq "$(el JobType)" 71 "apply JobType"
+wql "ASSOCIATORS OF {Msvm_ComputerSystem.CreationClassName='Msvm_ComputerSystem',Name='$DB'} WHERE AssocClass = Msvm_MostCurrentSnapshotInBranch"
+expect_eq "$(xp "string(//*[local-name()='Items']/*/*[local-name()='ElementName'])")" root "applied snapshot is current"
+soap "$WSEN/Enumerate" "$WMI/*" '<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>5</w:MaxElements><w:EnumerationMode>EnumerateEPR</w:EnumerationMode><w:Filter Dialect="http://schemas.microsoft.com/wbem/wsman/1/WQL">SELECT * FROM Msvm_ComputerSystem WHERE ElementName = "web01"</w:Filter></n:Enumerate>'
+invoke_snap CreateSnapshot "<p:AffectedSystem><a:EndpointReference>$(cs_epr "$WEB")</a:EndpointReference></p:AffectedSystem><p:SnapshotSettings/><p:SnapshotType>2</p:SnapshotType>"
+expect_fault w:SchemaValidationError "EndpointReference wrapper"
+
+# --- DestroySnapshot re-parents the children -------------------------------------------
+invoke_snap DestroySnapshot "<p:AffectedSnapshot>$(vssd_epr AAAAAAAA-0000-4000-8000-000000000002)</p:AffectedSnapshot>"
+expect_eq "$RV" 4096 "DestroySnapshot"
+wait_job "$JOB"
+expect_eq "$JS" 7 "destroy job"
+snapshots_of "$DB"
+expect_eq "$(xp "count(//*[local-name()='Items']/*)")" 3 "three snapshots left"
+expect_eq "$(parent_of leaf)" AAAAAAAA-0000-4000-8000-000000000001 "leaf re-parented to root"
+expect_eq "$(parent_of side)" AAAAAAAA-0000-4000-8000-000000000001 "side unchanged"
+
+# --- DestroySnapshotTree removes the subtree -----------------------------------------------
+invoke_snap DestroySnapshotTree "<p:SnapshotSettingData>$(vssd_epr AAAAAAAA-0000-4000-8000-000000000001)</p:SnapshotSettingData>"
+expect_eq "$RV" 4096 "DestroySnapshotTree"
+wait_job "$JOB"
+expect_eq "$JS" 7 "destroy tree job"
+snapshots_of "$DB"
+expect_eq "$(xp "count(//*[local-name()='Items']/*)")" 0 "whole tree gone"
+wql "SELECT * FROM Msvm_VirtualSystemSettingData WHERE InstanceID = 'Microsoft:$DB'"
+expect_eq "$(xp "string(//*[local-name()='Items']/*/*[local-name()='Parent']/@*[local-name()='nil'])")" true "no current snapshot"
+
+# --- Disabled checkpoints and injected job failure end in Exception -----------------------
+create 11111111-2222-4333-8444-555555555507
+expect_eq "$RV" 4096 "CreateSnapshot on a Disabled VM starts a job"
+wait_job "$JOB"
+expect_eq "$JS" 10 "Disabled: Exception"
+expect_eq "$(el ErrorCode)" 32768 "Disabled ErrorCode"
+[[ "$(el ErrorDescription)" == *disabled* ]] || fail "Disabled ErrorDescription: $(el ErrorDescription)"
+create 11111111-2222-4333-8444-555555555508
+wait_job "$JOB"
+expect_eq "$JS" 10 "injected failure"
+expect_eq "$(el ErrorDescription)" "Injected failure." "injected ErrorDescription"
+FAILED_JOB=$JOB
+
+# --- job cancel via RequestStateChange, then removal after retention -------------------------
+create "$WEB"
+soap "$WMI/Msvm_ConcreteJob/RequestStateChange" "$WMI/Msvm_ConcreteJob" "<p:RequestStateChange_INPUT xmlns:p=\"$WMI/Msvm_ConcreteJob\"><p:RequestedState>4</p:RequestedState></p:RequestStateChange_INPUT>" "<w:SelectorSet><w:Selector Name=\"InstanceID\">$JOB</w:Selector></w:SelectorSet>"
+expect_eq "$(el ReturnValue)" 0 "cancel"
+get_job "$JOB"
+expect_eq "$(el JobState)" 8 "Terminated"
+sleep 2.1
+get_job "$FAILED_JOB"
+expect_fault a:DestinationUnreachable "job gone after retention"
+wql "SELECT * FROM Msvm_AffectedJobElement"
+expect_eq "$(xp "count(//*[local-name()='Items']/*[*[local-name()='AffectingElement']//*[@Name='InstanceID']='$FAILED_JOB'])")" 0 "AJE rows go with the job"
+
+# --- VM RequestStateChange -------------------------------------------------------------------
+soap "$WMI/Msvm_ComputerSystem/RequestStateChange" "$WMI/Msvm_ComputerSystem" "<p:RequestStateChange_INPUT xmlns:p=\"$WMI/Msvm_ComputerSystem\"><p:RequestedState>2</p:RequestedState></p:RequestStateChange_INPUT>" "<w:SelectorSet><w:Selector Name=\"CreationClassName\">Msvm_ComputerSystem</w:Selector><w:Selector Name=\"Name\">$DB</w:Selector></w:SelectorSet>"
+expect_eq "$(el ReturnValue)" 4096 "start VM"
+JOB=$(xp "string(//*[local-name()='Selector'][@Name='InstanceID'])")
+wait_job "$JOB"
+expect_eq "$(el JobType)" 12 "start JobType"
+soap "$WXF/Get" "$WMI/Msvm_ComputerSystem" "" "<w:SelectorSet><w:Selector Name=\"CreationClassName\">Msvm_ComputerSystem</w:Selector><w:Selector Name=\"Name\">$DB</w:Selector></w:SelectorSet>"
+expect_eq "$(el EnabledState)" 2 "VM running"
+soap "$WMI/Msvm_ComputerSystem/RequestStateChange" "$WMI/Msvm_ComputerSystem" "<p:RequestStateChange_INPUT xmlns:p=\"$WMI/Msvm_ComputerSystem\"><p:RequestedState>2</p:RequestedState></p:RequestStateChange_INPUT>" "<w:SelectorSet><w:Selector Name=\"CreationClassName\">Msvm_ComputerSystem</w:Selector><w:Selector Name=\"Name\">$DB</w:Selector></w:SelectorSet>"
+expect_eq "$(el ReturnValue)" 32775 "already running"
+soap "$WMI/Msvm_VirtualSystemSnapshotService/NoSuchMethod" "$WMI/Msvm_VirtualSystemSnapshotService" "<p:NoSuchMethod_INPUT xmlns:p=\"$WMI/Msvm_VirtualSystemSnapshotService\"/>" "$VSSS_SEL"
+expect_fault a:ActionNotSupported "unknown method"
+kill -TERM "$SIM_PID"; RC=0; wait "$SIM_PID" || RC=$?; SIM_PID=
+expect_eq "$RC" 0 "exit status"
+
+# --- ja-JP host: localized strings --------------------------------------------------------
+sed 's/"locale": "en-US"/"locale": "ja-JP"/' "$SRC/tests/integration/hvsim-basic.json" >"$T/ja.json"
+start_sim --scenario "$T/ja.json"
+wql "SELECT * FROM Msvm_ComputerSystem WHERE Name = '$WEB' OR Name = 'HVTEST'"
+expect_eq "$(xp "string(/*/@*[local-name()='lang'])")" ja-JP "xml:lang ja-JP"
+expect_eq "$(xp "string(//*[local-name()='Items']/*[*[local-name()='Name']='$WEB']/*[local-name()='Caption'])")" "仮想マシン" "ja VM Caption"
+expect_eq "$(xp "string(//*[local-name()='Items']/*[*[local-name()='Name']='$WEB']/*[local-name()='StatusDescriptions'])")" "正常稼働中" "ja StatusDescriptions"
+expect_eq "$(xp "string(//*[local-name()='Items']/*[*[local-name()='Name']='HVTEST']/*[local-name()='Caption'])")" "ホスト コンピューター システム" "ja host Caption"
+expect_eq "$(xp "string(//*[local-name()='Items']/*[*[local-name()='Name']='$WEB']/*[local-name()='Description'])")" "Microsoft Virtual Machine" "VM Description is not localized"
+echo PASS
