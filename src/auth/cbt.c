@@ -1,0 +1,79 @@
+/* tls-server-end-point channel bindings and their NTLM hash. The hash
+ * choice must match what Windows http.sys computes from the same
+ * certificate, or a CBT-enforcing host rejects the login. */
+#include "auth/cbt.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+
+#include "util/err.h"
+
+static const EVP_MD *endpoint_digest(X509 *x)
+{
+	int mdnid = NID_undef, pknid = NID_undef;
+	/* X509_get_signature_info also understands RSA-PSS parameters. */
+	if (!X509_get_signature_info(x, &mdnid, &pknid, NULL, NULL) &&
+	    !OBJ_find_sigid_algs(X509_get_signature_nid(x), &mdnid, &pknid))
+		mdnid = NID_undef;
+	if (mdnid == NID_undef || mdnid == NID_md5 || mdnid == NID_sha1 ||
+	    mdnid == NID_md5_sha1)
+		return EVP_sha256();
+	const EVP_MD *md = EVP_get_digestbynid(mdnid);
+	return md ? md : EVP_sha256();
+}
+
+hvsnap_status cbt_tls_server_end_point(const unsigned char *der, size_t len,
+                                       buf *out, hvsnap_error *err)
+{
+	if (!der || len == 0 || len > (size_t)INT32_MAX)
+		return err_set(err, HVSNAP_ERR_TLS, 0,
+		               "no server certificate for channel binding");
+	const unsigned char *p = der;
+	X509 *x = d2i_X509(NULL, &p, (long)len);
+	if (!x || p != der + len) {
+		X509_free(x);
+		return err_set(err, HVSNAP_ERR_TLS, 0,
+		               "cannot parse the server certificate for channel "
+		               "binding");
+	}
+	const EVP_MD *md = endpoint_digest(x);
+	X509_free(x);
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned int hl = 0;
+	if (!EVP_Digest(der, len, h, &hl, md, NULL))
+		return err_set(err, HVSNAP_ERR_TLS, 0,
+		               "cannot hash the server certificate");
+	if (buf_append_str(out, CBT_PREFIX) != 0 || buf_append(out, h, hl) != 0)
+		return err_nomem(err);
+	return HVSNAP_OK;
+}
+
+hvsnap_status cbt_ntlm_hash(const unsigned char *app, size_t len,
+                            unsigned char out[16], hvsnap_error *err)
+{
+	if (len > UINT32_MAX)
+		return err_set(err, HVSNAP_ERR_INTERNAL, 0,
+		               "channel binding data too large");
+	/* initiator addrtype, initiator address length, acceptor addrtype,
+	 * acceptor address length: all zero; then the application data length.
+	 * Little-endian, as gss_channel_bindings_struct is serialized by SSPI
+	 * and MIT alike. */
+	unsigned char hdr[20] = { 0 };
+	for (int i = 0; i < 4; i++)
+		hdr[16 + i] = (unsigned char)((uint64_t)len >> (8 * i));
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	unsigned int n = 0;
+	int ok = c && EVP_DigestInit_ex(c, EVP_md5(), NULL) &&
+	         EVP_DigestUpdate(c, hdr, sizeof(hdr)) &&
+	         (len == 0 || EVP_DigestUpdate(c, app, len)) &&
+	         EVP_DigestFinal_ex(c, out, &n) && n == 16;
+	EVP_MD_CTX_free(c);
+	if (!ok)
+		return err_set(err, HVSNAP_ERR_INTERNAL, 0,
+		               "MD5 unavailable (OpenSSL FIPS mode?)");
+	return HVSNAP_OK;
+}
