@@ -1,5 +1,6 @@
-/* The progress bar shown on stderr while a job runs, only when stderr is a
- * terminal (a CI log should not fill with carriage returns). */
+/* Job progress on stderr: a bar redrawn in place when stderr is a terminal;
+ * otherwise, with -v, one line per change (a CI log should not fill with
+ * carriage returns, but should still show what happened). */
 #include <stdio.h>
 #include <unistd.h>
 
@@ -7,16 +8,25 @@
 
 #define BAR_WIDTH 30
 
-void progress_init(progress_bar *p, const char *label)
+void progress_init(progress_bar *p, const char *label, int verbose)
 {
 	p->label = label;
 	p->enabled = isatty(STDERR_FILENO);
+	p->lines = !p->enabled && verbose;
 	p->drawn = 0;
+	p->last_percent = -1;
+	p->last_state = 0;
 }
 
 void progress_update(void *ctx, const hvsnap_job *job)
 {
 	progress_bar *p = ctx;
+	if (p->lines && ((int)job->percent != p->last_percent || job->state != p->last_state)) {
+		fprintf(stderr, "hvsnap: %s: %u%% %s\n", p->label, job->percent,
+		        hvsnap_job_state_text(job->state));
+		p->last_percent = (int)job->percent;
+		p->last_state = job->state;
+	}
 	if (!p->enabled)
 		return;
 	unsigned filled = job->percent * BAR_WIDTH / 100;

@@ -6,11 +6,14 @@
 
 typedef struct progress_bar {
 	const char *label;
-	int enabled;
+	int enabled;      /* stderr is a terminal: draw a bar */
+	int lines;        /* not a terminal but -v: print changes as lines */
 	int drawn;
+	int last_percent;
+	unsigned last_state;
 } progress_bar;
 
-void progress_init(progress_bar *p, const char *label);
+void progress_init(progress_bar *p, const char *label, int verbose);
 /* An hvsnap_progress_fn; ctx is the progress_bar. */
 void progress_update(void *ctx, const hvsnap_job *job);
 /* Ends the bar's line. */

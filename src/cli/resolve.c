@@ -32,7 +32,7 @@ int cli_find_snapshot(const cli_options *o, hvsnap_session *s, const hvsnap_vm *
 void cli_wait_options(const cli_options *o, progress_bar *bar, const char *label,
                       hvsnap_wait_options *w)
 {
-	progress_init(bar, label);
+	progress_init(bar, label, o->verbose);
 	w->timeout_ms = (o->wait_timeout_s >= 0 ? o->wait_timeout_s : DEFAULT_WAIT_TIMEOUT_S) * 1000L;
 	w->progress = progress_update;
 	w->ctx = bar;
