@@ -387,6 +387,15 @@ hvsnap_status ntlm_new(ntlm_ctx **out, const ntlm_options *o, hvsnap_error *err)
 	return HVSNAP_OK;
 }
 
+void ntlm_set_channel_bindings(ntlm_ctx *c, const unsigned char *cbt_md5)
+{
+	c->has_cbt = cbt_md5 != NULL;
+	if (cbt_md5)
+		memcpy(c->cbt, cbt_md5, 16);
+	else
+		memset(c->cbt, 0, sizeof(c->cbt));
+}
+
 void ntlm_free(ntlm_ctx *c)
 {
 	if (!c)

@@ -1,7 +1,8 @@
 /* The session: validated options, the HTTP connection, and the single
- * request/response path every WS-Man operation goes through (auth header,
- * tracing, HTTP status interpretation, hardened parse, fault check, one
- * safe retry for reads after a dropped keep-alive connection). */
+ * request/response path every WS-Man operation goes through (tracing, HTTP
+ * status interpretation, hardened parse, fault check, one safe retry for
+ * reads after a dropped keep-alive connection). Authentication and sealing
+ * on the wire are in session_auth.c. */
 #include "wsman/session_int.h"
 
 #include <openssl/crypto.h>
@@ -10,9 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/basic.h"
 #include "http/transport.h"
-#include "platform/platform.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/strutil.h"
@@ -23,14 +22,6 @@
 #define DEFAULT_MAX_ENVELOPE 512000u
 #define DEFAULT_OPERATION_TIMEOUT_MS 60000u
 
-struct hvsnap_session {
-	hvsnap_session_options opts; /* string members point into copies below */
-	char *host, *user, *password, *cacert, *pin, *client_cert, *client_key;
-	char *locale;
-	char *url;
-	http_conn *http;
-	unsigned long requests;
-};
 
 void hvsnap_session_options_init(hvsnap_session_options *opts)
 {
@@ -54,6 +45,7 @@ void hvsnap_session_free(hvsnap_session *s)
 {
 	if (!s)
 		return;
+	session_auth_free(s);
 	http_conn_free(s->http);
 	free(s->host);
 	free(s->user);
@@ -110,11 +102,20 @@ static hvsnap_status check_options(const hvsnap_session_options *o,
 		break;
 	case HVSNAP_AUTH_NEGOTIATE:
 	case HVSNAP_AUTH_NTLM:
+		if (!o->user || !*o->user)
+			return err_set(err, HVSNAP_ERR_USAGE, 0, "NTLM authentication needs a user (--user)");
+		if (!o->password)
+			return err_set(err, HVSNAP_ERR_USAGE, 0, "NTLM authentication needs a password");
+		break;
 	case HVSNAP_AUTH_KERBEROS:
 		return err_set(err, HVSNAP_ERR_USAGE, 0,
-		               "NTLM, Kerberos and Negotiate authentication are not available in this build yet; "
-		               "use --auth basic over https");
+		               "Kerberos authentication is not available in this build yet; "
+		               "use --auth ntlm (or negotiate, which falls back to NTLM)");
 	}
+	if (o->encryption == HVSNAP_ENCRYPTION_ALWAYS &&
+	    (o->auth == HVSNAP_AUTH_NONE || o->auth == HVSNAP_AUTH_CERTIFICATE))
+		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		               "message encryption needs NTLM or Kerberos authentication");
 	return HVSNAP_OK;
 }
 
@@ -184,6 +185,8 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 		.max_response_bytes = s->opts.max_response_bytes,
 	};
 	st = http_conn_new(&s->http, &ho, err);
+	if (st == HVSNAP_OK)
+		st = session_auth_init(s, err);
 	if (st != HVSNAP_OK) {
 		hvsnap_session_free(s);
 		return st;
@@ -237,59 +240,13 @@ static void trace_soap(const hvsnap_session *s, hvsnap_trace_kind kind,
 		s->opts.trace(s->opts.trace_ctx, kind, data, len);
 }
 
-/* Which auth schemes the host offered, for error hints. */
-static void offered_schemes(const http_response *r, char *out, size_t size)
-{
-	buf b = BUF_INIT;
-	for (size_t i = 0; i < r->n_www_authenticate; i++) {
-		const char *v = r->www_authenticate[i];
-		size_t n = strcspn(v, " ");
-		buf_printf(&b, "%s%.*s", b.len ? ", " : "", (int)n, v);
-	}
-	str_copy(out, size, b.data ? b.data : "none");
-	buf_free(&b);
-}
-
-static int host_offers(const http_response *r, const char *scheme)
-{
-	for (size_t i = 0; i < r->n_www_authenticate; i++) {
-		char head[32];
-		str_copy(head, sizeof(head), r->www_authenticate[i]);
-		head[strcspn(head, " ")] = '\0';
-		if (str_case_eq(head, scheme))
-			return 1;
-	}
-	return 0;
-}
-
-static hvsnap_status unauthorized(const hvsnap_session *s, const http_response *r,
-                                  hvsnap_error *err)
-{
-	char offered[256];
-	offered_schemes(r, offered, sizeof(offered));
-	if (s->opts.auth == HVSNAP_AUTH_NONE) {
-		err_set(err, HVSNAP_ERR_AUTH, 401,
-		        "the host requires authentication (HTTP 401); give --user");
-	} else {
-		err_set(err, HVSNAP_ERR_AUTH, 401, "the host rejected the credentials (HTTP 401)");
-	}
-	err_add_detail(err, "host offers: %s", offered);
-	if (s->opts.auth == HVSNAP_AUTH_BASIC && !host_offers(r, "Basic"))
-		err_add_detail(err, "Basic authentication is disabled on the host "
-		               "(winrm/config/service/auth Basic=false); use NTLM or Kerberos");
-	else if (s->opts.auth == HVSNAP_AUTH_BASIC)
-		err_add_detail(err, "check the user name and password; Basic works only for local accounts, "
-		               "and a local non-builtin administrator also needs LocalAccountTokenFilterPolicy=1");
-	return HVSNAP_ERR_AUTH;
-}
-
 /* Interprets an HTTP answer: SOAP on 200/400/500, otherwise an error. */
 static hvsnap_status interpret(hvsnap_session *s, const http_response *r,
                                const char *label, xmlDocPtr *resp,
                                hvsnap_error *err)
 {
 	if (r->status == 401)
-		return unauthorized(s, r, err);
+		return session_unauthorized(s, r, err);
 	int soap_status = r->status == 200 || r->status == 400 || r->status == 500;
 	if (!soap_status || r->body.len == 0) {
 		if (r->status == 200)
@@ -323,35 +280,6 @@ static hvsnap_status interpret(hvsnap_session *s, const http_response *r,
 	return HVSNAP_OK;
 }
 
-static hvsnap_status post_once(hvsnap_session *s, const char *body, size_t len,
-                               const char *label, http_response *r,
-                               hvsnap_error *err)
-{
-	const char *headers[3] = { NULL, NULL, NULL };
-	char *auth = NULL;
-	if (s->opts.auth == HVSNAP_AUTH_BASIC) {
-		auth = auth_basic_header(s->user, s->password);
-		if (!auth)
-			return err_nomem(err);
-		headers[0] = auth;
-	} else if (s->opts.auth == HVSNAP_AUTH_NONE) {
-		/* WinRM answers an Identify without credentials only when asked. */
-		headers[0] = "WSMANIDENTIFY: unauthenticated";
-	}
-	uint64_t t0 = platform_monotonic_ms();
-	s->requests++;
-	hvsnap_status st = http_post(s->http, "application/soap+xml;charset=UTF-8",
-	                             body, len, headers, r, err);
-	free_secret(auth);
-	if (st == HVSNAP_OK)
-		wsman_session_info(s, "%s: HTTP %ld, %zu bytes in %llu ms%s", label, r->status,
-		                   r->body.len, (unsigned long long)(platform_monotonic_ms() - t0),
-		                   r->new_connection ? " (new connection)" : "");
-	else
-		wsman_session_info(s, "%s: %s", label, err ? err->message : "failed");
-	return st;
-}
-
 hvsnap_status wsman_session_call(hvsnap_session *s, xmlDocPtr req,
                                  const char *label, wsman_retry retry,
                                  xmlDocPtr *resp, hvsnap_error *err)
@@ -365,7 +293,7 @@ hvsnap_status wsman_session_call(hvsnap_session *s, xmlDocPtr req,
 
 	http_response r;
 	memset(&r, 0, sizeof(r));
-	hvsnap_status st = post_once(s, body, len, label, &r, err);
+	hvsnap_status st = session_exchange(s, body, len, label, &r, err);
 	/* A keep-alive connection the host closed while idle fails before any
 	 * byte of the request could have been processed only in the CONNECT
 	 * case; reads are safe to send again on a fresh connection either way. */
@@ -374,8 +302,8 @@ hvsnap_status wsman_session_call(hvsnap_session *s, xmlDocPtr req,
 		wsman_session_info(s, "%s: connection lost, reconnecting once", label);
 		http_response_clear(&r);
 		memset(&r, 0, sizeof(r));
-		http_conn_reset(s->http);
-		st = post_once(s, body, len, label, &r, err);
+		session_connection_lost(s);
+		st = session_exchange(s, body, len, label, &r, err);
 	}
 	free(body);
 	if (st == HVSNAP_ERR_TIMEOUT) {

@@ -4,8 +4,22 @@
 #define HVSNAP_WSMAN_SESSION_INT_H
 
 #include <libxml/tree.h>
+#include "auth/mech.h"
+#include "http/transport.h"
 #include "hvsnap/session.h"
 #include "wsman/envelope.h"
+
+struct hvsnap_session {
+	hvsnap_session_options opts; /* string members point into copies below */
+	char *host, *user, *password, *cacert, *pin, *client_cert, *client_key;
+	char *locale;
+	char *url;
+	http_conn *http;
+	unsigned long requests;
+	auth_mech mech;     /* NTLM or Kerberos; mech.ctx is NULL otherwise */
+	int authenticated;  /* mech's context belongs to the current connection */
+	int encrypt;        /* seal every SOAP message (WinRM message encryption) */
+};
 
 /* Fills o with the session's To, timeout, envelope size and locale, and the
  * given resource URI and selectors (which may be NULL / 0). */
@@ -27,6 +41,26 @@ typedef enum wsman_retry {
 hvsnap_status wsman_session_call(hvsnap_session *s, xmlDocPtr req,
                                  const char *label, wsman_retry retry,
                                  xmlDocPtr *resp, hvsnap_error *err);
+
+/* --- session_auth.c: authentication and sealing on the wire ---------- */
+
+/* Sets up the connection-bound mechanism the options ask for and decides
+ * whether messages are sealed. */
+hvsnap_status session_auth_init(hvsnap_session *s, hvsnap_error *err);
+void session_auth_free(hvsnap_session *s);
+/* Sends one SOAP body: authenticates the connection first when needed,
+ * seals the body when encrypting, and leaves the plaintext answer in
+ * r->body. A 401 on a connection the host had forgotten (it was closed and
+ * reopened) is answered by one new handshake and one resend: the host did
+ * not process the rejected request. */
+hvsnap_status session_exchange(hvsnap_session *s, const char *body, size_t len,
+                               const char *label, http_response *r,
+                               hvsnap_error *err);
+/* Turns a 401 into an authentication error with hints. */
+hvsnap_status session_unauthorized(const hvsnap_session *s, const http_response *r,
+                                   hvsnap_error *err);
+/* The connection broke: drop it, and the context bound to it. */
+void session_connection_lost(hvsnap_session *s);
 
 /* Emits one -v line through the session's trace callback, if any. */
 void wsman_session_info(const hvsnap_session *s, const char *fmt, ...)

@@ -1,0 +1,70 @@
+/* NTLM behind the auth_mech interface: the raw NTLMSSP tokens go in
+ * "Authorization: Negotiate" headers (WinRM accepts them without SPNEGO
+ * wrapping, which avoids SPNEGO's mechListMIC state reset). */
+#include "auth/mech.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "auth/cbt.h"
+#include "auth/ntlm.h"
+#include "util/err.h"
+
+static hvsnap_status start(void *ctx, buf *token, hvsnap_error *err)
+{
+	ntlm_ctx *c = ctx;
+	ntlm_set_channel_bindings(c, NULL);
+	return ntlm_negotiate(c, token, err);
+}
+
+static hvsnap_status step(void *ctx, const unsigned char *challenge, size_t len,
+                          const unsigned char *cbt_app, size_t cbt_len, buf *token,
+                          hvsnap_error *err)
+{
+	ntlm_ctx *c = ctx;
+	if (cbt_app) {
+		unsigned char md5[16];
+		hvsnap_status st = cbt_ntlm_hash(cbt_app, cbt_len, md5, err);
+		if (st != HVSNAP_OK)
+			return st;
+		ntlm_set_channel_bindings(c, md5);
+	}
+	return ntlm_authenticate(c, challenge, len, token, err);
+}
+
+static void free_ctx(void *ctx)
+{
+	ntlm_free(ctx);
+}
+
+hvsnap_status auth_ntlm_new(auth_mech *out, const char *user, const char *password,
+                            const char *host, hvsnap_error *err)
+{
+	char *name = NULL, *domain = NULL;
+	if (ntlm_split_user(user, &name, &domain) != 0)
+		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		               "'%s' is not a user name (user, DOMAIN\\user or user@domain)", user);
+	char spn[300];
+	snprintf(spn, sizeof(spn), "HTTP/%s", host);
+	ntlm_options o = {
+		.user = name,
+		.domain = domain,
+		.password = password,
+		.target_spn = spn,
+	};
+	ntlm_ctx *c = NULL;
+	hvsnap_status st = ntlm_new(&c, &o, err);
+	free(name);
+	free(domain);
+	if (st != HVSNAP_OK)
+		return st;
+	out->name = "NTLM";
+	out->protocol = WINRM_CRYPT_PROTO_SPNEGO;
+	out->ctx = c;
+	out->start = start;
+	out->step = step;
+	out->wrap = ntlm_winrm_wrap;
+	out->unwrap = ntlm_winrm_unwrap;
+	out->free = free_ctx;
+	return HVSNAP_OK;
+}
