@@ -48,7 +48,9 @@ typedef struct hvsnap_session_options {
 	hvsnap_auth auth;
 	hvsnap_encryption encryption;
 	const char *user;          /* user, DOMAIN\user or user@REALM */
-	const char *password;      /* copied; the copy is wiped on free */
+	const char *password;      /* copied; the copy is wiped on free. May be
+	                            * NULL for Kerberos/Negotiate: the default
+	                            * ticket cache is used then. */
 	const char *cacert;        /* PEM bundle file */
 	int insecure;              /* skip certificate verification */
 	const char *pin;           /* "sha256//BASE64" public-key pin */
@@ -58,6 +60,8 @@ typedef struct hvsnap_session_options {
 	long timeout_ms;           /* per request, 0: 60 s */
 	size_t max_response_bytes; /* 0: 32 MiB */
 	int allow_insecure_basic;  /* permit Basic over plain http */
+	const char *spn_service;   /* Kerberos service, default "HTTP" */
+	const char *spn_host;      /* Kerberos host name, default: host */
 	const char *locale;        /* wsman:Locale, default "en-US" */
 	unsigned max_envelope_size;/* default 512000 */
 	unsigned operation_timeout_ms; /* wsman:OperationTimeout, default 60 s */

@@ -10,8 +10,11 @@
 #include "auth/ntlm.h"
 #include "util/err.h"
 
-static hvsnap_status start(void *ctx, buf *token, hvsnap_error *err)
+static hvsnap_status start(void *ctx, const unsigned char *cbt_app, size_t cbt_len,
+                           buf *token, hvsnap_error *err)
 {
+	(void)cbt_app; /* NTLM binds the channel in AUTHENTICATE, see step */
+	(void)cbt_len;
 	ntlm_ctx *c = ctx;
 	ntlm_set_channel_bindings(c, NULL);
 	return ntlm_negotiate(c, token, err);
@@ -30,6 +33,16 @@ static hvsnap_status step(void *ctx, const unsigned char *challenge, size_t len,
 		ntlm_set_channel_bindings(c, md5);
 	}
 	return ntlm_authenticate(c, challenge, len, token, err);
+}
+
+static hvsnap_status finish(void *ctx, const unsigned char *token, size_t len,
+                            hvsnap_error *err)
+{
+	(void)ctx;
+	(void)token;
+	(void)len;
+	(void)err;
+	return HVSNAP_OK; /* NTLM's last word is the client's */
 }
 
 static void free_ctx(void *ctx)
@@ -60,9 +73,11 @@ hvsnap_status auth_ntlm_new(auth_mech *out, const char *user, const char *passwo
 		return st;
 	out->name = "NTLM";
 	out->protocol = WINRM_CRYPT_PROTO_SPNEGO;
+	out->cbt_at_start = 0;
 	out->ctx = c;
 	out->start = start;
 	out->step = step;
+	out->finish = finish;
 	out->wrap = ntlm_winrm_wrap;
 	out->unwrap = ntlm_winrm_unwrap;
 	out->free = free_ctx;

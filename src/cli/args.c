@@ -13,7 +13,7 @@
 typedef enum opt_id {
 	OPT_HOST, OPT_PORT, OPT_TRANSPORT, OPT_USER, OPT_PASSWORD_FILE, OPT_AUTH,
 	OPT_ENCRYPTION, OPT_CACERT, OPT_INSECURE, OPT_PIN, OPT_CERT, OPT_KEY,
-	OPT_TIMEOUT, OPT_ALLOW_INSECURE_BASIC, OPT_JSON, OPT_VERBOSE, OPT_TRACE,
+	OPT_TIMEOUT, OPT_SPN_SERVICE, OPT_SPN_HOST, OPT_ALLOW_INSECURE_BASIC, OPT_JSON, OPT_VERBOSE, OPT_TRACE,
 	OPT_HELP, OPT_VERSION,
 	OPT_NAME, OPT_TYPE, OPT_NO_WAIT, OPT_WAIT_TIMEOUT, OPT_TREE, OPT_WAIT
 } opt_id;
@@ -40,6 +40,8 @@ static const opt_def options[] = {
 	{ OPT_CERT, "cert", 0, 1, NULL },
 	{ OPT_KEY, "key", 0, 1, NULL },
 	{ OPT_TIMEOUT, "timeout", 0, 1, NULL },
+	{ OPT_SPN_SERVICE, "spn-service", 0, 1, NULL },
+	{ OPT_SPN_HOST, "spn-host", 0, 1, NULL },
 	{ OPT_ALLOW_INSECURE_BASIC, "allow-insecure-basic", 0, 0, NULL },
 	{ OPT_JSON, "json", 0, 0, NULL },
 	{ OPT_VERBOSE, "verbose", 'v', 0, NULL },
@@ -95,15 +97,39 @@ static int word_in(const char *word, const char *list)
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Kept so that a --json run can also get the reason as a JSON error. */
+static char last_usage[512];
+
 static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "hvsnap: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\nTry 'hvsnap --help'.\n");
+	vsnprintf(last_usage, sizeof(last_usage), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "hvsnap: %s\nTry 'hvsnap --help'.\n", last_usage);
 	return EXIT_USAGE;
+}
+
+/* --json anywhere before "--", even after the word that was wrong: scripts
+ * parse stdout, so a usage error must reach them as {"error":...} too. */
+static int wants_json(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			return 1;
+	return 0;
+}
+
+static void json_usage_error(cli_options *o, int argc, char **argv)
+{
+	if (!wants_json(argc, argv))
+		return;
+	hvsnap_error err;
+	hvsnap_error_clear(&err);
+	err.kind = HVSNAP_ERR_USAGE;
+	snprintf(err.message, sizeof(err.message), "%s", last_usage);
+	o->json = 1;
+	cli_report_error(o, &err);
 }
 
 static int parse_long(const char *text, long min, long max, long *out)
@@ -214,6 +240,8 @@ static int apply_option(cli_options *o, const opt_def *d, const char *v)
 			return usage_error("--timeout: '%s' is not a number of seconds (1-86400)", v);
 		o->timeout_s = n;
 		break;
+	case OPT_SPN_SERVICE: o->spn_service = v; break;
+	case OPT_SPN_HOST: o->spn_host = v; break;
 	case OPT_ALLOW_INSECURE_BASIC: o->allow_insecure_basic = 1; break;
 	case OPT_JSON: o->json = 1; break;
 	case OPT_VERBOSE: o->verbose = 1; break;
@@ -262,8 +290,10 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->wait_timeout_s = -1;
-	if (apply_environment(o) != EXIT_OK)
+	if (apply_environment(o) != EXIT_OK) {
+		json_usage_error(o, argc, argv);
 		return EXIT_USAGE;
+	}
 
 	pending_opt *pending = calloc((size_t)argc + 1, sizeof(*pending));
 	if (!pending)
@@ -364,5 +394,7 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
 	if (rc == EXIT_OK && !o->transport_set)
 		o->transport = HVSNAP_TRANSPORT_HTTPS;
 	free(pending);
+	if (rc == EXIT_USAGE)
+		json_usage_error(o, argc, argv);
 	return rc;
 }

@@ -37,6 +37,8 @@ typedef struct cli_options {
 	const char *cert;
 	const char *key;
 	long timeout_s;
+	const char *spn_service;
+	const char *spn_host;
 	int allow_insecure_basic;
 	/* output */
 	int json;

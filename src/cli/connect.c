@@ -1,6 +1,7 @@
 /* Turns the parsed options into a libhvsnap session, reading the password
  * only when the command needs one. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -21,6 +22,8 @@ int cli_open_session(const cli_options *o, int need_auth, hvsnap_session **out)
 	so.client_cert = o->cert;
 	so.client_key = o->key;
 	so.allow_insecure_basic = o->allow_insecure_basic;
+	so.spn_service = o->spn_service;
+	so.spn_host = o->spn_host;
 	if (o->timeout_s > 0) {
 		so.timeout_ms = o->timeout_s * 1000L;
 		so.connect_timeout_ms = so.timeout_ms;
@@ -36,8 +39,13 @@ int cli_open_session(const cli_options *o, int need_auth, hvsnap_session **out)
 	hvsnap_error err;
 	hvsnap_error_clear(&err);
 	char *password = NULL;
+	int given = o->password_file || getenv("HVSNAP_PASSWORD");
 	if (!need_auth && !o->user && !o->auth_set) {
 		so.auth = HVSNAP_AUTH_NONE;
+	} else if (so.auth == HVSNAP_AUTH_KERBEROS && !given) {
+		/* Kerberos without a password uses the ticket cache (kinit). */
+	} else if (so.auth == HVSNAP_AUTH_NEGOTIATE && !given && !o->user) {
+		/* Nothing to prompt for: Kerberos from the ticket cache or nothing. */
 	} else if (so.auth != HVSNAP_AUTH_CERTIFICATE) {
 		if (!o->user)
 			return cli_report_usage(o, "no user given: use --user USER or set HVSNAP_USER");

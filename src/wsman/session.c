@@ -55,6 +55,8 @@ void hvsnap_session_free(hvsnap_session *s)
 	free(s->client_cert);
 	free(s->client_key);
 	free(s->locale);
+	free(s->spn_service);
+	free(s->spn_host);
 	free(s->url);
 	free(s);
 }
@@ -100,17 +102,21 @@ static hvsnap_status check_options(const hvsnap_session_options *o,
 		if (!o->client_cert || !o->client_key)
 			return err_set(err, HVSNAP_ERR_USAGE, 0, "certificate authentication needs --cert and --key");
 		break;
-	case HVSNAP_AUTH_NEGOTIATE:
 	case HVSNAP_AUTH_NTLM:
 		if (!o->user || !*o->user)
 			return err_set(err, HVSNAP_ERR_USAGE, 0, "NTLM authentication needs a user (--user)");
 		if (!o->password)
 			return err_set(err, HVSNAP_ERR_USAGE, 0, "NTLM authentication needs a password");
 		break;
+	case HVSNAP_AUTH_NEGOTIATE:
 	case HVSNAP_AUTH_KERBEROS:
-		return err_set(err, HVSNAP_ERR_USAGE, 0,
-		               "Kerberos authentication is not available in this build yet; "
-		               "use --auth ntlm (or negotiate, which falls back to NTLM)");
+		/* Without a password, Kerberos uses the ticket cache. */
+		if (!o->password && !auth_kerberos_available())
+			return err_set(err, HVSNAP_ERR_USAGE, 0, "%s authentication needs a password",
+			               o->auth == HVSNAP_AUTH_KERBEROS ? "Kerberos" : "NTLM");
+		if (o->password && (!o->user || !*o->user))
+			return err_set(err, HVSNAP_ERR_USAGE, 0, "authentication needs a user (--user)");
+		break;
 	}
 	if (o->encryption == HVSNAP_ENCRYPTION_ALWAYS &&
 	    (o->auth == HVSNAP_AUTH_NONE || o->auth == HVSNAP_AUTH_CERTIFICATE))
@@ -137,6 +143,8 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 	    copy_opt(&s->password, opts->password) || copy_opt(&s->cacert, opts->cacert) ||
 	    copy_opt(&s->pin, opts->pin) || copy_opt(&s->client_cert, opts->client_cert) ||
 	    copy_opt(&s->client_key, opts->client_key) ||
+	    copy_opt(&s->spn_service, opts->spn_service) ||
+	    copy_opt(&s->spn_host, opts->spn_host) ||
 	    copy_opt(&s->locale, opts->locale ? opts->locale : "en-US")) {
 		hvsnap_session_free(s);
 		return err_nomem(err);
@@ -149,6 +157,8 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 	s->opts.client_cert = s->client_cert;
 	s->opts.client_key = s->client_key;
 	s->opts.locale = s->locale;
+	s->opts.spn_service = s->spn_service;
+	s->opts.spn_host = s->spn_host;
 	if (!s->opts.timeout_ms)
 		s->opts.timeout_ms = DEFAULT_TIMEOUT_MS;
 	if (!s->opts.connect_timeout_ms)

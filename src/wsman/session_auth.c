@@ -20,25 +20,85 @@
 
 #define SOAP_CONTENT_TYPE "application/soap+xml;charset=UTF-8"
 
+/* Kerberos names hosts, not addresses: a ticket for an IP literal fails at
+ * the KDC ("server not found"), so Negotiate skips it there. */
+static int is_ip_literal(const char *host)
+{
+	if (strchr(host, ':'))
+		return 1;
+	return strspn(host, "0123456789.") == strlen(host);
+}
+
+/* The Kerberos principal for user: user@REALM as given, DOMAIN\user as
+ * user@DOMAIN, a bare user in the default realm. */
+static char *kerberos_principal(const char *user)
+{
+	if (!user)
+		return NULL;
+	const char *bs = strchr(user, '\\');
+	if (!bs)
+		return str_dup(user);
+	buf b = BUF_INIT;
+	if (buf_printf(&b, "%s@%.*s", bs + 1, (int)(bs - user), user) != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	for (char *p = strchr(b.data, '@'); p && *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	return buf_detach(&b);
+}
+
+static hvsnap_status kerberos_init(hvsnap_session *s, auth_mech *m, hvsnap_error *err)
+{
+	char *principal = kerberos_principal(s->user);
+	if (s->user && !principal)
+		return err_nomem(err);
+	hvsnap_status st = auth_kerberos_new(m, principal, s->password, s->spn_service,
+	                                     s->spn_host ? s->spn_host : s->host, err);
+	free(principal);
+	return st;
+}
+
 hvsnap_status session_auth_init(hvsnap_session *s, hvsnap_error *err)
 {
 	int https = s->opts.transport == HVSNAP_TRANSPORT_HTTPS;
+	hvsnap_status st = HVSNAP_OK;
 	switch (s->opts.auth) {
 	case HVSNAP_AUTH_NTLM:
-	case HVSNAP_AUTH_NEGOTIATE: {
-		/* Negotiate prefers Kerberos; until GSSAPI support lands it is
-		 * NTLM, which every WinRM listener accepts. */
-		hvsnap_status st = auth_ntlm_new(&s->mech, s->user, s->password, s->host, err);
-		if (st != HVSNAP_OK)
-			return st;
-		wsman_session_info(s, "authentication: NTLM%s",
-		                   s->opts.auth == HVSNAP_AUTH_NEGOTIATE
-		                   ? " (Negotiate; Kerberos is not available in this build)" : "");
+		st = auth_ntlm_new(&s->mech, s->user, s->password, s->host, err);
 		break;
-	}
+	case HVSNAP_AUTH_KERBEROS:
+		st = kerberos_init(s, &s->mech, err);
+		break;
+	case HVSNAP_AUTH_NEGOTIATE:
+		/* Kerberos when it can be used, NTLM otherwise (or when Kerberos
+		 * fails at the first handshake). */
+		if (s->password)
+			st = auth_ntlm_new(&s->fallback, s->user, s->password, s->host, err);
+		if (st == HVSNAP_OK && auth_kerberos_available() &&
+		    (s->spn_host || !is_ip_literal(s->host))) {
+			hvsnap_error kerr;
+			if (kerberos_init(s, &s->mech, &kerr) != HVSNAP_OK)
+				wsman_session_info(s, "Kerberos not usable: %s", kerr.message);
+		}
+		if (st == HVSNAP_OK && !s->mech.ctx) {
+			if (!s->fallback.ctx)
+				return err_set(err, HVSNAP_ERR_USAGE, 0,
+				               "Kerberos cannot be used for %s and NTLM needs a password",
+				               s->host);
+			s->mech = s->fallback;
+			memset(&s->fallback, 0, sizeof(s->fallback));
+		}
+		break;
 	default:
 		break;
 	}
+	if (st != HVSNAP_OK)
+		return st;
+	if (s->mech.ctx)
+		wsman_session_info(s, "authentication: %s%s", s->mech.name,
+		                   s->fallback.ctx ? " (NTLM if Kerberos fails)" : "");
 	switch (s->opts.encryption) {
 	case HVSNAP_ENCRYPTION_AUTO:
 		s->encrypt = s->mech.ctx && !https;
@@ -57,9 +117,8 @@ hvsnap_status session_auth_init(hvsnap_session *s, hvsnap_error *err)
 
 void session_auth_free(hvsnap_session *s)
 {
-	if (s->mech.ctx && s->mech.free)
-		s->mech.free(s->mech.ctx);
-	memset(&s->mech, 0, sizeof(s->mech));
+	auth_mech_free(&s->mech);
+	auth_mech_free(&s->fallback);
 }
 
 void session_connection_lost(hvsnap_session *s)
@@ -185,87 +244,131 @@ static hvsnap_status channel_bindings(hvsnap_session *s, buf *app, hvsnap_error 
 	return st;
 }
 
-/* The empty-body handshake: NEGOTIATE → 401 + CHALLENGE → AUTHENTICATE →
- * 200, all on one connection. */
+/* Posts an empty body carrying token (or no Authorization at all when
+ * token is NULL). */
+static hvsnap_status post_token(hvsnap_session *s, const buf *token, const char *label,
+                                http_response *r, hvsnap_error *err)
+{
+	char *header = NULL;
+	if (token) {
+		header = negotiate_header(token);
+		if (!header)
+			return err_nomem(err);
+	}
+	hvsnap_status st = post(s, SOAP_CONTENT_TYPE, "", 0, header, label, r, err);
+	if (header) {
+		OPENSSL_cleanse(header, strlen(header));
+		free(header);
+	}
+	return st;
+}
+
+/* The empty-body handshake on one connection: token → 401 + challenge →
+ * token … → 200 (NTLM: NEGOTIATE, CHALLENGE, AUTHENTICATE; Kerberos:
+ * AP-REQ, then AP-REP in the 200). */
 static hvsnap_status handshake(hvsnap_session *s, hvsnap_error *err)
 {
 	buf token = BUF_INIT, app = BUF_INIT;
 	http_response r;
 	memset(&r, 0, sizeof(r));
-	char *header = NULL;
-	unsigned char *challenge = NULL;
-	size_t challenge_len = 0;
-	hvsnap_status st = s->mech.start(s->mech.ctx, &token, err);
-	if (st != HVSNAP_OK)
-		goto done;
-	header = negotiate_header(&token);
-	if (!header) {
-		st = err_nomem(err);
-		goto done;
+	unsigned char *in = NULL;
+	size_t in_len = 0;
+	hvsnap_status st = HVSNAP_OK;
+	int https = s->opts.transport == HVSNAP_TRANSPORT_HTTPS;
+
+	if (https && s->mech.cbt_at_start) {
+		/* Learn the certificate first: a bare request costs one round trip
+		 * but lets the first token carry the channel binding. */
+		st = post_token(s, NULL, "auth: probe", &r, err);
+		if (st == HVSNAP_OK)
+			st = channel_bindings(s, &app, err);
+		if (st != HVSNAP_OK)
+			goto done;
 	}
-	st = post(s, SOAP_CONTENT_TYPE, "", 0, header, "auth: negotiate", &r, err);
-	if (st != HVSNAP_OK)
-		goto done;
-	const char *tok = scheme_token(&r, "Negotiate");
-	if (r.status != 401 || !tok || !*tok) {
-		if (r.status == 401 && !tok) {
+	st = s->mech.start(s->mech.ctx, app.len ? (const unsigned char *)app.data : NULL,
+	                   app.len, &token, err);
+	for (int round = 0; st == HVSNAP_OK; round++) {
+		st = post_token(s, &token, round ? "auth: continue" : "auth: negotiate", &r, err);
+		if (st != HVSNAP_OK)
+			break;
+		if (round && r.new_connection) {
+			st = err_set(err, HVSNAP_ERR_CONNECT, 0,
+			             "the host closed the connection during the %s handshake", s->mech.name);
+			break;
+		}
+		const char *tok = scheme_token(&r, "Negotiate");
+		free(in);
+		in = NULL;
+		in_len = 0;
+		if (tok && *tok) {
+			in = base64_decode(tok, strlen(tok), &in_len);
+			if (!in) {
+				st = err_set(err, HVSNAP_ERR_PROTOCOL, r.status,
+				             "the host's Negotiate token is not valid base64");
+				break;
+			}
+		}
+		if (r.status == 200) {
+			st = s->mech.finish(s->mech.ctx, in, in_len, err);
+			if (st == HVSNAP_OK) {
+				s->authenticated = 1;
+				wsman_session_info(s, "authenticated with %s", s->mech.name);
+			}
+			break;
+		}
+		if (r.status != 401) {
+			st = err_set(err, HVSNAP_ERR_PROTOCOL, r.status,
+			             "the host answered the %s handshake with HTTP %ld", s->mech.name,
+			             r.status);
+			break;
+		}
+		if (!tok) {
 			char offered[256];
 			offered_schemes(&r, offered, sizeof(offered));
 			st = err_set(err, HVSNAP_ERR_AUTH, 401,
 			             "the host does not offer Negotiate authentication (it offers: %s)",
 			             offered);
-		} else if (r.status == 401) {
-			st = session_unauthorized(s, &r, err);
-		} else {
-			st = err_set(err, HVSNAP_ERR_PROTOCOL, r.status,
-			             "the host answered the %s handshake with HTTP %ld instead of a challenge",
-			             s->mech.name, r.status);
+			break;
 		}
-		goto done;
-	}
-	challenge = base64_decode(tok, strlen(tok), &challenge_len);
-	if (!challenge) {
-		st = err_set(err, HVSNAP_ERR_PROTOCOL, 401,
-		             "the host's Negotiate challenge is not valid base64");
-		goto done;
-	}
-	st = channel_bindings(s, &app, err);
-	if (st != HVSNAP_OK)
-		goto done;
-	buf_wipe(&token);
-	st = s->mech.step(s->mech.ctx, challenge, challenge_len,
-	                  app.len ? (const unsigned char *)app.data : NULL, app.len, &token, err);
-	if (st != HVSNAP_OK)
-		goto done;
-	free(header);
-	header = negotiate_header(&token);
-	if (!header) {
-		st = err_nomem(err);
-		goto done;
-	}
-	st = post(s, SOAP_CONTENT_TYPE, "", 0, header, "auth: authenticate", &r, err);
-	if (st != HVSNAP_OK)
-		goto done;
-	if (r.new_connection) {
-		st = err_set(err, HVSNAP_ERR_CONNECT, 0,
-		             "the host closed the connection during the %s handshake", s->mech.name);
-	} else if (r.status == 401) {
-		st = session_unauthorized(s, &r, err);
-	} else if (r.status != 200) {
-		st = err_set(err, HVSNAP_ERR_PROTOCOL, r.status,
-		             "the host answered the %s handshake with HTTP %ld", s->mech.name, r.status);
-	} else {
-		s->authenticated = 1;
-		wsman_session_info(s, "authenticated with %s", s->mech.name);
+		if (!in || round >= 4) {
+			/* A bare "Negotiate" after our token: the host refused it. */
+			st = session_unauthorized(s, &r, err);
+			break;
+		}
+		if (https && !app.len) {
+			st = channel_bindings(s, &app, err);
+			if (st != HVSNAP_OK)
+				break;
+		}
+		buf_wipe(&token);
+		st = s->mech.step(s->mech.ctx, in, in_len,
+		                  app.len ? (const unsigned char *)app.data : NULL, app.len, &token, err);
 	}
 done:
-	if (header)
-		OPENSSL_cleanse(header, strlen(header));
-	free(header);
-	free(challenge);
+	free(in);
 	buf_wipe(&token);
 	buf_free(&app);
 	http_response_clear(&r);
+	return st;
+}
+
+/* Authenticates the connection; under Negotiate a Kerberos failure at the
+ * first handshake falls back to NTLM for the rest of the session. */
+static hvsnap_status authenticate(hvsnap_session *s, hvsnap_error *err)
+{
+	hvsnap_status st = handshake(s, err);
+	if (st == HVSNAP_ERR_AUTH && s->fallback.ctx) {
+		wsman_session_info(s, "Kerberos failed (%s); falling back to NTLM",
+		                   err ? err->message : "");
+		auth_mech_free(&s->mech);
+		s->mech = s->fallback;
+		memset(&s->fallback, 0, sizeof(s->fallback));
+		session_connection_lost(s);
+		hvsnap_error_clear(err);
+		st = handshake(s, err);
+	}
+	if (st == HVSNAP_OK && s->fallback.ctx)
+		auth_mech_free(&s->fallback); /* Kerberos worked: keep to it */
 	return st;
 }
 
@@ -303,7 +406,7 @@ static hvsnap_status send_once(hvsnap_session *s, const char *body, size_t len,
 {
 	*was_authenticated = s->authenticated;
 	if (s->mech.ctx && !s->authenticated) {
-		hvsnap_status st = handshake(s, err);
+		hvsnap_status st = authenticate(s, err);
 		if (st != HVSNAP_OK)
 			return st;
 	}
@@ -317,6 +420,10 @@ static hvsnap_status send_once(hvsnap_session *s, const char *body, size_t len,
 	} else if (s->opts.auth == HVSNAP_AUTH_NONE) {
 		/* WinRM answers an Identify without credentials only when asked. */
 		header = "WSMANIDENTIFY: unauthenticated";
+	} else if (s->opts.auth == HVSNAP_AUTH_CERTIFICATE) {
+		/* The TLS client certificate authenticates; this header tells
+		 * WinRM to map it to a user (MS-WSMV's https/mutual profile). */
+		header = "Authorization: http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual";
 	}
 	hvsnap_status st;
 	if (s->encrypt && s->mech.ctx) {

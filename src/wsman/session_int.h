@@ -16,7 +16,9 @@ struct hvsnap_session {
 	char *url;
 	http_conn *http;
 	unsigned long requests;
+	char *spn_service, *spn_host;
 	auth_mech mech;     /* NTLM or Kerberos; mech.ctx is NULL otherwise */
+	auth_mech fallback; /* Negotiate: NTLM, used when Kerberos cannot be */
 	int authenticated;  /* mech's context belongs to the current connection */
 	int encrypt;        /* seal every SOAP message (WinRM message encryption) */
 };

@@ -1,0 +1,343 @@
+/* Kerberos behind the auth_mech interface, through GSSAPI (MIT krb5):
+ * SPNEGO tokens in the Negotiate scheme, mutual authentication completed
+ * from the host's final 200, and WinRM sealing with gss_wrap_iov /
+ * gss_unwrap. Built only when GSSAPI is available. */
+#include "auth/mech.h"
+
+#include "util/err.h"
+
+#ifndef HVSNAP_HAVE_GSSAPI
+
+int auth_kerberos_available(void)
+{
+	return 0;
+}
+
+hvsnap_status auth_kerberos_new(auth_mech *out, const char *user, const char *password,
+                                const char *service, const char *host,
+                                hvsnap_error *err)
+{
+	(void)out;
+	(void)user;
+	(void)password;
+	(void)service;
+	(void)host;
+	return err_set(err, HVSNAP_ERR_USAGE, 0,
+	               "this hvsnap was built without GSSAPI, so Kerberos is not available");
+}
+
+#else
+
+#include <gssapi/gssapi.h>
+#include <gssapi/gssapi_ext.h>
+#include <gssapi/gssapi_krb5.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/strutil.h"
+
+/* SPNEGO, as the Negotiate HTTP scheme expects. */
+static gss_OID_desc spnego_oid = { 6, (void *)"\x2b\x06\x01\x05\x05\x02" };
+
+typedef struct krb_ctx {
+	gss_cred_id_t cred;
+	gss_name_t target;
+	gss_ctx_id_t ctx;
+	char *user;
+	char *password;   /* wiped on free; only used to acquire the ticket */
+	int complete;
+	gss_channel_bindings_t bindings;
+	struct gss_channel_bindings_struct bindings_buf;
+	unsigned char *cbt_app;
+} krb_ctx;
+
+int auth_kerberos_available(void)
+{
+	return 1;
+}
+
+/* "GSSAPI: <major text>: <minor text>" — the minor text is what the KDC or
+ * the Kerberos library said ("Server not found in Kerberos database",
+ * "Clock skew too great", ...). */
+static void gss_message(OM_uint32 major, OM_uint32 minor, char *out, size_t size)
+{
+	buf b = BUF_INIT;
+	OM_uint32 ctx = 0, min2;
+	gss_buffer_desc text;
+	do {
+		if (gss_display_status(&min2, major, GSS_C_GSS_CODE, GSS_C_NO_OID, &ctx, &text) != GSS_S_COMPLETE)
+			break;
+		buf_printf(&b, "%s%.*s", b.len ? "; " : "", (int)text.length, (const char *)text.value);
+		gss_release_buffer(&min2, &text);
+	} while (ctx);
+	ctx = 0;
+	do {
+		if (!minor || gss_display_status(&min2, minor, GSS_C_MECH_CODE, GSS_C_NO_OID, &ctx,
+		                                 &text) != GSS_S_COMPLETE)
+			break;
+		buf_printf(&b, ": %.*s", (int)text.length, (const char *)text.value);
+		gss_release_buffer(&min2, &text);
+	} while (ctx);
+	str_copy(out, size, b.data ? b.data : "unknown GSSAPI error");
+	buf_free(&b);
+}
+
+static hvsnap_status gss_fail(hvsnap_error *err, hvsnap_status kind, const char *what,
+                              OM_uint32 major, OM_uint32 minor)
+{
+	char text[600];
+	gss_message(major, minor, text, sizeof(text));
+	err_set(err, kind, 0, "Kerberos: %s: %s", what, text);
+	if (strstr(text, "not found in Kerberos database"))
+		err_add_detail(err, "the host's service principal is unknown to the KDC: connect by the "
+		               "host's DNS name (not an IP address) or set the SPN host name");
+	else if (strstr(text, "skew"))
+		err_add_detail(err, "the clocks of this machine and the KDC or host differ too much");
+	return kind;
+}
+
+static void drop_context(krb_ctx *k)
+{
+	OM_uint32 minor;
+	if (k->ctx != GSS_C_NO_CONTEXT)
+		gss_delete_sec_context(&minor, &k->ctx, GSS_C_NO_BUFFER);
+	k->ctx = GSS_C_NO_CONTEXT;
+	k->complete = 0;
+}
+
+static hvsnap_status acquire(krb_ctx *k, hvsnap_error *err)
+{
+	if (k->cred != GSS_C_NO_CREDENTIAL || !k->password)
+		return HVSNAP_OK; /* NULL credential: the default ticket cache */
+	OM_uint32 major, minor;
+	gss_buffer_desc name_buf = { strlen(k->user), k->user };
+	gss_name_t name = GSS_C_NO_NAME;
+	major = gss_import_name(&minor, &name_buf, GSS_KRB5_NT_PRINCIPAL_NAME, &name);
+	if (GSS_ERROR(major))
+		return gss_fail(err, HVSNAP_ERR_USAGE, "bad user principal", major, minor);
+	gss_buffer_desc pw = { strlen(k->password), k->password };
+	gss_OID_set_desc mechs = { 1, (gss_OID)gss_mech_krb5 };
+	major = gss_acquire_cred_with_password(&minor, name, &pw, GSS_C_INDEFINITE, &mechs,
+	                                       GSS_C_INITIATE, &k->cred, NULL, NULL);
+	OM_uint32 m2;
+	gss_release_name(&m2, &name);
+	if (GSS_ERROR(major))
+		return gss_fail(err, HVSNAP_ERR_AUTH, "cannot get a ticket for the user", major, minor);
+	return HVSNAP_OK;
+}
+
+static hvsnap_status init_step(krb_ctx *k, const unsigned char *in, size_t in_len,
+                               buf *token, hvsnap_error *err)
+{
+	OM_uint32 major, minor, flags = 0;
+	gss_buffer_desc input = { in_len, (void *)in };
+	gss_buffer_desc output = GSS_C_EMPTY_BUFFER;
+	major = gss_init_sec_context(&minor, k->cred, &k->ctx, k->target, &spnego_oid,
+	                             GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG |
+	                             GSS_C_SEQUENCE_FLAG | GSS_C_REPLAY_FLAG,
+	                             GSS_C_INDEFINITE, k->bindings, in ? &input : GSS_C_NO_BUFFER,
+	                             NULL, &output, &flags, NULL);
+	if (GSS_ERROR(major)) {
+		gss_release_buffer(&minor, &output);
+		return gss_fail(err, HVSNAP_ERR_AUTH, "cannot authenticate to the host", major, minor);
+	}
+	int rc = output.length ? buf_append(token, output.value, output.length) : 0;
+	OM_uint32 m2;
+	gss_release_buffer(&m2, &output);
+	if (rc != 0)
+		return err_nomem(err);
+	k->complete = major == GSS_S_COMPLETE;
+	if (k->complete && !(flags & GSS_C_CONF_FLAG))
+		return err_set(err, HVSNAP_ERR_AUTH, 0,
+		               "Kerberos: the security context offers no confidentiality");
+	return HVSNAP_OK;
+}
+
+static void set_bindings(krb_ctx *k, const unsigned char *app, size_t len)
+{
+	free(k->cbt_app);
+	k->cbt_app = NULL;
+	k->bindings = GSS_C_NO_CHANNEL_BINDINGS;
+	if (!app)
+		return;
+	k->cbt_app = malloc(len ? len : 1);
+	if (!k->cbt_app)
+		return;
+	memcpy(k->cbt_app, app, len);
+	memset(&k->bindings_buf, 0, sizeof(k->bindings_buf));
+	k->bindings_buf.application_data.length = len;
+	k->bindings_buf.application_data.value = k->cbt_app;
+	k->bindings = &k->bindings_buf;
+}
+
+static hvsnap_status start(void *ctx, const unsigned char *cbt_app, size_t cbt_len,
+                           buf *token, hvsnap_error *err)
+{
+	krb_ctx *k = ctx;
+	drop_context(k);
+	hvsnap_status st = acquire(k, err);
+	if (st != HVSNAP_OK)
+		return st;
+	set_bindings(k, cbt_app, cbt_len);
+	if (cbt_app && !k->cbt_app)
+		return err_nomem(err);
+	return init_step(k, NULL, 0, token, err);
+}
+
+static hvsnap_status step(void *ctx, const unsigned char *challenge, size_t len,
+                          const unsigned char *cbt_app, size_t cbt_len, buf *token,
+                          hvsnap_error *err)
+{
+	(void)cbt_app; /* bound at start already */
+	(void)cbt_len;
+	krb_ctx *k = ctx;
+	if (k->complete)
+		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		               "Kerberos: the host sent another challenge after the context was complete");
+	return init_step(k, challenge, len, token, err);
+}
+
+static hvsnap_status finish(void *ctx, const unsigned char *token, size_t len,
+                            hvsnap_error *err)
+{
+	krb_ctx *k = ctx;
+	if (k->complete)
+		return HVSNAP_OK;
+	if (!token)
+		return err_set(err, HVSNAP_ERR_AUTH, 0,
+		               "Kerberos: the host did not complete mutual authentication");
+	buf none = BUF_INIT;
+	hvsnap_status st = init_step(k, token, len, &none, err);
+	buf_free(&none);
+	if (st == HVSNAP_OK && !k->complete)
+		st = err_set(err, HVSNAP_ERR_AUTH, 0,
+		             "Kerberos: mutual authentication did not complete");
+	return st;
+}
+
+static hvsnap_status wrap(void *ctx, const unsigned char *plain, size_t len, buf *header,
+                          buf *payload, hvsnap_error *err)
+{
+	krb_ctx *k = ctx;
+	OM_uint32 major, minor;
+	unsigned char *copy = malloc(len ? len : 1);
+	if (!copy)
+		return err_nomem(err);
+	memcpy(copy, plain, len);
+	/* No TRAILER buffer: MIT then folds the trailer into the header with
+	 * RRC set, which is the layout Windows SSPI produces and expects. */
+	gss_iov_buffer_desc iov[3];
+	memset(iov, 0, sizeof(iov));
+	iov[0].type = GSS_IOV_BUFFER_TYPE_HEADER | GSS_IOV_BUFFER_FLAG_ALLOCATE;
+	iov[1].type = GSS_IOV_BUFFER_TYPE_DATA;
+	iov[1].buffer.length = len;
+	iov[1].buffer.value = copy;
+	iov[2].type = GSS_IOV_BUFFER_TYPE_PADDING | GSS_IOV_BUFFER_FLAG_ALLOCATE;
+	int conf = 0;
+	major = gss_wrap_iov(&minor, k->ctx, 1, GSS_C_QOP_DEFAULT, &conf, iov, 3);
+	hvsnap_status st = HVSNAP_OK;
+	if (GSS_ERROR(major)) {
+		st = gss_fail(err, HVSNAP_ERR_PROTOCOL, "cannot seal a message", major, minor);
+	} else if (!conf) {
+		st = err_set(err, HVSNAP_ERR_PROTOCOL, 0, "Kerberos: the message was not encrypted");
+	} else if (buf_append(header, iov[0].buffer.value, iov[0].buffer.length) ||
+	           buf_append(payload, copy, len) ||
+	           buf_append(payload, iov[2].buffer.value, iov[2].buffer.length)) {
+		st = err_nomem(err);
+	}
+	gss_release_iov_buffer(&minor, iov, 3);
+	OPENSSL_cleanse(copy, len);
+	free(copy);
+	return st;
+}
+
+static hvsnap_status unwrap(void *ctx, const unsigned char *header, size_t header_len,
+                            const unsigned char *payload, size_t payload_len,
+                            size_t expected_len, buf *plain, hvsnap_error *err)
+{
+	krb_ctx *k = ctx;
+	OM_uint32 major, minor;
+	buf token = BUF_INIT;
+	if (buf_append(&token, header, header_len) || buf_append(&token, payload, payload_len))
+		return err_nomem(err);
+	gss_buffer_desc in = { token.len, token.data };
+	gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
+	int conf = 0;
+	major = gss_unwrap(&minor, k->ctx, &in, &out, &conf, NULL);
+	buf_free(&token);
+	hvsnap_status st = HVSNAP_OK;
+	if (GSS_ERROR(major)) {
+		st = gss_fail(err, HVSNAP_ERR_PROTOCOL, "message integrity check failed", major, minor);
+	} else if (!conf) {
+		st = err_set(err, HVSNAP_ERR_PROTOCOL, 0, "Kerberos: the host's answer was not encrypted");
+	} else {
+		/* RC4 adds padding that Length= does not count. */
+		size_t n = out.length < expected_len ? out.length : expected_len;
+		if (buf_append(plain, out.value, n) != 0)
+			st = err_nomem(err);
+	}
+	gss_release_buffer(&minor, &out);
+	return st;
+}
+
+static void free_ctx(void *ctx)
+{
+	krb_ctx *k = ctx;
+	OM_uint32 minor;
+	drop_context(k);
+	if (k->cred != GSS_C_NO_CREDENTIAL)
+		gss_release_cred(&minor, &k->cred);
+	if (k->target != GSS_C_NO_NAME)
+		gss_release_name(&minor, &k->target);
+	if (k->password) {
+		OPENSSL_cleanse(k->password, strlen(k->password));
+		free(k->password);
+	}
+	free(k->user);
+	free(k->cbt_app);
+	free(k);
+}
+
+hvsnap_status auth_kerberos_new(auth_mech *out, const char *user, const char *password,
+                                const char *service, const char *host,
+                                hvsnap_error *err)
+{
+	krb_ctx *k = calloc(1, sizeof(*k));
+	if (!k)
+		return err_nomem(err);
+	k->ctx = GSS_C_NO_CONTEXT;
+	k->cred = GSS_C_NO_CREDENTIAL;
+	k->target = GSS_C_NO_NAME;
+	k->user = str_dup(user ? user : "");
+	k->password = password ? str_dup(password) : NULL;
+	buf spn = BUF_INIT;
+	if (!k->user || (password && !k->password) ||
+	    buf_printf(&spn, "%s@%s", service ? service : "HTTP", host) != 0) {
+		buf_free(&spn);
+		free_ctx(k);
+		return err_nomem(err);
+	}
+	OM_uint32 major, minor;
+	gss_buffer_desc name = { spn.len, spn.data };
+	major = gss_import_name(&minor, &name, GSS_C_NT_HOSTBASED_SERVICE, &k->target);
+	buf_free(&spn);
+	if (GSS_ERROR(major)) {
+		free_ctx(k);
+		return gss_fail(err, HVSNAP_ERR_USAGE, "bad service principal", major, minor);
+	}
+	out->name = "Kerberos";
+	out->protocol = WINRM_CRYPT_PROTO_SPNEGO;
+	out->cbt_at_start = 1;
+	out->ctx = k;
+	out->start = start;
+	out->step = step;
+	out->finish = finish;
+	out->wrap = wrap;
+	out->unwrap = unwrap;
+	out->free = free_ctx;
+	return HVSNAP_OK;
+}
+
+#endif
