@@ -90,9 +90,11 @@ static hvsnap_status gss_fail(hvsnap_error *err, hvsnap_status kind, const char 
 	char text[600];
 	gss_message(major, minor, text, sizeof(text));
 	err_set(err, kind, 0, "Kerberos: %s: %s", what, text);
-	if (strstr(text, "not found in Kerberos database"))
+	if (strstr(text, "Server not found in Kerberos database"))
 		err_add_detail(err, "the host's service principal is unknown to the KDC: connect by the "
-		               "host's DNS name (not an IP address) or set the SPN host name");
+		               "host's DNS name (not an IP address), or set --spn-host / --spn-service");
+	else if (strstr(text, "Client") && strstr(text, "not found in Kerberos database"))
+		err_add_detail(err, "the KDC does not know this user: check --user (user@REALM)");
 	else if (strstr(text, "skew"))
 		err_add_detail(err, "the clocks of this machine and the KDC or host differ too much");
 	return kind;
@@ -107,24 +109,41 @@ static void drop_context(krb_ctx *k)
 	k->complete = 0;
 }
 
+/* Credentials for SPNEGO that may negotiate Kerberos only: gss-ntlmssp, if
+ * installed, would otherwise join SPNEGO and NTLM would be chosen behind
+ * the user's back (our own NTLM does that job, with sealing we control). */
 static hvsnap_status acquire(krb_ctx *k, hvsnap_error *err)
 {
-	if (k->cred != GSS_C_NO_CREDENTIAL || !k->password)
-		return HVSNAP_OK; /* NULL credential: the default ticket cache */
-	OM_uint32 major, minor;
-	gss_buffer_desc name_buf = { strlen(k->user), k->user };
+	if (k->cred != GSS_C_NO_CREDENTIAL)
+		return HVSNAP_OK;
+	OM_uint32 major, minor, m2;
+	gss_OID_set_desc spnego_set = { 1, &spnego_oid };
+	gss_OID_set_desc krb5_set = { 1, (gss_OID)gss_mech_krb5 };
 	gss_name_t name = GSS_C_NO_NAME;
-	major = gss_import_name(&minor, &name_buf, GSS_KRB5_NT_PRINCIPAL_NAME, &name);
+	if (k->user && *k->user) {
+		gss_buffer_desc name_buf = { strlen(k->user), k->user };
+		major = gss_import_name(&minor, &name_buf, GSS_KRB5_NT_PRINCIPAL_NAME, &name);
+		if (GSS_ERROR(major))
+			return gss_fail(err, HVSNAP_ERR_USAGE, "bad user principal", major, minor);
+	}
+	if (k->password) {
+		gss_buffer_desc pw = { strlen(k->password), k->password };
+		major = gss_acquire_cred_with_password(&minor, name, &pw, GSS_C_INDEFINITE, &spnego_set,
+		                                       GSS_C_INITIATE, &k->cred, NULL, NULL);
+	} else {
+		major = gss_acquire_cred(&minor, name, GSS_C_INDEFINITE, &spnego_set, GSS_C_INITIATE,
+		                         &k->cred, NULL, NULL);
+	}
+	if (name != GSS_C_NO_NAME)
+		gss_release_name(&m2, &name);
 	if (GSS_ERROR(major))
-		return gss_fail(err, HVSNAP_ERR_USAGE, "bad user principal", major, minor);
-	gss_buffer_desc pw = { strlen(k->password), k->password };
-	gss_OID_set_desc mechs = { 1, (gss_OID)gss_mech_krb5 };
-	major = gss_acquire_cred_with_password(&minor, name, &pw, GSS_C_INDEFINITE, &mechs,
-	                                       GSS_C_INITIATE, &k->cred, NULL, NULL);
-	OM_uint32 m2;
-	gss_release_name(&m2, &name);
+		return gss_fail(err, HVSNAP_ERR_AUTH,
+		                k->password ? "cannot get a ticket for the user"
+		                            : "no usable ticket (run kinit, or give a password)",
+		                major, minor);
+	major = gss_set_neg_mechs(&minor, k->cred, &krb5_set);
 	if (GSS_ERROR(major))
-		return gss_fail(err, HVSNAP_ERR_AUTH, "cannot get a ticket for the user", major, minor);
+		return gss_fail(err, HVSNAP_ERR_AUTH, "cannot limit SPNEGO to Kerberos", major, minor);
 	return HVSNAP_OK;
 }
 
