@@ -32,6 +32,12 @@ static void quiet_structured(void *data, xmlErrorPtr error)
 	(void)error;
 }
 
+static void quiet_generic(void *data, const char *msg, ...)
+{
+	(void)data;
+	(void)msg;
+}
+
 /* WS-Man forbids a DOCTYPE (SOAP 1.2 part 1, 5). Stopping here, before the
  * internal subset is even read, means no entity is ever declared: billion
  * laughs and external entities die at the first "<!DOCTYPE". */
@@ -107,8 +113,21 @@ hvsnap_status xu_load(const char *bytes, size_t len, size_t max_bytes,
 	/* Never fetch an external subset, whatever the global defaults say. */
 	ctxt->sax->externalSubset = NULL;
 
+	/* libxml2 2.9 reports encoding and I/O errors through its global (per
+	 * thread) handlers, not the context's: silence those for the parse so
+	 * a hostile body cannot make us print, then put back what was there. */
+	xmlGenericErrorFunc saved_generic = xmlGenericError;
+	void *saved_generic_ctx = xmlGenericErrorContext;
+	xmlStructuredErrorFunc saved_structured = xmlStructuredError;
+	void *saved_structured_ctx = xmlStructuredErrorContext;
+	xmlSetGenericErrorFunc(NULL, quiet_generic);
+	xmlSetStructuredErrorFunc(NULL, quiet_structured);
+
 	int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
 	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, bytes, (int)len, NULL, NULL, options);
+
+	xmlSetGenericErrorFunc(saved_generic_ctx, saved_generic);
+	xmlSetStructuredErrorFunc(saved_structured_ctx, saved_structured);
 	hvsnap_status rc = HVSNAP_OK;
 	if (st.saw_doctype || (doc && (doc->intSubset || doc->extSubset))) {
 		rc = err_set(err, HVSNAP_ERR_PROTOCOL, 0,

@@ -393,6 +393,17 @@ static void test_nothing_printed(void **state)
 		assert_int_not_equal(wsman_cimxml_parse(bad[i], strlen(bad[i]), &inst, &err),
 		                     HVSNAP_OK);
 	}
+	/* A bad byte in a declared multi-byte encoding: libxml2 reports that
+	 * through its global handlers, not the parser context's. */
+	size_t len = 0;
+	char *encoded = test_read_source_file(
+		"fuzz/corpus/fuzz_response/crash-stderr-encoding-error.xml", &len);
+	xmlDocPtr doc = NULL;
+	hvsnap_error err;
+	assert_int_equal(wsman_parse_document(encoded, len, 0, &doc, &err), HVSNAP_ERR_PROTOCOL);
+	hvsnap_cim_instance *inst = NULL;
+	assert_int_not_equal(wsman_cimxml_parse(encoded, len, &inst, &err), HVSNAP_OK);
+	free(encoded);
 	fflush(stderr);
 	assert_true(dup2(saved, STDERR_FILENO) >= 0);
 	close(saved);
