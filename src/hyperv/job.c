@@ -43,6 +43,9 @@ hvsnap_status hvsnap_job_get(hvsnap_session *s, const char *job_id,
                              hvsnap_job **out, hvsnap_error *err)
 {
 	*out = NULL;
+	hvsnap_error local;
+	if (!err)
+		err = &local;   /* err is optional, but the not-found path reads it */
 	if (!job_id || !*job_id)
 		return err_set(err, HVSNAP_ERR_USAGE, 0, "no job id given");
 	hvsnap_epr *epr = job_epr(job_id);
@@ -52,10 +55,11 @@ hvsnap_status hvsnap_job_get(hvsnap_session *s, const char *job_id,
 	hvsnap_status st = hvsnap_wsman_get(s, epr, &inst, err);
 	hvsnap_epr_free(epr);
 	if (st == HVSNAP_ERR_NOT_FOUND) {
-		err_add_detail(err, "the host keeps a job for about 5 minutes after it ends");
+		/* err_set clears the detail, so the hint goes in after it. */
 		char reason[sizeof(err->message)];
 		str_copy(reason, sizeof(reason), err->message);
 		err_set(err, HVSNAP_ERR_NOT_FOUND, err->code, "job %s does not exist on the host", job_id);
+		err_add_detail(err, "the host keeps a job for about 5 minutes after it ends");
 		err_add_detail(err, "host said: %s", reason);
 		return st;
 	}
@@ -135,6 +139,9 @@ hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
                               const hvsnap_wait_options *opts,
                               hvsnap_job **out, hvsnap_error *err)
 {
+	hvsnap_error local;
+	if (!err)
+		err = &local;   /* optional, but retry decisions read it */
 	hvsnap_error_clear(err);
 	*out = NULL;
 	hvsnap_wait_options none = { 0 };
@@ -169,8 +176,12 @@ hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
 			               hvsnap_job_state_text(last->state), last->percent);
 			*out = last;
 			return HVSNAP_ERR_FAILED;
-		} else if (st == HVSNAP_ERR_CONNECT && ++failures <= MAX_POLL_FAILURES) {
-			/* Polling is a read: after a drop, reconnect and go on. */
+		} else if ((st == HVSNAP_ERR_CONNECT ||
+		            (st == HVSNAP_ERR_PROTOCOL && err->code == 503)) &&
+		           ++failures <= MAX_POLL_FAILURES) {
+			/* Polling is a read: after a drop, reconnect and go on. A 503
+			 * (WinRM busy or restarting) was not processed and asks to be
+			 * tried again later, which the backoff does. */
 		} else {
 			hvsnap_job_free(last);
 			return st;

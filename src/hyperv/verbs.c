@@ -198,6 +198,9 @@ hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,
                                      hvsnap_snapshot **snap, hvsnap_job **job,
                                      hvsnap_error *err)
 {
+	hvsnap_error local;
+	if (!err)
+		err = &local;   /* optional, but the rename path reads it back */
 	hvsnap_error_clear(err);
 	*snap = NULL;
 	*job = NULL;
@@ -259,6 +262,9 @@ hvsnap_status hvsnap_snapshot_apply(hvsnap_session *s, const hvsnap_snapshot *sn
                                     const hvsnap_wait_options *wait,
                                     hvsnap_job **job, hvsnap_error *err)
 {
+	hvsnap_error local;
+	if (!err)
+		err = &local;   /* optional, but the code is read back below */
 	hvsnap_error_clear(err);
 	*job = NULL;
 	hvsnap_epr *svc = snapshot_service_epr();

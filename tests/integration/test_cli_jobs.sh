@@ -1,0 +1,149 @@
+# hvsnap and the ends of Hyper-V jobs, against hvsim: a failing job (its
+# ErrorDescription reaches the user), CompletedWithWarnings (success), a
+# job that never ends (--wait-timeout, exit 6, the job id, and 'hvsnap job'
+# afterwards), --no-wait, and a job the host removed after it ended.
+# Credentials from --password-file here, and never echoed.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/cli_lib.sh"
+
+start_hvsim jobs "$IT/cli-jobs.json"
+
+# --- a failing job ------------------------------------------------------------
+hv create fail
+expect_rc 1 "a job that ends in Exception"
+expect_err 'Injected failure: the disk "D:" is full.'
+expect_err "ended in state 10 (Exception), error code 32768"
+expect_err "  job: "
+expect_reqs CreateSnapshot 1 "failing job: one CreateSnapshot"
+expect_reqs Enumerate 1 "no snapshot lookup after a failed job"
+[ -z "$OUT" ] || fail "nothing on stdout on failure: $OUT"
+hv create fail --json
+expect_rc 1 "a failing job, --json"
+jcheck 'j["error"]["kind"] == "failed"' \
+  'j["error"]["message"] == "Injected failure: the disk \"D:\" is full."' \
+  'j["error"]["code"] == 32768' 'j["job"]["state"] == "Exception"' 'j["job"]["id"]' \
+  'j["job"]["error_description"] == j["error"]["message"]'
+[ -z "$ERR" ] || fail "--json failure should not write stderr: $ERR"
+[ "$(snaps fail 'len(j["snapshots"])')" = 0 ] || fail "no snapshot after a failed job"
+ok "failed job: no snapshot on the host"
+
+# ErrorDescription empty: the code's text (32774 System is in use) stands in.
+hv create fail-terse --json
+expect_rc 1 "a failing job without ErrorDescription"
+jcheck 'j["error"]["code"] == 32774' 'j["error"]["message"]' '"System is in use" in j["error"]["detail"]'
+
+hv apply failapply only
+expect_rc 1 "a failing ApplySnapshot job"
+expect_err "Injected apply failure."
+
+# --- CompletedWithWarnings is success --------------------------------------------
+hv create warn --json
+expect_rc 0 "CompletedWithWarnings"
+jcheck 'j["job"]["state"] == "Completed with warnings"' 'j["job"]["state_code"] == 32768' \
+  'j["snapshot"]["id"]'
+expect_reqs CreateSnapshot 1 "warnings: one CreateSnapshot"
+hv create warn
+expect_rc 0 "CompletedWithWarnings (human)"
+expect_out "(Completed with warnings, "
+
+# --- a job that never ends ---------------------------------------------------------
+START=$(date +%s%N)
+hv create stuck1 --wait-timeout 2
+END=$(date +%s%N)
+expect_rc 6 "--wait-timeout 2 on a job that never ends"
+expect_err "gave up waiting for job"
+expect_err "it goes on on the host"
+STUCK=$(sed -n 's/^  job: //p' "$TMP/err")
+[ -n "$STUCK" ] || fail "no job id on stderr: $ERR"
+MS=$(( (END - START) / 1000000 ))
+[ "$MS" -ge 1900 ] && [ "$MS" -lt 5000 ] || fail "waited $MS ms for --wait-timeout 2"
+expect_reqs CreateSnapshot 1 "timed-out create: one CreateSnapshot"
+GETS=$(reqs Get)
+[ "$GETS" -ge 3 ] && [ "$GETS" -le 8 ] || fail "$GETS polls in 2 s (backoff up to 1 s)"
+ok "gave up after $MS ms and $GETS polls, job id $STUCK on stderr"
+
+hv job "$STUCK"
+expect_rc 0 "the job goes on"
+expect_out "state:    Running (4)"
+hv job "$STUCK" --json
+expect_rc 0 "job --json of a running job"
+jcheck 'j["job"]["state"] == "Running"' '0 < j["job"]["percent"] < 100'
+hv job "$STUCK" --wait --wait-timeout 1 --json
+expect_rc 6 "job --wait --wait-timeout 1 on a job that never ends"
+S=$STUCK jcheck 'j["error"]["kind"] == "timeout"' 'j["job"]["id"] == E["S"]' 'j["job"]["state"] == "Running"'
+
+hv create stuck2 --wait-timeout 1 --json
+expect_rc 6 "--wait-timeout, --json"
+jcheck 'j["error"]["kind"] == "timeout"' 'j["job"]["id"]' 'j["job"]["state"] in ("New", "Running")'
+
+hv create stuck1 --wait-timeout 1
+expect_rc 1 "a VM busy with a checkpoint job refuses another"
+expect_err "Invalid state"
+
+# --- --no-wait ----------------------------------------------------------------------
+hv create plain --no-wait
+expect_rc 0 "--no-wait"
+JOB=$(sed -n 's/^Checkpoint of plain started: job //p' "$TMP/out")
+[ -n "$JOB" ] || fail "--no-wait prints the job id: $OUT"
+expect_reqs CreateSnapshot 1 "--no-wait: one CreateSnapshot"
+expect_reqs Get 1 "--no-wait: one look at the job"
+expect_reqs Enumerate 1 "--no-wait: no snapshot lookup"
+hv job "$JOB" --wait --json
+expect_rc 0 "job --wait follows it to the end"
+J=$JOB jcheck 'j["job"]["id"] == E["J"]' 'j["job"]["state"] == "Completed"' 'j["job"]["percent"] == 100'
+[ "$(snaps plain 'len(j["snapshots"])')" = 1 ] || fail "the --no-wait checkpoint exists"
+hv job "$JOB" --wait
+expect_rc 0 "job --wait (human)"
+expect_out "state:    Completed (7)"
+
+hv create plain --no-wait --json
+expect_rc 0 "--no-wait --json"
+jcheck 'j["snapshot"] is None' 'j["job"]["id"]' 'j["vm"]["name"] == "plain"'
+hv create plain --no-wait --name x
+expect_rc 2 "--no-wait with --name"
+expect_reqs all 0 "a usage error sends nothing"
+
+# --- credentials: a password file, and a wrong password ------------------------------
+printf '%s\n' "$PASSWORD" >"$TMP/pw"
+env -u HVSNAP_PASSWORD "$HVSNAP" "${HV[@]}" --password-file "$TMP/pw" vms >"$TMP/out" 2>"$TMP/err" && RC=0 || RC=$?
+no_sanitizer_report "--password-file"
+expect_rc 0 "--password-file"
+grep -qF "$PASSWORD" "$TMP/out" "$TMP/err" && fail "password shown"
+HVSNAP_PASSWORD='not it' run_hvsnap "${HV[@]}" vms --json
+no_sanitizer_report "wrong password"
+expect_rc 4 "wrong password"
+jcheck 'j["error"]["kind"] == "auth"'
+env -u HVSNAP_PASSWORD "$HVSNAP" "${HV[@]}" vms </dev/null >"$TMP/out" 2>"$TMP/err" && RC=0 || RC=$?
+no_sanitizer_report "no password"
+expect_rc 2 "no password and no terminal"
+run_hvsnap "${HV[@]}" --trace create plain
+no_sanitizer_report "--trace create"
+expect_rc 0 "create with --trace"
+expect_err "CreateSnapshot_INPUT"
+grep -qF -e "$PASSWORD" -e "$B64_SECRET" "$TMP/out" "$TMP/err" && fail "--trace leaked the password"
+ok "--trace shows the SOAP but not the password"
+stop_hvsim
+
+# --- a job the host removed after it ended --------------------------------------------
+start_hvsim vanish "$IT/cli-vanish.json"
+hv create plain --no-wait
+expect_rc 0 "--no-wait on a host that keeps jobs 50 ms"
+JOB=$(sed -n 's/^Checkpoint of plain started: job //p' "$TMP/out")
+sleep 0.4
+# hvsim moves jobs on when a request arrives, so this read ends the job and
+# starts its 50 ms retention.
+[ "$(snaps plain 'len(j["snapshots"])')" = 1 ] || fail "the --no-wait checkpoint exists"
+sleep 0.2
+hv job "$JOB"
+expect_rc 5 "a job that ended and was removed"
+expect_err "job $JOB does not exist on the host"
+expect_err "5 minutes"
+hv job "$JOB" --json
+expect_rc 5 "a removed job, --json"
+jcheck 'j["error"]["kind"] == "not_found"' '"does not exist" in j["error"]["message"]'
+hv job "$JOB" --wait
+expect_rc 5 "job --wait on a removed job"
+[ "$(snaps plain 'len(j["snapshots"])')" = 1 ] || fail "the checkpoint was made all the same"
+ok "the checkpoint exists although its job is gone"
+stop_hvsim
+finish
