@@ -562,10 +562,22 @@ static hvsnap_status map_curl_error(http_conn *c, CURLcode rc,
 	case CURLE_GOT_NOTHING:
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
-	case CURLE_PARTIAL_FILE:
 		st = err_set(err, HVSNAP_ERR_CONNECT, 0,
 		             "the connection to %s was closed before a complete "
 		             "response arrived", c->url);
+		break;
+	case CURLE_SEND_FAIL_REWIND:
+		st = err_set(err, HVSNAP_ERR_CONNECT, 0,
+		             "the connection to %s broke after the request was sent; "
+		             "it was not sent again, since the host may already have it",
+		             c->url);
+		break;
+	case CURLE_PARTIAL_FILE:
+		/* The host sent less than it announced: a broken answer, not a
+		 * broken connection, and nothing to retry. */
+		st = err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		             "the answer from %s was cut short (fewer bytes than announced)",
+		             c->url);
 		break;
 	case CURLE_URL_MALFORMAT:
 	case CURLE_UNSUPPORTED_PROTOCOL:
@@ -592,6 +604,36 @@ static hvsnap_status map_curl_error(http_conn *c, CURLcode rc,
 	err_add_detail(err, "curl error %d: %s", (int)rc,
 	               c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
 	return st;
+}
+
+/* The request body, handed to libcurl through a read callback. libcurl
+ * resends a POST by itself when a reused connection turns out dead after
+ * the request went out; that would run an Invoke twice. It has to rewind
+ * the body to do so, and rewinding is refused once any byte was read, so
+ * such a request fails instead and the caller decides. */
+struct send_state {
+	const char *data;
+	size_t len;
+	size_t pos;
+};
+
+static size_t read_cb(char *dst, size_t size, size_t nitems, void *userdata)
+{
+	struct send_state *s = userdata;
+	size_t room = size * nitems;
+	size_t n = s->len - s->pos < room ? s->len - s->pos : room;
+	if (n)
+		memcpy(dst, s->data + s->pos, n);
+	s->pos += n;
+	return n;
+}
+
+static int seek_cb(void *userdata, curl_off_t offset, int origin)
+{
+	struct send_state *s = userdata;
+	if (origin == SEEK_SET && offset == 0 && s->pos == 0)
+		return CURL_SEEKFUNC_OK; /* nothing left us yet: no duplicate */
+	return CURL_SEEKFUNC_FAIL;
 }
 
 hvsnap_status http_post(http_conn *c, const char *content_type,
@@ -636,9 +678,14 @@ hvsnap_status http_post(http_conn *c, const char *content_type,
 	CURL *h = c->h;
 	c->errbuf[0] = '\0';
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
+	struct send_state send = { body ? (const char *)body : "", len, 0 };
 	curl_easy_setopt(h, CURLOPT_POST, 1L);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, (const char *)NULL);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, len ? (const char *)body : "");
+	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(h, CURLOPT_READDATA, &send);
+	curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, seek_cb);
+	curl_easy_setopt(h, CURLOPT_SEEKDATA, &send);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
@@ -651,7 +698,8 @@ hvsnap_status http_post(http_conn *c, const char *content_type,
 	 * return. */
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+	curl_easy_setopt(h, CURLOPT_READDATA, (void *)NULL);
+	curl_easy_setopt(h, CURLOPT_SEEKDATA, (void *)NULL);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, (void *)NULL);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, (void *)NULL);
 	slist_wipe_free(hl);

@@ -304,11 +304,10 @@ hvsnap_status wsman_session_call(hvsnap_session *s, xmlDocPtr req,
 	http_response r;
 	memset(&r, 0, sizeof(r));
 	hvsnap_status st = session_exchange(s, body, len, label, &r, err);
-	/* A keep-alive connection the host closed while idle fails before any
-	 * byte of the request could have been processed only in the CONNECT
-	 * case; reads are safe to send again on a fresh connection either way. */
-	if (st == HVSNAP_ERR_CONNECT && retry == WSMAN_RETRY_ON_RECONNECT &&
-	    s->requests > 1) {
+	/* A broken connection or an answer cut short: reads are safe to send
+	 * again on a fresh connection (Invoke and Pull never are). */
+	if ((st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_PROTOCOL) &&
+	    retry == WSMAN_RETRY_ON_RECONNECT) {
 		wsman_session_info(s, "%s: connection lost, reconnecting once", label);
 		http_response_clear(&r);
 		memset(&r, 0, sizeof(r));
