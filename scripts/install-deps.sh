@@ -10,6 +10,7 @@ packages=(
   python3 curl
   krb5-kdc krb5-admin-server krb5-user   # a private KDC for the Kerberos tests
   python3-winrm                          # an independent WinRM client for interop
+  python3-requests-ntlm python3-gssapi   # its NTLM transport; a Kerberos initiator
 )
 
 missing=()

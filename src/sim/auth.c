@@ -1,14 +1,14 @@
-/* Authentication policy, the seam between HTTP and identity. Today: Basic
- * against the scenario's users, refused on plain http unless the scenario
- * sets allow_unencrypted (Windows ties Basic-over-http to AllowUnencrypted
- * and answers 401). The state lives in the per-TCP-connection sim_conn so
- * that Negotiate (NTLM via gss-ntlmssp, Kerberos via a keytab, GSSAPI
- * acceptor) can later bind a security context to the connection the way
- * http.sys does; message encryption (multipart/encrypted) then hangs off
- * that context. Neither is implemented yet: a Negotiate token is answered
- * with a fresh challenge, which a client reads as "rejected". */
+/* Authentication policy, the seam between HTTP and identity. Basic is
+ * checked against the scenario's users on every request and refused on
+ * plain http unless the scenario sets allow_unencrypted (Windows ties
+ * Basic-over-http to AllowUnencrypted and answers 401). Negotiate (NTLM or
+ * Kerberos, negotiate.c) authenticates the TCP connection the way http.sys
+ * does: once the handshake is done, later requests on that connection need
+ * no header, and a new connection starts over. With Negotiate on http and
+ * AllowUnencrypted false, a SOAP body must come as multipart/encrypted. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 
@@ -31,11 +31,10 @@ void auth_conn_reset(sim_conn *conn)
 	free(conn->user);
 	conn->user = NULL;
 	conn->scheme[0] = '\0';
+	nego_conn_free(conn);
 }
 
-/* user may be "user", "DOMAIN\user" or "user@domain"; the domain, when
- * given, must be the user's domain or the host's name. */
-static const sim_user *find_user(const sim_ctx *ctx, const char *login)
+const sim_user *auth_find_user(const sim_ctx *ctx, const char *login)
 {
 	char name[256], dom[256] = "";
 	const char *bs = strchr(login, '\\'), *at = strchr(login, '@');
@@ -90,7 +89,7 @@ static int check_basic(sim_ctx *ctx, sim_conn *conn, const char *b64)
 		colon = strlen(s) == len ? strchr(s, ':') : NULL;
 		if (colon) {
 			*colon = '\0';
-			u = find_user(ctx, s);
+			u = auth_find_user(ctx, s);
 			if (u && u->password &&
 			    strlen(u->password) == strlen(colon + 1) &&
 			    CRYPTO_memcmp(u->password, colon + 1,
@@ -107,12 +106,29 @@ static int check_basic(sim_ctx *ctx, sim_conn *conn, const char *b64)
 	return ok;
 }
 
-enum sim_auth_result auth_check(sim_ctx *ctx, sim_conn *conn,
-                                const char *authz, const char *content_type)
+/* WinRM with AllowUnencrypted=false refuses a SOAP body that a Negotiate
+ * session could have sealed but did not; https is exempt (TLS already
+ * protects it) and an empty body is a handshake leg, not SOAP. */
+static enum sim_auth_result plaintext_policy(const sim_ctx *ctx,
+                                             const sim_conn *conn,
+                                             int encrypted, size_t body_len)
 {
-	int plaintext = !content_type ||
-	                strncmp(content_type, "multipart/encrypted", 19) != 0;
-	if (authz && strncmp(authz, "Basic ", 6) == 0) {
+	if (!encrypted && body_len > 0 && !conn->tls &&
+	    !ctx->sc->allow_unencrypted)
+		return AUTH_REFUSE_PLAINTEXT;
+	return AUTH_OK;
+}
+
+static int is_negotiate(const sim_conn *conn)
+{
+	return strncmp(conn->scheme, "negotiate", 9) == 0;
+}
+
+enum sim_auth_result auth_check(sim_ctx *ctx, sim_conn *conn,
+                                const char *authz, int encrypted,
+                                size_t body_len, buf *token_out)
+{
+	if (authz && strncasecmp(authz, "Basic ", 6) == 0) {
 		if (!ctx->sc->basic)
 			return AUTH_CHALLENGE;
 		if (!conn->tls && !ctx->sc->allow_unencrypted)
@@ -120,13 +136,34 @@ enum sim_auth_result auth_check(sim_ctx *ctx, sim_conn *conn,
 		return check_basic(ctx, conn, authz + 6) ? AUTH_OK
 		                                         : AUTH_CHALLENGE;
 	}
-	/* Seam: "Negotiate <token>" / "Kerberos <token>" go to a GSSAPI
-	 * acceptor bound to conn; an established context then authorizes
-	 * later requests on this connection without a header. */
-	if (!authz && conn->user && strcmp(conn->scheme, "negotiate") == 0) {
-		if (plaintext && !conn->tls && !ctx->sc->allow_unencrypted)
-			return AUTH_REFUSE_PLAINTEXT;
-		return AUTH_OK;
+	if (authz && strncasecmp(authz, "Negotiate ", 10) == 0) {
+		const char *b64 = authz + 10;
+		unsigned char *tok;
+		size_t len = 0;
+		enum nego_step step;
+		if (!ctx->sc->negotiate)
+			return AUTH_CHALLENGE;
+		while (*b64 == ' ')
+			b64++;
+		tok = base64_decode(b64, strlen(b64), &len);
+		if (!tok || len == 0) {
+			free(tok);
+			auth_conn_reset(conn);
+			return AUTH_CHALLENGE;
+		}
+		step = nego_accept(ctx, conn, tok, len, token_out);
+		free(tok);
+		if (step == NEGO_CONTINUE)
+			return AUTH_CONTINUE;
+		if (step == NEGO_FAILED) {
+			auth_conn_reset(conn);
+			return AUTH_CHALLENGE;
+		}
+		return plaintext_policy(ctx, conn, encrypted, body_len);
 	}
+	/* No header: only a connection Negotiate already authenticated may
+	 * go on (Basic is checked per request, as Windows does). */
+	if (!authz && conn->user && is_negotiate(conn) && nego_established(conn))
+		return plaintext_policy(ctx, conn, encrypted, body_len);
 	return AUTH_CHALLENGE;
 }

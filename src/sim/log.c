@@ -1,6 +1,8 @@
 /* --log: one JSON line per request so tests and users can count round
  * trips and see what a client really sent. Written with jansson so every
- * value is escaped; credentials are never among the fields. */
+ * value is escaped; credentials are never among the fields. "auth" is the
+ * connection's scheme and "encrypted" whether this request came as
+ * multipart/encrypted (WinRM message encryption). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -25,6 +27,7 @@ void log_request(sim_ctx *ctx, const sim_conn *conn, const char *action,
 	json_object_set_new(o, "method", method ? json_string(method) : json_null());
 	json_object_set_new(o, "auth", json_string(conn && conn->scheme[0]
 	                                           ? conn->scheme : "none"));
+	json_object_set_new(o, "encrypted", json_boolean(conn && conn->encrypted));
 	json_object_set_new(o, "status", json_integer(status));
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);

@@ -65,6 +65,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	/* Block before anything can start a thread (MHD, GSSAPI plugins) so
+	 * only sigwait sees them; a SIGTERM during startup then waits for it
+	 * instead of killing hvsim before it can remove its NTLM_USER_FILE. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
 	xmlInitParser();
 	memset(&ctx, 0, sizeof(ctx));
 	pthread_mutex_init(&ctx.lock, NULL);
@@ -95,15 +104,28 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* block before MHD creates threads so only sigwait sees them */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	/* GSSAPI setup (NTLM_USER_FILE in the environment) must happen while
+	 * hvsim is still single-threaded. */
+	{
+		char *err = NULL;
+		if (nego_init(&ctx, o.https ? o.cert : NULL, &err) != 0) {
+			fprintf(stderr, "hvsim: %s\n", err ? err : "negotiate setup failed");
+			free(err);
+			nego_shutdown();
+			free(ctx.cbt_app);
+			if (ctx.log)
+				fclose(ctx.log);
+			scenario_free(&sc);
+			model_free(ctx.model);
+			xmlCleanupParser();
+			return 2;
+		}
+	}
 
 	rc = server_run(&ctx, &o);
 
+	nego_shutdown();
+	free(ctx.cbt_app);
 	enum_free_all();
 	if (ctx.log)
 		fclose(ctx.log);

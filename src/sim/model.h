@@ -80,6 +80,8 @@ typedef struct sim_user {
 	char *password;
 } sim_user;
 
+enum { CBT_NONE, CBT_RELAXED, CBT_STRICT };
+
 enum fault_kind { FK_LATENCY, FK_DROP, FK_GARBAGE, FK_TRUNCATE, FK_503 };
 typedef struct sim_inject_rule {
 	enum fault_kind kind;
@@ -95,6 +97,7 @@ typedef struct sim_scenario {
 	int basic;                 /* Basic offered */
 	int negotiate;             /* Negotiate offered */
 	int allow_unencrypted;     /* AllowUnencrypted */
+	int cbt_hardening;         /* CbtHardeningLevel: CBT_NONE/RELAXED/STRICT */
 	char *keytab;
 	sim_inject_rule *rules;
 	size_t nrules;

@@ -406,7 +406,7 @@ static void load_root(loader *l, json_t *root)
 		"jobs", "vms", "faults", NULL };
 	static const char *const ukeys[] = { "name", "domain", "password", NULL };
 	static const char *const akeys[] = { "basic", "negotiate",
-		"allow_unencrypted", "keytab", NULL };
+		"allow_unencrypted", "keytab", "cbt_hardening", NULL };
 	const char *s;
 	json_t *v, *u;
 	size_t i;
@@ -469,6 +469,20 @@ static void load_root(loader *l, json_t *root)
 		s = get_str(l, v, "keytab", "auth", NULL);
 		if (s)
 			l->sc->keytab = str_dup(s);
+		s = get_str(l, v, "cbt_hardening", "auth", NULL);
+		if (s) {
+			if (strcmp(s, "none") == 0)
+				l->sc->cbt_hardening = CBT_NONE;
+			else if (strcmp(s, "relaxed") == 0)
+				l->sc->cbt_hardening = CBT_RELAXED;
+			else if (strcmp(s, "strict") == 0)
+				l->sc->cbt_hardening = CBT_STRICT;
+			else {
+				lerr(l, "auth.cbt_hardening: \"%s\" is not none, "
+				     "relaxed or strict", s);
+				return;
+			}
+		}
 	}
 	v = json_object_get(root, "jobs");
 	if (v) {
@@ -504,6 +518,7 @@ static void defaults(sim_scenario *sc)
 	memset(sc, 0, sizeof(*sc));
 	sc->basic = 1;
 	sc->negotiate = 1;
+	sc->cbt_hardening = CBT_RELAXED; /* Windows' default */
 }
 
 int scenario_load(const char *path, sim_model *m, sim_scenario *sc,

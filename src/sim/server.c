@@ -1,7 +1,8 @@
 /* libmicrohttpd glue: one thread per connection (so injected latency on
  * one connection does not stall others), HTTP/1.1 keep-alive, POST /wsman
  * only, http or https, a per-TCP-connection sim_conn for connection-bound
- * auth, fault injection at the HTTP level, and the request log. */
+ * auth (the Negotiate handshake legs and WinRM message sealing hang off
+ * it), fault injection at the HTTP level, and the request log. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -16,6 +17,7 @@
 
 #include "model.h"
 #include "platform/platform.h"
+#include "util/base64.h"
 #include "util/strutil.h"
 
 #define SERVER_HEADER "Microsoft-HTTPAPI/2.0"
@@ -168,6 +170,24 @@ static enum sim_inject pick_fault(sim_ctx *ctx, const char *body,
 	return inj;
 }
 
+/* "Negotiate <base64 token>" for a WWW-Authenticate header, or NULL. */
+static char *negotiate_header(const buf *tok)
+{
+	char *b64, *h;
+	size_t n;
+	if (!tok->len)
+		return NULL;
+	b64 = base64_encode(tok->data, tok->len);
+	if (!b64)
+		return NULL;
+	n = strlen(b64) + 11;
+	h = malloc(n);
+	if (h)
+		snprintf(h, n, "Negotiate %s", b64);
+	free(b64);
+	return h;
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
                                const char *url, const char *method,
                                const char *version, const char *upload,
@@ -180,12 +200,15 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	sim_resp resp;
 	enum sim_inject inj;
 	enum sim_auth_result ar;
-	const char *ctype, *authz, *ident;
-	char *la = NULL, *lu = NULL, *lm = NULL;
+	const char *ctype, *authz, *ident, *orig_type = NULL;
+	const char *body;
+	char *la = NULL, *lu = NULL, *lm = NULL, *www = NULL;
 	unsigned latency;
 	enum MHD_Result ret;
 	const char *offers[2];
-	size_t noffers;
+	size_t noffers, body_len;
+	buf plain = BUF_INIT, token = BUF_INIT, sealed = BUF_INIT;
+	int opened = 0, bad_seal = 0;
 	(void)version;
 
 	if (!st) {
@@ -208,51 +231,114 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	if (!conn)
 		return MHD_NO;
 
+	ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	ident = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "WSMANIDENTIFY");
+	/* An encrypted body is opened first, on the connection's context, so
+	 * fault rules (action_contains) see the SOAP text and the log can
+	 * name the action. Unwrapping consumes a sequence number either way. */
+	conn->encrypted = seal_is_encrypted(ctype);
+	if (!authz && !st->too_big && conn->encrypted && nego_established(conn)) {
+		int r = seal_open(conn, ctype, st->body.data ? st->body.data : "",
+		                  st->body.len, &plain, &orig_type);
+		if (r == 0)
+			opened = 1;
+		else
+			bad_seal = 1;
+	}
+	body = opened ? (plain.data ? plain.data : "") : st->body.data;
+	body_len = opened ? plain.len : st->body.len;
+
 	pthread_mutex_lock(&ctx->lock);
 	++ctx->requests;
 	conn->requests++;
-	inj = pick_fault(ctx, st->body.data, &latency);
+	inj = pick_fault(ctx, body, &latency);
 	pthread_mutex_unlock(&ctx->lock);
 
 	if (strcmp(url, "/wsman") != 0 && strcmp(url, "/wsman/") != 0) {
 		log_request(ctx, conn, NULL, NULL, NULL, 404);
-		return queue(c, 404, "text/html", "", 0, NULL, 0);
+		ret = queue(c, 404, "text/html", "", 0, NULL, 0);
+		goto out;
 	}
 	if (strcmp(method, "POST") != 0) {
 		log_request(ctx, conn, NULL, NULL, NULL, 405);
-		return queue(c, 405, "text/html", "", 0, NULL, 0);
+		ret = queue(c, 405, "text/html", "", 0, NULL, 0);
+		goto out;
 	}
 	if (latency)
 		platform_sleep_ms(latency);
 	if (inj == INJ_DROP) {
 		log_request(ctx, conn, NULL, NULL, NULL, 0);
-		return MHD_NO; /* MHD closes the socket without an answer */
+		ret = MHD_NO; /* MHD closes the socket without an answer */
+		goto out;
 	}
 	if (inj == INJ_503) {
 		static const char msg[] = "Service Unavailable";
 		log_request(ctx, conn, NULL, NULL, NULL, 503);
-		return queue(c, 503, "text/html", msg, sizeof(msg) - 1, NULL, 0);
+		ret = queue(c, 503, "text/html", msg, sizeof(msg) - 1, NULL, 0);
+		goto out;
 	}
 	if (inj == INJ_GARBAGE) {
 		static const char junk[] = "\x01<s:Envelope><<garbage>>\xff\xfe";
 		log_request(ctx, conn, NULL, NULL, NULL, 500);
-		return queue(c, 500, "application/soap+xml;charset=UTF-8", junk,
-		             sizeof(junk) - 1, NULL, 0);
+		ret = queue(c, 500, "application/soap+xml;charset=UTF-8", junk,
+		            sizeof(junk) - 1, NULL, 0);
+		goto out;
 	}
 	if (st->too_big) {
 		log_request(ctx, conn, NULL, NULL, NULL, 413);
-		return queue(c, 413, "text/html", "", 0, NULL, 0);
+		ret = queue(c, 413, "text/html", "", 0, NULL, 0);
+		goto out;
+	}
+	if (bad_seal) {
+		/* A frame that does not open (bad signature, wrong Length,
+		 * broken framing) ends the security context, as an SSPI
+		 * failure does: the next request must authenticate again. */
+		auth_conn_reset(conn);
+		log_request(ctx, conn, NULL, NULL, NULL, 400);
+		ret = queue(c, 400, "text/html", "", 0, NULL, 0);
+		goto out;
 	}
 
 	noffers = auth_offers(ctx, offers);
-	ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-	authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-	ident = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "WSMANIDENTIFY");
-	ar = auth_check(ctx, conn, authz, ctype);
+	ar = auth_check(ctx, conn, authz, conn->encrypted, st->body.len, &token);
+	www = negotiate_header(&token);
+	if (ar == AUTH_CONTINUE) {
+		const char *h[1] = { www };
+		log_request(ctx, conn, NULL, NULL, NULL, 401);
+		ret = queue(c, 401, NULL, "", 0, h, www ? 1 : 0);
+		goto out;
+	}
 	if (ar == AUTH_CHALLENGE &&
 	    !(ident && str_case_eq(ident, "unauthenticated"))) {
 		log_request(ctx, conn, NULL, NULL, NULL, 401);
-		return queue(c, 401, NULL, "", 0, offers, noffers);
+		ret = queue(c, 401, NULL, "", 0, offers, noffers);
+		goto out;
+	}
+	/* The last handshake leg comes with an empty body (clients cannot
+	 * seal before the context exists): 200, nothing to dispatch. */
+	if (ar == AUTH_OK && authz && st->body.len == 0 &&
+	    strncmp(conn->scheme, "negotiate", 9) == 0) {
+		const char *h[1] = { www };
+		log_request(ctx, conn, NULL, NULL, NULL, 200);
+		ret = queue(c, 200, NULL, "", 0, h, www ? 1 : 0);
+		goto out;
+	}
+	/* A sealed body riding on the last handshake leg (a client retrying
+	 * its request after the 401) opens with the context just made; a
+	 * sealed body on a connection without one cannot open at all. */
+	if (ar == AUTH_OK && !opened && conn->encrypted) {
+		if (!nego_established(conn) ||
+		    seal_open(conn, ctype, st->body.data ? st->body.data : "",
+		              st->body.len, &plain, &orig_type) != 0) {
+			auth_conn_reset(conn);
+			log_request(ctx, conn, NULL, NULL, NULL, 400);
+			ret = queue(c, 400, "text/html", "", 0, NULL, 0);
+			goto out;
+		}
+		opened = 1;
+		body = plain.data ? plain.data : "";
+		body_len = plain.len;
 	}
 	memset(&resp, 0, sizeof(resp));
 	if (ar == AUTH_REFUSE_PLAINTEXT) {
@@ -262,29 +348,52 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		            "Unencrypted traffic is currently disabled in the "
 		            "service configuration.");
 		pthread_mutex_unlock(&ctx->lock);
-	} else if (st->body.len > 0 && (!ctype ||
-	           strncmp(ctype, "application/soap+xml", 20) != 0)) {
+	} else if (body_len > 0 &&
+	           (opened ? !orig_type
+	                   : (!ctype ||
+	                      strncmp(ctype, "application/soap+xml", 20) != 0))) {
 		log_request(ctx, conn, NULL, NULL, NULL, 415);
-		return queue(c, 415, NULL, "", 0, NULL, 0);
+		ret = queue(c, 415, NULL, "", 0, NULL, 0);
+		goto out;
 	} else {
-		sim_dispatch(ctx, conn, st->body.data ? st->body.data : "",
-		             st->body.len, ar == AUTH_CHALLENGE, &resp, &la, &lu,
-		             &lm);
+		sim_dispatch(ctx, conn, body ? body : "", body_len,
+		             ar == AUTH_CHALLENGE, &resp, &la, &lu, &lm);
+	}
+	if (resp.status != 401 && opened) {
+		/* a sealed request gets a sealed answer, faults included */
+		if (seal_close(conn, resp.body.data ? resp.body.data : "",
+		               resp.body.len, &sealed) != 0) {
+			auth_conn_reset(conn);
+			buf_free(&resp.body);
+			resp.status = 500;
+			resp.content_type = "text/html";
+		} else {
+			buf_free(&resp.body);
+			resp.body = sealed;
+			sealed = (buf)BUF_INIT;
+			resp.content_type = SEAL_CONTENT_TYPE;
+		}
 	}
 	if (resp.status == 401) {
 		ret = queue(c, 401, NULL, "", 0, offers, noffers);
 	} else if (inj == INJ_TRUNCATE && resp.body.len > 1) {
 		ret = queue_truncated(c, &resp);
 	} else {
+		const char *h[1] = { www };
 		ret = queue(c, resp.status, resp.content_type,
 		            resp.body.data ? resp.body.data : "", resp.body.len,
-		            NULL, 0);
+		            h, www ? 1 : 0);
 	}
 	log_request(ctx, conn, la, lu, lm, resp.status);
 	buf_free(&resp.body);
 	free(la);
 	free(lu);
 	free(lm);
+out:
+	free(www);
+	buf_free(&token);
+	buf_free(&sealed);
+	buf_wipe(&plain);
 	return ret;
 }
 

@@ -205,8 +205,11 @@ typedef struct sim_conn {
 	unsigned long id;
 	unsigned long requests;
 	char *user;         /* authenticated user of this connection, or NULL */
-	char scheme[16];    /* "basic", "negotiate", or "" */
+	char scheme[24];    /* "basic", "negotiate-ntlm", "negotiate-kerberos"
+	                       or "" (what --log shows as "auth") */
 	int tls;
+	int encrypted;      /* the current request came multipart/encrypted */
+	void *gss;          /* negotiate.c's security context, or NULL */
 } sim_conn;
 
 struct sim_model;
@@ -221,21 +224,71 @@ typedef struct sim_ctx {
 	unsigned long requests;     /* all requests, for fault injection */
 	FILE *log;
 	pthread_mutex_t log_lock;
+	/* "tls-server-end-point:" || H(cert), the channel binding over https */
+	unsigned char *cbt_app;
+	size_t cbt_len;
 } sim_ctx;
 
-/* --- auth.c: the seam for Basic now and Negotiate/NTLM/Kerberos later --- */
+/* --- auth.c: which scheme, and the encryption policy ------------------- */
 enum sim_auth_result {
 	AUTH_OK,               /* go on and dispatch */
 	AUTH_CHALLENGE,        /* 401 with the offered WWW-Authenticate */
+	AUTH_CONTINUE,         /* 401 with "Negotiate <token>": handshake leg */
 	AUTH_REFUSE_PLAINTEXT  /* authenticated, but plaintext SOAP is refused */
 };
 /* Decides whether a request may proceed. authz is the Authorization header
- * (or NULL). Sets conn->user/scheme on success. */
+ * (or NULL); encrypted says the body came as multipart/encrypted and was
+ * opened; body_len is the raw body length. Sets conn->user/scheme on
+ * success. A Negotiate leg may leave a token for the client in token_out
+ * (raw bytes: the CHALLENGE, or Kerberos' AP-REP on the final leg). */
 enum sim_auth_result auth_check(sim_ctx *ctx, sim_conn *conn,
-                                const char *authz, const char *content_type);
+                                const char *authz, int encrypted,
+                                size_t body_len, buf *token_out);
 /* The WWW-Authenticate values to offer; returns how many (at most 2). */
 size_t auth_offers(const sim_ctx *ctx, const char *out[2]);
+/* Forgets the connection's identity and security context. */
 void auth_conn_reset(sim_conn *conn);
+struct sim_user;
+/* The scenario user a login names: "user", "DOMAIN\user" or "user@domain";
+ * the domain must be the user's or the host's (case-insensitive). */
+const struct sim_user *auth_find_user(const sim_ctx *ctx, const char *login);
+
+/* --- negotiate.c: GSSAPI acceptor (gss-ntlmssp for NTLM, keytab for
+ * Kerberos), channel binding, and the per-connection wrap/unwrap ------- */
+enum nego_step { NEGO_CONTINUE, NEGO_DONE, NEGO_FAILED };
+/* Once, before any thread starts: writes the private NTLM_USER_FILE, sets
+ * the environment, acquires acceptor credentials and, with a certificate,
+ * computes the tls-server-end-point binding. 0, or -1 with *err set. */
+int nego_init(sim_ctx *ctx, const char *cert_path, char **err);
+void nego_shutdown(void);
+/* One handshake leg: tok is the decoded Authorization token. On NEGO_DONE
+ * conn->user and conn->scheme are set. */
+enum nego_step nego_accept(sim_ctx *ctx, sim_conn *conn,
+                           const unsigned char *tok, size_t len,
+                           buf *token_out);
+int nego_established(const sim_conn *conn);
+/* in = header || data exactly as it followed the u32 length; hdr_len is
+ * that u32, expect the OriginalContent Length. Appends the plaintext to
+ * out. 0, or -1 (bad signature, wrong length, not sealed). */
+int nego_unwrap(sim_conn *conn, const unsigned char *in, size_t len,
+                size_t hdr_len, size_t expect, buf *out);
+/* Appends u32le(header length) | header | sealed data [| padding]. */
+int nego_wrap(sim_conn *conn, const void *msg, size_t len, buf *out);
+void nego_conn_free(sim_conn *conn);
+
+/* --- sealing.c: WinRM multipart/encrypted framing (MS-WSMV 2.2.9.1) --- */
+#define SEAL_PROTOCOL "application/HTTP-SPNEGO-session-encrypted"
+#define SEAL_CONTENT_TYPE "multipart/encrypted;protocol=\"" SEAL_PROTOCOL \
+	"\";boundary=\"Encrypted Boundary\""
+/* The Content-Type announces an encrypted body. */
+int seal_is_encrypted(const char *content_type);
+/* Opens a request body: unwraps through conn and checks the Length. On
+ * success the plaintext is in out and *orig_type (static or NULL) is the
+ * OriginalContent type. 0, or -1 (framing) / -2 (unwrap failed). */
+int seal_open(sim_conn *conn, const char *content_type, const char *body,
+              size_t len, buf *out, const char **orig_type);
+/* Seals a reply body into the same framing. 0, or -1. */
+int seal_close(sim_conn *conn, const char *msg, size_t len, buf *out);
 
 /* --- dispatch.c: one SOAP request to one response ----------------------- */
 /* identify_only: the request came unauthenticated with the WSMANIDENTIFY

@@ -243,6 +243,14 @@ grep -q 'vms\[0\].state' "$T/err" || fail "message names the place: $(cat "$T/er
 echo '{"vms": [], "typo": 1}' >"$T/bad.json"
 RC=0; "$HVSIM" --scenario "$T/bad.json" --listen 127.0.0.1:0 2>"$T/err" || RC=$?
 expect_eq "$RC" 2 "unknown key exit"
+echo '{"auth": {"cbt_hardening": "paranoid"}}' >"$T/bad.json"
+RC=0; "$HVSIM" --scenario "$T/bad.json" --listen 127.0.0.1:0 2>"$T/err" || RC=$?
+expect_eq "$RC" 2 "bad cbt_hardening exit"
+grep -q 'auth.cbt_hardening' "$T/err" || fail "message names auth.cbt_hardening: $(cat "$T/err")"
+echo "{\"auth\": {\"keytab\": \"$T/no-such.keytab\"}}" >"$T/bad.json"
+RC=0; "$HVSIM" --scenario "$T/bad.json" --listen 127.0.0.1:0 2>"$T/err" || RC=$?
+expect_eq "$RC" 2 "unreadable keytab exit"
+grep -q 'auth.keytab' "$T/err" || fail "message names auth.keytab: $(cat "$T/err")"
 echo '{not json' >"$T/bad.json"
 RC=0; "$HVSIM" --scenario "$T/bad.json" --listen 127.0.0.1:0 2>"$T/err" || RC=$?
 expect_eq "$RC" 2 "invalid JSON exit"
