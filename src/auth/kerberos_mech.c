@@ -1,7 +1,9 @@
-/* Kerberos behind the auth_mech interface, through GSSAPI (MIT krb5):
- * SPNEGO tokens in the Negotiate scheme, mutual authentication completed
- * from the host's final 200, and WinRM sealing with gss_wrap_iov /
- * gss_unwrap. Built only when GSSAPI is available. */
+/* Kerberos behind the auth_mech interface, through GSSAPI (MIT krb5): raw
+ * Kerberos tokens in the Negotiate scheme (as requests-kerberos sends them;
+ * Windows' Negotiate takes them without SPNEGO wrapping, and the Kerberos
+ * mechanism reports errors that SPNEGO would hide), mutual authentication
+ * completed from the host's final 200, and WinRM sealing with
+ * gss_wrap_iov / gss_unwrap. Built only when GSSAPI is available. */
 #include "auth/mech.h"
 
 #include "util/err.h"
@@ -38,9 +40,6 @@ hvsnap_status auth_kerberos_new(auth_mech *out, const char *user, const char *pa
 
 #include "util/strutil.h"
 
-/* SPNEGO, as the Negotiate HTTP scheme expects. */
-static gss_OID_desc spnego_oid = { 6, (void *)"\x2b\x06\x01\x05\x05\x02" };
-
 typedef struct krb_ctx {
 	gss_cred_id_t cred;
 	gss_name_t target;
@@ -74,7 +73,7 @@ static void gss_message(OM_uint32 major, OM_uint32 minor, char *out, size_t size
 	} while (ctx);
 	ctx = 0;
 	do {
-		if (!minor || gss_display_status(&min2, minor, GSS_C_MECH_CODE, GSS_C_NO_OID, &ctx,
+		if (!minor || gss_display_status(&min2, minor, GSS_C_MECH_CODE, (gss_OID)gss_mech_krb5, &ctx,
 		                                 &text) != GSS_S_COMPLETE)
 			break;
 		buf_printf(&b, ": %.*s", (int)text.length, (const char *)text.value);
@@ -90,7 +89,7 @@ static hvsnap_status gss_fail(hvsnap_error *err, hvsnap_status kind, const char 
 	char text[600];
 	gss_message(major, minor, text, sizeof(text));
 	err_set(err, kind, 0, "Kerberos: %s: %s", what, text);
-	if (strstr(text, "Server not found in Kerberos database"))
+	if (strstr(text, "Server") && strstr(text, "not found in Kerberos database"))
 		err_add_detail(err, "the host's service principal is unknown to the KDC: connect by the "
 		               "host's DNS name (not an IP address), or set --spn-host / --spn-service");
 	else if (strstr(text, "Client") && strstr(text, "not found in Kerberos database"))
@@ -109,15 +108,12 @@ static void drop_context(krb_ctx *k)
 	k->complete = 0;
 }
 
-/* Credentials for SPNEGO that may negotiate Kerberos only: gss-ntlmssp, if
- * installed, would otherwise join SPNEGO and NTLM would be chosen behind
- * the user's back (our own NTLM does that job, with sealing we control). */
+/* A ticket from the password, or (without one) the default cache. */
 static hvsnap_status acquire(krb_ctx *k, hvsnap_error *err)
 {
 	if (k->cred != GSS_C_NO_CREDENTIAL)
 		return HVSNAP_OK;
 	OM_uint32 major, minor, m2;
-	gss_OID_set_desc spnego_set = { 1, &spnego_oid };
 	gss_OID_set_desc krb5_set = { 1, (gss_OID)gss_mech_krb5 };
 	gss_name_t name = GSS_C_NO_NAME;
 	if (k->user && *k->user) {
@@ -128,10 +124,10 @@ static hvsnap_status acquire(krb_ctx *k, hvsnap_error *err)
 	}
 	if (k->password) {
 		gss_buffer_desc pw = { strlen(k->password), k->password };
-		major = gss_acquire_cred_with_password(&minor, name, &pw, GSS_C_INDEFINITE, &spnego_set,
+		major = gss_acquire_cred_with_password(&minor, name, &pw, GSS_C_INDEFINITE, &krb5_set,
 		                                       GSS_C_INITIATE, &k->cred, NULL, NULL);
 	} else {
-		major = gss_acquire_cred(&minor, name, GSS_C_INDEFINITE, &spnego_set, GSS_C_INITIATE,
+		major = gss_acquire_cred(&minor, name, GSS_C_INDEFINITE, &krb5_set, GSS_C_INITIATE,
 		                         &k->cred, NULL, NULL);
 	}
 	if (name != GSS_C_NO_NAME)
@@ -141,9 +137,6 @@ static hvsnap_status acquire(krb_ctx *k, hvsnap_error *err)
 		                k->password ? "cannot get a ticket for the user"
 		                            : "no usable ticket (run kinit, or give a password)",
 		                major, minor);
-	major = gss_set_neg_mechs(&minor, k->cred, &krb5_set);
-	if (GSS_ERROR(major))
-		return gss_fail(err, HVSNAP_ERR_AUTH, "cannot limit SPNEGO to Kerberos", major, minor);
 	return HVSNAP_OK;
 }
 
@@ -153,13 +146,14 @@ static hvsnap_status init_step(krb_ctx *k, const unsigned char *in, size_t in_le
 	OM_uint32 major, minor, flags = 0;
 	gss_buffer_desc input = { in_len, (void *)in };
 	gss_buffer_desc output = GSS_C_EMPTY_BUFFER;
-	major = gss_init_sec_context(&minor, k->cred, &k->ctx, k->target, &spnego_oid,
+	major = gss_init_sec_context(&minor, k->cred, &k->ctx, k->target, (gss_OID)gss_mech_krb5,
 	                             GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG |
 	                             GSS_C_SEQUENCE_FLAG | GSS_C_REPLAY_FLAG,
 	                             GSS_C_INDEFINITE, k->bindings, in ? &input : GSS_C_NO_BUFFER,
 	                             NULL, &output, &flags, NULL);
 	if (GSS_ERROR(major)) {
-		gss_release_buffer(&minor, &output);
+		OM_uint32 ignored;
+		gss_release_buffer(&ignored, &output); /* keeps minor for the message */
 		return gss_fail(err, HVSNAP_ERR_AUTH, "cannot authenticate to the host", major, minor);
 	}
 	int rc = output.length ? buf_append(token, output.value, output.length) : 0;

@@ -39,7 +39,8 @@ int cli_open_session(const cli_options *o, int need_auth, hvsnap_session **out)
 	hvsnap_error err;
 	hvsnap_error_clear(&err);
 	char *password = NULL;
-	int given = o->password_file || getenv("HVSNAP_PASSWORD");
+	const char *env_password = getenv("HVSNAP_PASSWORD");
+	int given = o->password_file || (env_password && *env_password);
 	if (!need_auth && !o->user && !o->auth_set) {
 		so.auth = HVSNAP_AUTH_NONE;
 	} else if (so.auth == HVSNAP_AUTH_KERBEROS && !given) {

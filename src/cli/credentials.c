@@ -130,10 +130,11 @@ static char *prompt_password(const cli_options *o, hvsnap_error *err)
 
 char *cli_read_password(const cli_options *o, hvsnap_error *err)
 {
+	/* Empty means unset, as for every HVSNAP_* variable. */
 	const char *env = getenv("HVSNAP_PASSWORD");
 	if (o->password_file)
 		return read_password_file(o->password_file, err);
-	if (env) {
+	if (env && *env) {
 		char *pw = strdup(env);
 		if (!pw)
 			set_error(err, "out of memory", NULL);

@@ -598,10 +598,13 @@ int nego_unwrap(sim_conn *conn, const unsigned char *in, size_t len,
 		gss_release_buffer(&min, &ob);
 		return -1;
 	}
-	/* RC4 Kerberos may leave its pad byte in the data: Length rules. */
-	if (ob.length == expect ||
-	    (nc->kerberos && ob.length > expect && ob.length - expect <= 16))
-		rc = buf_append(out, ob.value, expect) == 0 ? 0 : -1;
+	/* RC4 Kerberos pads the data: some clients leave the pad in the
+	 * plaintext, others (pypsrp, WinRb, hvsnap) count it in Length=, and
+	 * Windows takes both. Either way the shorter of the two is the SOAP. */
+	size_t n = ob.length < expect ? ob.length : expect;
+	size_t diff = ob.length > expect ? ob.length - expect : expect - ob.length;
+	if (diff == 0 || (nc->kerberos && diff <= 16))
+		rc = buf_append(out, ob.value, n) == 0 ? 0 : -1;
 	OPENSSL_cleanse(ob.value, ob.length);
 	gss_release_buffer(&min, &ob);
 	return rc;
