@@ -33,63 +33,28 @@ for p in /usr/bin/python3 python3; do
 done
 [ -n "$PY" ] || fail "python3-gssapi not installed (scripts/install-deps.sh)"
 
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-KPORT=$(free_port)
-cat >"$T/krb5.conf" <<EOF
-[libdefaults]
- default_realm = EXAMPLE.TEST
- dns_lookup_kdc = false
- dns_lookup_realm = false
- dns_canonicalize_hostname = false
- rdns = false
- udp_preference_limit = 1
-[realms]
- EXAMPLE.TEST = {
-  kdc = 127.0.0.1:$KPORT
- }
-[domain_realm]
- winrm.example.test = EXAMPLE.TEST
-EOF
-cat >"$T/kdc.conf" <<EOF
-[kdcdefaults]
- kdc_ports = $KPORT
- kdc_tcp_ports = $KPORT
-[realms]
- EXAMPLE.TEST = {
-  database_name = $T/principal
-  key_stash_file = $T/stash
-  acl_file = $T/kadm5.acl
-  kdc_ports = $KPORT
-  kdc_tcp_ports = $KPORT
- }
-[logging]
- kdc = FILE:$T/kdc.log
-EOF
-: >"$T/kadm5.acl"
-export KRB5_CONFIG="$T/krb5.conf" KRB5_KDC_PROFILE="$T/kdc.conf" KRB5CCNAME="FILE:$T/ccache"
-kdb5_util create -s -r EXAMPLE.TEST -P masterpw >/dev/null 2>&1 || fail "kdb5_util create"
-for q in "addprinc -pw Passw0rd user" "addprinc -pw Passw0rd stranger" \
-         "addprinc -randkey HTTP/winrm.example.test" \
-         "ktadd -k $T/http.keytab HTTP/winrm.example.test"; do
-	kadmin.local -q "$q" >/dev/null 2>&1 || fail "kadmin.local $q"
-done
-krb5kdc -n -P "$T/kdc.pid" >/dev/null 2>&1 &
-KDC_PID=$!
+source "${HVSNAP_SOURCE_DIR:?}/tests/tools/kdc.sh"
+kdc_start "$T/kdc" || fail "the KDC did not start"
+export KRB5CCNAME="FILE:$T/ccache"
+kdc_add_user user Passw0rd
+kdc_add_user stranger Passw0rd
+kdc_add_service HTTP/winrm.example.test
+KPORT=$KDC_PORT
 kinit_as() {
 	for _ in $(seq 50); do
-		echo Passw0rd | kinit "$1@EXAMPLE.TEST" >/dev/null 2>&1 && return 0
+		echo Passw0rd | kinit "$1@$KDC_REALM" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	fail "kinit $1 (KDC on port $KPORT)"
 }
 kinit_as user
-ok "private KDC on 127.0.0.1:$KPORT, ticket for user@EXAMPLE.TEST"
+ok "private KDC on 127.0.0.1:$KPORT, ticket for user@$KDC_REALM"
 
 start_sim() { # CBT-LEVEL [hvsim args]
 	local level=$1; shift
 	cat >"$T/sc.json" <<EOF
-{"host": "HVHOST", "users": [{"name": "user", "domain": "EXAMPLE.TEST", "password": "unused"}],
- "auth": {"keytab": "$T/http.keytab", "cbt_hardening": "$level"},
+{"host": "HVHOST", "users": [{"name": "user", "domain": "$KDC_REALM", "password": "unused"}],
+ "auth": {"keytab": "$KDC_KEYTAB", "cbt_hardening": "$level"},
  "vms": [{"name": "web01", "state": "running"}]}
 EOF
 	rm -f "$T/port" "$T/log"

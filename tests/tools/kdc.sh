@@ -37,6 +37,7 @@ kdc_write_krb5_conf() { # FILE [ENCTYPES]
     echo "  }"
     echo "[domain_realm]"
     echo "  localhost = $KDC_REALM"
+    echo "  .test = $KDC_REALM"
   } > "$file"
 }
 
