@@ -396,7 +396,21 @@ static const char *job_names(const sim_job *j, int what)
 static sim_inst *job_inst(sim_model *m, const sim_job *j, long long now)
 {
 	sim_inst *in = inst_new(JOB);
-	long long end = j->ended_ms >= 0 ? j->ended_ms : now;
+	long long end = j->ended_ms >= 0 ? j->ended_ms : now, changed;
+	/* now is read after jobs_tick: never let a job that tick saw running
+	 * report more than its duration (it has not ended yet for us) */
+	if (j->ended_ms < 0 && jobs_due(j) >= 0 && end > jobs_due(j))
+		end = jobs_due(j);
+	if (end < j->submitted_ms)
+		end = j->submitted_ms;
+	/* the last change is a function of the schedule, not of polling:
+	 * the end, or New -> Running at a tenth of the duration */
+	if (j->ended_ms >= 0)
+		changed = j->ended_ms;
+	else if (j->state == JS_RUNNING && jobs_due(j) >= 0)
+		changed = j->submitted_ms + j->duration_ms / 10;
+	else
+		changed = j->submitted_ms;
 	const char *status;
 	unsigned op = 2;
 	(void)m;
@@ -458,8 +472,7 @@ static sim_inst *job_inst(sim_model *m, const sim_job *j, long long now)
 	inst_set_nil(in, "StatusDescriptions");
 	inst_set_interval(in, "TimeBeforeRemoval",
 	                  (unsigned long long)m->job_retention_ms);
-	inst_set_datetime(in, "TimeOfLastStateChange",
-	                  j->ended_ms >= 0 ? j->ended_ms : j->submitted_ms);
+	inst_set_datetime(in, "TimeOfLastStateChange", changed);
 	inst_set_datetime(in, "TimeSubmitted", j->submitted_ms);
 	inst_set_nil(in, "UntilTime");
 	return in;

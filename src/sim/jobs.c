@@ -1,10 +1,14 @@
-/* Msvm_ConcreteJob life cycle. Jobs advance with wall-clock time, checked
- * lazily whenever a request arrives (jobs_tick under the model lock): New,
- * then Running with PercentComplete rising, then the scenario's outcome.
- * The method's effect (new snapshot, apply, delete, state change) happens
- * at completion, which is when a real host makes the result visible
- * (the Create row of Msvm_AffectedJobElement appears only then). Ended jobs
- * vanish after the retention time, as TimeBeforeRemoval promises. */
+/* Msvm_ConcreteJob life cycle. A job's state is a function of wall-clock
+ * time alone: New for the first tenth of its duration, then Running with
+ * PercentComplete rising, then at start + duration the scenario's outcome,
+ * and at end + retention it vanishes, as TimeBeforeRemoval promises. The
+ * model is brought up to date lazily whenever a request arrives
+ * (jobs_tick under the model lock), but every change is stamped with the
+ * time it was due, never with the time somebody looked, so an unpolled
+ * job ends and vanishes on schedule. The method's effect (new snapshot,
+ * apply, delete, state change) happens at the end, which is when a real
+ * host makes the result visible (the Create row of Msvm_AffectedJobElement
+ * appears only then). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,10 +158,12 @@ static void effect_destroy(sim_model *m, sim_job *j, sim_vm *vm, int tree)
 	model_remove_snap(m, j->snap_id);
 }
 
-static void finish(sim_model *m, sim_job *j, long long now)
+/* at is the moment the job was due to end, which may be well before the
+ * request that brought the model up to date. */
+static void finish(sim_model *m, sim_job *j, long long at)
 {
 	sim_vm *vm = model_vm(m, j->vm_id);
-	j->ended_ms = now;
+	j->ended_ms = at;
 	j->pct = 100;
 	j->state = j->outcome.state;
 	j->error_code = j->outcome.error_code;
@@ -200,7 +206,7 @@ static void finish(sim_model *m, sim_job *j, long long now)
 		str_copy(vm->current, sizeof(vm->current), s->id);
 		/* standard checkpoints return to saved, production to off */
 		vm->state = s->is_saved ? VM_SAVED : VM_OFF;
-		vm->state_ms = now;
+		vm->state_ms = at;
 		break;
 	}
 	case JK_DESTROY:
@@ -210,7 +216,7 @@ static void finish(sim_model *m, sim_job *j, long long now)
 	case JK_STATE:
 		vm->state = j->arg == 2 ? VM_RUNNING : j->arg == 6 ? VM_SAVED
 		          : j->arg == 9 ? VM_PAUSED : VM_OFF;
-		vm->state_ms = now;
+		vm->state_ms = at;
 		break;
 	}
 }
@@ -230,13 +236,38 @@ static void purge_ajes(sim_model *m, const char *job_id)
 	}
 }
 
+long long jobs_due(const sim_job *j)
+{
+	return j->outcome.state == 0 ? -1 : j->submitted_ms + j->duration_ms;
+}
+
 void jobs_tick(sim_model *m, long long now)
 {
-	size_t i = 0;
+	size_t i;
+	/* First every job that is due ends, earliest first and each at its
+	 * own end time: effects then stack up in the order they would have
+	 * on a host that was watching (a delete due before a create sees the
+	 * tree without the new snapshot). finish sets ended_ms, so no job
+	 * can end, or create its snapshot, twice. */
+	for (;;) {
+		sim_job *next = NULL;
+		for (i = 0; i < m->njobs; i++) {
+			sim_job *j = &m->jobs[i];
+			if (j->ended_ms >= 0 || jobs_due(j) < 0 || jobs_due(j) > now)
+				continue;
+			if (!next || jobs_due(j) < jobs_due(next))
+				next = j;
+		}
+		if (!next)
+			break;
+		finish(m, next, jobs_due(next));
+	}
+	i = 0;
 	while (i < m->njobs) {
 		sim_job *j = &m->jobs[i];
 		long long el = now - j->submitted_ms;
 		if (j->ended_ms >= 0) {
+			/* retention counts from the end, even one just applied */
 			if (now - j->ended_ms >= m->job_retention_ms) {
 				purge_ajes(m, j->id);
 				outcome_free(&j->outcome);
@@ -251,8 +282,6 @@ void jobs_tick(sim_model *m, long long now)
 			j->state = JS_RUNNING;
 			j->pct = el > 0 ? (unsigned)(99 - 99 * 1000 / (el + 1000))
 			                : 0;
-		} else if (el >= j->duration_ms) {
-			finish(m, j, now);
 		} else if (el < j->duration_ms / 10) {
 			j->state = JS_NEW;
 			j->pct = 0;

@@ -2,7 +2,8 @@
  * trips and see what a client really sent. Written with jansson so every
  * value is escaped; credentials are never among the fields. "auth" is the
  * connection's scheme and "encrypted" whether this request came as
- * multipart/encrypted (WinRM message encryption). */
+ * multipart/encrypted (WinRM message encryption); "fault" appears only
+ * when an injected fault shaped the answer. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -12,7 +13,8 @@
 #include "model.h"
 
 void log_request(sim_ctx *ctx, const sim_conn *conn, const char *action,
-                 const char *uri, const char *method, int status)
+                 const char *uri, const char *method, int status,
+                 const char *fault)
 {
 	json_t *o;
 	char when[40], *line;
@@ -29,6 +31,11 @@ void log_request(sim_ctx *ctx, const sim_conn *conn, const char *action,
 	                                           ? conn->scheme : "none"));
 	json_object_set_new(o, "encrypted", json_boolean(conn && conn->encrypted));
 	json_object_set_new(o, "status", json_integer(status));
+	/* only on faulted requests, so a test can tell a request that was
+	 * dropped unprocessed from one that ran, even though both now name
+	 * their action */
+	if (fault)
+		json_object_set_new(o, "fault", json_string(fault));
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (!line)

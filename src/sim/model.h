@@ -82,7 +82,8 @@ typedef struct sim_user {
 
 enum { CBT_NONE, CBT_RELAXED, CBT_STRICT };
 
-enum fault_kind { FK_LATENCY, FK_DROP, FK_GARBAGE, FK_TRUNCATE, FK_503 };
+enum fault_kind { FK_LATENCY, FK_DROP, FK_GARBAGE, FK_TRUNCATE, FK_503,
+                  FK_TAMPER };
 typedef struct sim_inject_rule {
 	enum fault_kind kind;
 	unsigned long on_request;  /* the Nth matching request; 0: every one */
@@ -157,6 +158,9 @@ char *class_snap_path(const sim_model *m, const char *snap_id);
 /* jobs.c */
 sim_job *jobs_start(sim_model *m, enum job_kind kind, const char *vm_id,
                     const char *snap_id, int arg);
+/* When the job ends (start + duration), or -1 for one that never does. */
+long long jobs_due(const sim_job *j);
+/* Brings every job to where it stands at now (see jobs.c). */
 void jobs_tick(sim_model *m, long long now);
 /* Job RequestStateChange; returns the method's ReturnValue. */
 unsigned jobs_request_state(sim_model *m, sim_job *j, unsigned requested);

@@ -282,7 +282,8 @@ static void modify_settings(sim_ctx *ctx, sim_req *req, sim_resp *r,
 	name = embedded_get(&em, "ElementName");
 	ust = embedded_get(&em, "UserSnapshotType");
 	notes = embedded_get(&em, "Notes");
-	if ((!vm && !s) || (name && (!*name || strlen(name) > 100)) ||
+	/* the 100 limit is in characters: 100 x "é" is 200 bytes, and fine */
+	if ((!vm && !s) || (name && (!*name || xw_utf8_chars(name) > 100)) ||
 	    (ust && (str_to_u64(ust, 65535, &t) != 0 || t < 2 || t > 5)) ||
 	    (ust && s)) {
 		embedded_free(&em);

@@ -147,7 +147,7 @@ void op_put(sim_ctx *ctx, sim_req *req, sim_resp *r)
 	}
 	if (name) {
 		char *t = req_text(name);
-		if (!*t || strlen(t) > 100) {
+		if (!*t || xw_utf8_chars(t) > 100) {
 			free(t);
 			inst_free(in);
 			sim_fault(ctx, req, r, F_INVALID_PARAMETER,

@@ -429,6 +429,48 @@ enum sim_fault req_parse(const char *body, size_t len, sim_req *req,
 	return F_NONE;
 }
 
+void req_peek(const char *body, size_t len, char **action, char **uri,
+              char **method)
+{
+	xmlDocPtr doc;
+	xmlNodePtr root, header, sbody;
+	size_t i, ul;
+	int known = 0;
+	*action = *uri = *method = NULL;
+	/* the same hardened parse as req_parse: this body was never vetted */
+	if (!body || len == 0 || len > SIM_MAX_BODY || has_doctype(body, len))
+		return;
+	doc = xmlReadMemory(body, (int)len, "request.xml", NULL,
+	                    XML_PARSE_NONET | XML_PARSE_NOERROR |
+	                    XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+	if (!doc)
+		return;
+	root = xmlDocGetRootElement(doc);
+	if (is_el(root, SIM_NS_SOAP, "Envelope") && !doc->intSubset) {
+		header = req_child(root, SIM_NS_SOAP, "Header");
+		sbody = req_child(root, SIM_NS_SOAP, "Body");
+		if (req_child(sbody, SIM_NS_WSMID, "Identify")) {
+			*action = str_dup("Identify"); /* as sim_dispatch logs it */
+		} else {
+			*action = trimmed(req_child(header, SIM_NS_WSA, "Action"));
+			*uri = trimmed(req_child(header, SIM_NS_WSMAN,
+			                         "ResourceURI"));
+		}
+	}
+	xmlFreeDoc(doc);
+	if (!*action || !*uri)
+		return;
+	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (strcmp(*action, actions[i].action) == 0)
+			known = 1;
+	/* an Invoke action is the resource URI plus "/Method" */
+	ul = strlen(*uri);
+	if (!known && ul && strncmp(*action, *uri, ul) == 0 &&
+	    (*action)[ul] == '/' && (*action)[ul + 1] &&
+	    !strchr(*action + ul + 1, '/'))
+		*method = str_dup(*action + ul + 1);
+}
+
 void req_free(sim_req *req)
 {
 	size_t i;

@@ -359,7 +359,7 @@ static void load_faults(loader *l, json_t *arr)
 	static const struct { const char *name; enum fault_kind k; } kinds[] = {
 		{ "latency", FK_LATENCY }, { "drop_connection", FK_DROP },
 		{ "http_500_garbage", FK_GARBAGE }, { "truncated_body", FK_TRUNCATE },
-		{ "http_503", FK_503 },
+		{ "http_503", FK_503 }, { "tamper_reply", FK_TAMPER },
 	};
 	size_t i, k;
 	json_t *f;
@@ -386,7 +386,8 @@ static void load_faults(loader *l, json_t *arr)
 			}
 		if (!found) {
 			lerr(l, "%s.kind: \"%s\" is not latency, drop_connection, "
-			     "http_500_garbage, truncated_body or http_503", w, kind);
+			     "http_500_garbage, truncated_body, http_503 or "
+			     "tamper_reply", w, kind);
 			return;
 		}
 		r->on_request = (unsigned long)get_int(l, f, "on_request", w, 0, 0,

@@ -156,3 +156,40 @@ int seal_close(sim_conn *conn, const char *msg, size_t len, buf *out)
 	buf_free(&payload);
 	return 0;
 }
+
+int seal_tamper(buf *frame)
+{
+	static const char part2[] = "Content-Type: application/octet-stream\r\n";
+	unsigned char *p;
+	size_t off, hlen, data_off, tail = sizeof(BOUNDARY "--\r\n") - 1;
+	const char *at;
+	if (!frame->data)
+		return -1;
+	/* the text parts come first, so the first match is the header of
+	 * the binary part, never bytes of the payload */
+	at = find(frame->data, frame->len, part2);
+	if (!at)
+		return -1;
+	off = (size_t)(at - frame->data) + sizeof(part2) - 1;
+	if (frame->len < off + 4 + tail)
+		return -1;
+	p = (unsigned char *)frame->data + off;
+	hlen = (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 |
+	       (size_t)p[3] << 24;
+	if (hlen > frame->len - off - 4 - tail)
+		return -1;
+	data_off = off + 4 + hlen;
+	if (frame->len - tail > data_off) {
+		/* the middle of the sealed data: the plaintext length, the
+		 * framing and the signature all still look right, so only
+		 * the integrity check can notice */
+		frame->data[data_off + (frame->len - tail - data_off) / 2] ^= 0x5A;
+		return 0;
+	}
+	if (hlen) {
+		/* nothing was sealed (empty reply): the signature then */
+		frame->data[off + 4 + hlen - 1] ^= 0x5A;
+		return 0;
+	}
+	return -1;
+}

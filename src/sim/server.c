@@ -143,13 +143,15 @@ static enum MHD_Result queue_truncated(struct MHD_Connection *c,
 
 /* Which injected fault, if any, applies to this request. A rule counts
  * the requests it matches (all, or those whose body contains its text) and
- * fires on the Nth, or on every one when on_request is 0. */
+ * fires on the Nth, or on every one when on_request is 0. Latency adds up;
+ * of the other kinds the first rule that fires wins. */
 static enum sim_inject pick_fault(sim_ctx *ctx, const char *body,
-                                  unsigned *latency)
+                                  unsigned *latency, int *slow)
 {
 	size_t i;
 	enum sim_inject inj = INJ_NONE;
 	*latency = 0;
+	*slow = 0;
 	for (i = 0; i < ctx->sc->nrules; i++) {
 		sim_inject_rule *r = &ctx->sc->rules[i];
 		if (r->action_contains && (!body || !strstr(body, r->action_contains)))
@@ -159,15 +161,75 @@ static enum sim_inject pick_fault(sim_ctx *ctx, const char *body,
 			continue;
 		if (r->kind == FK_LATENCY) {
 			*latency += r->latency_ms;
+			*slow = 1;
 			continue;
 		}
 		if (inj != INJ_NONE)
 			continue;
 		inj = r->kind == FK_DROP ? INJ_DROP
 		    : r->kind == FK_GARBAGE ? INJ_GARBAGE
-		    : r->kind == FK_TRUNCATE ? INJ_TRUNCATE : INJ_503;
+		    : r->kind == FK_TRUNCATE ? INJ_TRUNCATE
+		    : r->kind == FK_TAMPER ? INJ_TAMPER : INJ_503;
 	}
 	return inj;
+}
+
+/* tamper_reply on a plaintext answer: nothing protects it, so the change
+ * only has to be real. The first letter or digit of character data inside
+ * s:Body changes case (or digit), which keeps the XML well-formed and the
+ * UTF-8 valid: the client gets a plausible but altered answer. 0, or -1
+ * when the body holds no such character. */
+static int tamper_soap(buf *b)
+{
+	const char *body;
+	size_t i;
+	int in_tag = 0, in_ref = 0;
+	if (!b->data)
+		return -1;
+	/* buf keeps a NUL after the data; writer.c's fixed prefix */
+	body = strstr(b->data, "<s:Body>");
+	if (!body)
+		return -1;
+	for (i = (size_t)(body - b->data); i < b->len; i++) {
+		unsigned char c = (unsigned char)b->data[i];
+		if (c == '<')
+			in_tag = 1;
+		else if (c == '>')
+			in_tag = 0;
+		else if (!in_tag && c == '&')
+			in_ref = 1; /* "&amp;" must stay a valid reference */
+		else if (in_ref)
+			in_ref = c != ';';
+		else if (!in_tag && c < 0x80 && (c | 0x20) >= 'a' &&
+		         (c | 0x20) <= 'z') {
+			b->data[i] = (char)(c ^ 0x20);
+			return 0;
+		} else if (!in_tag && c >= '0' && c <= '9') {
+			b->data[i] = (char)(c ^ 0x01); /* 0<->1, 2<->3, ... */
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* One --log line. A request an injected fault stopped before dispatch has
+ * no parsed action, so its body is read best-effort (the plaintext of a
+ * sealed one, when it could be opened) to name what was hit. */
+static void log_line(sim_ctx *ctx, const sim_conn *conn, const char *body,
+                     size_t len, const char *la, const char *lu,
+                     const char *lm, int status, const char *fault)
+{
+	char *pa = NULL, *pu = NULL, *pm = NULL;
+	if (fault && !la) {
+		req_peek(body, len, &pa, &pu, &pm);
+		la = pa;
+		lu = pu;
+		lm = pm;
+	}
+	log_request(ctx, conn, la, lu, lm, status, fault);
+	free(pa);
+	free(pu);
+	free(pm);
 }
 
 /* "Negotiate <base64 token>" for a WWW-Authenticate header, or NULL. */
@@ -204,6 +266,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	const char *body;
 	char *la = NULL, *lu = NULL, *lm = NULL, *www = NULL;
 	unsigned latency;
+	int slow;
+	const char *fault = NULL; /* the injected fault applied, for the log */
 	enum MHD_Result ret;
 	const char *offers[2];
 	size_t noffers, body_len;
@@ -252,41 +316,47 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	pthread_mutex_lock(&ctx->lock);
 	++ctx->requests;
 	conn->requests++;
-	inj = pick_fault(ctx, body, &latency);
+	inj = pick_fault(ctx, body, &latency, &slow);
 	pthread_mutex_unlock(&ctx->lock);
 
 	if (strcmp(url, "/wsman") != 0 && strcmp(url, "/wsman/") != 0) {
-		log_request(ctx, conn, NULL, NULL, NULL, 404);
+		log_request(ctx, conn, NULL, NULL, NULL, 404, NULL);
 		ret = queue(c, 404, "text/html", "", 0, NULL, 0);
 		goto out;
 	}
 	if (strcmp(method, "POST") != 0) {
-		log_request(ctx, conn, NULL, NULL, NULL, 405);
+		log_request(ctx, conn, NULL, NULL, NULL, 405, NULL);
 		ret = queue(c, 405, "text/html", "", 0, NULL, 0);
 		goto out;
 	}
-	if (latency)
-		platform_sleep_ms(latency);
+	if (slow) {
+		fault = "latency";
+		if (latency)
+			platform_sleep_ms(latency);
+	}
 	if (inj == INJ_DROP) {
-		log_request(ctx, conn, NULL, NULL, NULL, 0);
+		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 0,
+		         "drop_connection");
 		ret = MHD_NO; /* MHD closes the socket without an answer */
 		goto out;
 	}
 	if (inj == INJ_503) {
 		static const char msg[] = "Service Unavailable";
-		log_request(ctx, conn, NULL, NULL, NULL, 503);
+		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 503,
+		         "http_503");
 		ret = queue(c, 503, "text/html", msg, sizeof(msg) - 1, NULL, 0);
 		goto out;
 	}
 	if (inj == INJ_GARBAGE) {
 		static const char junk[] = "\x01<s:Envelope><<garbage>>\xff\xfe";
-		log_request(ctx, conn, NULL, NULL, NULL, 500);
+		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 500,
+		         "http_500_garbage");
 		ret = queue(c, 500, "application/soap+xml;charset=UTF-8", junk,
 		            sizeof(junk) - 1, NULL, 0);
 		goto out;
 	}
 	if (st->too_big) {
-		log_request(ctx, conn, NULL, NULL, NULL, 413);
+		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 413, fault);
 		ret = queue(c, 413, "text/html", "", 0, NULL, 0);
 		goto out;
 	}
@@ -295,7 +365,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		 * broken framing) ends the security context, as an SSPI
 		 * failure does: the next request must authenticate again. */
 		auth_conn_reset(conn);
-		log_request(ctx, conn, NULL, NULL, NULL, 400);
+		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 400, fault);
 		ret = queue(c, 400, "text/html", "", 0, NULL, 0);
 		goto out;
 	}
@@ -305,13 +375,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	www = negotiate_header(&token);
 	if (ar == AUTH_CONTINUE) {
 		const char *h[1] = { www };
-		log_request(ctx, conn, NULL, NULL, NULL, 401);
+		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 401, fault);
 		ret = queue(c, 401, NULL, "", 0, h, www ? 1 : 0);
 		goto out;
 	}
 	if (ar == AUTH_CHALLENGE &&
 	    !(ident && str_case_eq(ident, "unauthenticated"))) {
-		log_request(ctx, conn, NULL, NULL, NULL, 401);
+		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 401, fault);
 		ret = queue(c, 401, NULL, "", 0, offers, noffers);
 		goto out;
 	}
@@ -320,7 +390,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	if (ar == AUTH_OK && authz && st->body.len == 0 &&
 	    strncmp(conn->scheme, "negotiate", 9) == 0) {
 		const char *h[1] = { www };
-		log_request(ctx, conn, NULL, NULL, NULL, 200);
+		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 200, fault);
 		ret = queue(c, 200, NULL, "", 0, h, www ? 1 : 0);
 		goto out;
 	}
@@ -332,7 +402,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		    seal_open(conn, ctype, st->body.data ? st->body.data : "",
 		              st->body.len, &plain, &orig_type) != 0) {
 			auth_conn_reset(conn);
-			log_request(ctx, conn, NULL, NULL, NULL, 400);
+			log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 400, fault);
 			ret = queue(c, 400, "text/html", "", 0, NULL, 0);
 			goto out;
 		}
@@ -352,7 +422,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	           (opened ? !orig_type
 	                   : (!ctype ||
 	                      strncmp(ctype, "application/soap+xml", 20) != 0))) {
-		log_request(ctx, conn, NULL, NULL, NULL, 415);
+		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 415, fault);
 		ret = queue(c, 415, NULL, "", 0, NULL, 0);
 		goto out;
 	} else {
@@ -374,9 +444,15 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 			resp.content_type = SEAL_CONTENT_TYPE;
 		}
 	}
+	/* after sealing, so the ciphertext is what changes and the client's
+	 * integrity check is what has to catch it */
+	if (inj == INJ_TAMPER && resp.status != 401 && resp.body.len &&
+	    (opened ? seal_tamper(&resp.body) : tamper_soap(&resp.body)) == 0)
+		fault = "tamper_reply";
 	if (resp.status == 401) {
 		ret = queue(c, 401, NULL, "", 0, offers, noffers);
 	} else if (inj == INJ_TRUNCATE && resp.body.len > 1) {
+		fault = "truncated_body";
 		ret = queue_truncated(c, &resp);
 	} else {
 		const char *h[1] = { www };
@@ -384,7 +460,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		            resp.body.data ? resp.body.data : "", resp.body.len,
 		            h, www ? 1 : 0);
 	}
-	log_request(ctx, conn, la, lu, lm, resp.status);
+	log_line(ctx, conn, body, body_len, la, lu, lm, resp.status, fault);
 	buf_free(&resp.body);
 	free(la);
 	free(lu);

@@ -161,6 +161,12 @@ void req_free(sim_req *req);
 void *req_child(void *node, const char *ns, const char *local);
 /* Text content of a node (malloc'd, "" for empty), or NULL for no node. */
 char *req_text(void *node);
+/* Best effort, for the log of a request an injected fault cut short: the
+ * Action, ResourceURI and Invoke method of a body that may not even be
+ * valid WS-Management ("Identify" for Identify). Each out is malloc'd, or
+ * NULL when that much could not be read. */
+void req_peek(const char *body, size_t len, char **action, char **uri,
+              char **method);
 /* Parses xs:duration into ms; returns 0 on success. */
 int parse_duration_ms(const char *s, long long *out);
 /* An EPR parameter in an Invoke/association body: a:Address +
@@ -168,7 +174,8 @@ int parse_duration_ms(const char *s, long long *out);
 enum sim_fault req_epr(void *node, sim_epr *out);
 
 /* --- the response being built ------------------------------------------ */
-enum sim_inject { INJ_NONE, INJ_DROP, INJ_TRUNCATE, INJ_GARBAGE, INJ_503 };
+enum sim_inject { INJ_NONE, INJ_DROP, INJ_TRUNCATE, INJ_GARBAGE, INJ_503,
+                  INJ_TAMPER };
 
 typedef struct sim_resp {
 	int status;
@@ -194,6 +201,9 @@ void xw_instance(buf *b, const sim_inst *in);
 void xw_epr(buf *b, const char *tag, const sim_epr *e, int decl);
 /* A:EndpointReference item for EnumerationMode EnumerateEPR. */
 void xw_epr_item(buf *b, const sim_epr *e);
+/* Characters (Unicode code points) in UTF-8 text: names are limited in
+ * characters, not bytes. Continuation bytes are not counted. */
+size_t xw_utf8_chars(const char *s);
 
 /* fault.c */
 void fault_write(sim_resp *r, enum sim_fault f, const char *lang,
@@ -289,6 +299,10 @@ int seal_open(sim_conn *conn, const char *content_type, const char *body,
               size_t len, buf *out, const char **orig_type);
 /* Seals a reply body into the same framing. 0, or -1. */
 int seal_close(sim_conn *conn, const char *msg, size_t len, buf *out);
+/* Fault injection: flips one byte of the sealed data (the ciphertext after
+ * the signature/header) in a frame seal_close wrote, leaving the MIME
+ * framing and lengths intact. 0, or -1 when the frame has no such byte. */
+int seal_tamper(buf *frame);
 
 /* --- dispatch.c: one SOAP request to one response ----------------------- */
 /* identify_only: the request came unauthenticated with the WSMANIDENTIFY
@@ -313,9 +327,11 @@ void sim_fault(sim_ctx *ctx, sim_req *req, sim_resp *r, enum sim_fault f,
 /* The response language: the request's Locale if given, else the host's. */
 const char *sim_lang(sim_ctx *ctx, sim_req *req);
 
-/* log.c */
+/* log.c. fault names the injected fault that shaped this answer (scenario
+ * kind, e.g. "drop_connection"), or NULL: then the line has no "fault". */
 void log_request(sim_ctx *ctx, const sim_conn *conn, const char *action,
-                 const char *uri, const char *method, int status);
+                 const char *uri, const char *method, int status,
+                 const char *fault);
 
 /* server.c */
 struct sim_options {

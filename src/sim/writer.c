@@ -189,3 +189,14 @@ void xw_instance(buf *b, const sim_inst *in)
 	put(b, in->cls);
 	put(b, ">");
 }
+
+size_t xw_utf8_chars(const char *s)
+{
+	size_t n = 0;
+	/* libxml2 has already rejected invalid UTF-8, so every byte that is
+	 * not 10xxxxxx starts one code point */
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}

@@ -54,19 +54,30 @@ no_sanitizer_report() {
 }
 
 # reqs [FILTER]: requests hvsim logged for the last hv command. FILTER is
-# "Get", "Enumerate", "Pull", "Identify", an Invoke method name, "fault"
-# (answered by an injected fault: no action) or "all" (default). The log is
-# compact JSON written by jansson, so a grep per field is exact.
+# "Get", "Enumerate", "Pull", "Identify", an Invoke method name (these count
+# requests hvsim processed), "fault" (not processed: never parsed, so no
+# action, or stopped by an injected drop_connection/http_503/
+# http_500_garbage, whose lines name the action but carry that "fault") or
+# "all" (default). latency, truncated_body and tamper_reply requests were
+# processed and count under their action. The log is compact JSON written
+# by jansson, so a grep per field is exact.
+UNPROCESSED='"fault":"(drop_connection|http_503|http_500_garbage)"'
 reqs() {
-  local pat
+  local pat lines
+  lines=$(tail -n +"$((MARK + 1))" "$LOG")
   case ${1:-all} in
     all) pat='^' ;;
-    fault) pat='"action":null' ;;
+    fault) pat="\"action\":null|$UNPROCESSED" ;;
     Identify) pat='"action":"Identify"' ;;
     Get|Put|Enumerate|Pull|Release) pat="\"action\":\"[^\"]*/$1\"" ;;
     *) pat="\"method\":\"$1\"" ;;
   esac
-  tail -n +"$((MARK + 1))" "$LOG" | grep -c -- "$pat" || true
+  case ${1:-all} in
+    all|fault) ;;
+    *) lines=$(grep -vE -- "$UNPROCESSED" <<<"$lines" || true) ;;
+  esac
+  [ -n "$lines" ] || { echo 0; return; }
+  grep -cE -- "$pat" <<<"$lines" || true
 }
 
 # reqs_total FILTER: the same over the whole log.
@@ -85,7 +96,10 @@ import json, sys
 rows = []
 for line in open(sys.argv[1], encoding="utf-8").read().splitlines()[int(sys.argv[2]):]:
     r = json.loads(line)
-    rows.append("%s:%s/%s" % (r["connection"], r["method"] or (r["action"] or "fault").rsplit("/", 1)[-1], r["status"]))
+    what = r["method"] or (r["action"] or "fault").rsplit("/", 1)[-1]
+    if r.get("fault"):
+        what += "!" + r["fault"]
+    rows.append("%s:%s/%s" % (r["connection"], what, r["status"]))
 print(" ".join(rows))
 EOF
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # hvsim fault injection and transports: 503 once, a dropped connection,
 # HTTP 500 with garbage, a truncated body, latency, a fault aimed at the
-# first Pull, a job that never ends, CompletedWithWarnings, and https with
+# first Pull, a job that never ends, CompletedWithWarnings, a tampered
+# plaintext answer, a dropped CreateSnapshot (not processed), the --log
+# lines of faulted requests (action named, "fault" set), and https with
 # Basic (certificate made here with the openssl CLI), where the demo host
 # accepts Basic because the channel is encrypted.
 # Self-contained on purpose: each test_hvsim_*.sh can run alone.
@@ -112,6 +114,45 @@ expect_eq "$(xp "count(//*[local-name()='Items']/*)")" 1 "snapshot after warning
 expect_eq "$(xp "string(//*[local-name()='Items']/*/*[local-name()='IsSaved'])")" true "standard checkpoint of a running VM is saved"
 get_job "$STUCK"
 expect_eq "$(el JobState)" 4 "still running"
+
+# tamper_reply on a plaintext answer (the 2nd Get of the management
+# service): delivered as 200, still XML, one character of the body changed
+VSMS_SEL='<w:SelectorSet><w:Selector Name="CreationClassName">Msvm_VirtualSystemManagementService</w:Selector></w:SelectorSet>'
+soap "$WXF/Get" "$WMI/Msvm_VirtualSystemManagementService" "" "$VSMS_SEL"
+expect_eq "$STATUS" 200 "management service Get"
+cp "$T/resp" "$T/resp.clean"
+soap "$WXF/Get" "$WMI/Msvm_VirtualSystemManagementService" "" "$VSMS_SEL"
+expect_eq "$STATUS" 200 "tampered answer still comes as 200"
+xmllint --noout "$T/resp" 2>/dev/null || fail "a tampered plaintext answer stays well-formed"
+DIFF=$(python3 -S - "$T/resp.clean" "$T/resp" <<'EOF2'
+import sys
+a, b = (open(f, "rb").read() for f in sys.argv[1:])
+a, b = (x[x.index(b"<s:Body>"):] for x in (a, b))
+print(len(a) == len(b) and sum(x != y for x, y in zip(a, b)))
+EOF2
+)
+expect_eq "$DIFF" 1 "exactly one byte of the SOAP body differs"
+
+# a dropped CreateSnapshot was not processed: no snapshot, and the log
+# still names the method
+soap "$WMI/Msvm_VirtualSystemSnapshotService/CreateSnapshot" "$WMI/Msvm_VirtualSystemSnapshotService" \
+	"<p:CreateSnapshot_INPUT xmlns:p=\"$WMI/Msvm_VirtualSystemSnapshotService\"><p:AffectedSystem>$(cs_epr 22222222-2222-4333-8444-555555555502)</p:AffectedSystem><p:SnapshotSettings></p:SnapshotSettings><p:SnapshotType>2</p:SnapshotType></p:CreateSnapshot_INPUT>" "$VSSS_SEL" || true
+expect_eq "$STATUS" 000 "3rd CreateSnapshot: connection dropped"
+soap "$WSEN/Enumerate" "$WMI/*" "<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>10</w:MaxElements><w:Filter Dialect=\"http://schemas.microsoft.com/wbem/wsman/1/WQL\">SELECT * FROM Msvm_VirtualSystemSettingData WHERE VirtualSystemIdentifier = '22222222-2222-4333-8444-555555555502' AND VirtualSystemType = 'Microsoft:Hyper-V:Snapshot:Realized'</w:Filter></n:Enumerate>"
+expect_eq "$(xp "count(//*[local-name()='Items']/*)")" 1 "the dropped CreateSnapshot made no snapshot"
+
+# --log: a faulted request names its action and carries "fault"
+logq() { python3 -S -c 'import json,sys; L=[json.loads(l) for l in open(sys.argv[1])]; print(eval(sys.argv[2]))' "$T/log" "$1"; }
+expect_eq "$(logq '[(l["status"], l.get("fault"), l["action"]) for l in L[1:7]]')" \
+	"[(503, 'http_503', 'Identify'), (0, 'drop_connection', 'Identify'), (500, 'http_500_garbage', 'Identify'), (200, 'truncated_body', 'Identify'), (200, 'latency', 'Identify'), (200, None, 'Identify')]" \
+	"log: requests 2-7 with their fault kinds and the action"
+expect_eq "$(logq '[(l["action"].rsplit("/",1)[-1], l["resource_uri"].rsplit("/",1)[-1], l["status"]) for l in L if l.get("fault") == "http_503" and l["action"] != "Identify"]')" \
+	"[('Pull', 'Msvm_ComputerSystem', 503)]" "log: the 503 on a Pull names the Pull"
+expect_eq "$(logq '[(l["action"].rsplit("/",1)[-1], l["resource_uri"].rsplit("/",1)[-1], l["method"], l["status"]) for l in L if l.get("fault") == "tamper_reply"]')" \
+	"[('Get', 'Msvm_VirtualSystemManagementService', None, 200)]" "log: the tampered Get"
+expect_eq "$(logq '[(l["method"], l["status"]) for l in L if l.get("fault") == "drop_connection" and l["action"] != "Identify"]')" \
+	"[('CreateSnapshot', 0)]" "log: the dropped CreateSnapshot names its method"
+expect_eq "$(logq 'sum(1 for l in L if "fault" in l)')" 8 "log: only faulted requests carry \"fault\""
 kill -TERM "$SIM_PID"; RC=0; wait "$SIM_PID" || RC=$?; SIM_PID=
 expect_eq "$RC" 0 "exit status"
 

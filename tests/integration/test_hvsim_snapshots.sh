@@ -146,6 +146,29 @@ expect_eq "$(xp "string(//*[local-name()='Items']/*/*[local-name()='ElementName'
 LONG=$(printf 'x%.0s' $(seq 101))
 modify "&lt;INSTANCE CLASSNAME=\"Msvm_VirtualSystemSettingData\"&gt;&lt;PROPERTY NAME=\"InstanceID\" TYPE=\"string\"&gt;&lt;VALUE&gt;$SNAP&lt;/VALUE&gt;&lt;/PROPERTY&gt;&lt;PROPERTY NAME=\"ElementName\" TYPE=\"string\"&gt;&lt;VALUE&gt;$LONG&lt;/VALUE&gt;&lt;/PROPERTY&gt;&lt;/INSTANCE&gt;"
 expect_eq "$RV" 4 "101-character name refused"
+# the limit counts characters, not UTF-8 bytes: 100 x "é" is 200 bytes
+E100=$(printf '\xc3\xa9%.0s' $(seq 100))
+rename_xml() { printf '&lt;INSTANCE CLASSNAME="Msvm_VirtualSystemSettingData"&gt;&lt;PROPERTY NAME="InstanceID" TYPE="string"&gt;&lt;VALUE&gt;%s&lt;/VALUE&gt;&lt;/PROPERTY&gt;&lt;PROPERTY NAME="ElementName" TYPE="string"&gt;&lt;VALUE&gt;%s&lt;/VALUE&gt;&lt;/PROPERTY&gt;&lt;/INSTANCE&gt;' "$SNAP" "$1"; }
+modify "$(rename_xml "$E100")"
+expect_eq "$RV" 0 "100 x é (200 bytes) accepted"
+wql "SELECT * FROM Msvm_VirtualSystemSettingData WHERE InstanceID = '$SNAP'"
+expect_eq "$(xp "string(//*[local-name()='Items']/*/*[local-name()='ElementName'])")" "$E100" "100 x é stored"
+modify "$(rename_xml "${E100}é")"
+expect_eq "$RV" 4 "101 x é refused"
+modify "$(rename_xml "$(printf '\xf0\x9f\x93\xb8%.0s' $(seq 100))")"
+expect_eq "$RV" 0 "100 four-byte characters accepted (code points, 400 bytes)"
+# Put counts the same way
+put_name() {
+	soap "$WXF/Put" "$WMI/Msvm_VirtualSystemSettingData" \
+		"<p:Msvm_VirtualSystemSettingData xmlns:p=\"$WMI/Msvm_VirtualSystemSettingData\"><p:InstanceID>$SNAP</p:InstanceID><p:ElementName>$1</p:ElementName></p:Msvm_VirtualSystemSettingData>" \
+		"<w:SelectorSet><w:Selector Name=\"InstanceID\">$SNAP</w:Selector></w:SelectorSet>"
+}
+put_name "$E100"
+expect_eq "$STATUS" 200 "Put of 100 x é accepted"
+put_name "${E100}é"
+expect_eq "$STATUS" 500 "Put of 101 x é refused"
+modify "$(rename_xml "before 'patch' &amp;amp; ü")"
+expect_eq "$RV" 0 "name put back"
 modify "<![CDATA[<?xml version=\"1.0\"?>
 <INSTANCE CLASSNAME=\"Msvm_VirtualSystemSettingData\"><PROPERTY NAME=\"InstanceID\" TYPE=\"string\"><VALUE>Microsoft:$WEB</VALUE></PROPERTY><PROPERTY NAME=\"UserSnapshotType\" TYPE=\"uint16\"><VALUE>5</VALUE></PROPERTY></INSTANCE>]]>"
 expect_eq "$RV" 0 "UserSnapshotType through CDATA"

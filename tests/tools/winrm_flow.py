@@ -176,7 +176,7 @@ def identify_body():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=["flow", "plaintext", "reconnect",
-                                     "auth", "tamper"])
+                                     "auth", "tamper", "gets"])
     ap.add_argument("--endpoint", required=True)
     ap.add_argument("--user", required=True)
     ap.add_argument("--password-env", default="HVSIM_PASSWORD")
@@ -184,6 +184,8 @@ def main():
     ap.add_argument("--encryption", default="always")
     ap.add_argument("--vm", default="web01")
     ap.add_argument("--ca", help="PEM to validate an https endpoint with")
+    ap.add_argument("--get", action="append", default=[],
+                    help="gets mode: a service class to Get, in order")
     ap.add_argument("--no-cbt", action="store_true",
                     help="requests_ntlm send_cbt=False")
     ap.add_argument("--keep-domain-case", action="store_true",
@@ -258,6 +260,43 @@ def main():
             out["fresh_status"] = r.status_code
             out["fresh_offers"] = r.headers.get("WWW-Authenticate", "")
             ok = r.status_code == 401 and "Negotiate" in out["fresh_offers"]
+        elif args.mode == "gets":
+            # one session, one Get per --get class; each result records
+            # what came back on the wire (status, Content-Type) and
+            # whether pywinrm's own integrity check accepted it
+            t = f.p.transport
+            wire = []
+            results = []
+            for cls in args.get:
+                wire.clear()
+                res = {"class": cls}
+                try:
+                    if t.session is None:
+                        t.build_session()
+                    if t.encryption is not None and \
+                            not hasattr(t.encryption, "_hvsim_spy"):
+                        orig = t.encryption.parse_encrypted_response
+
+                        def spy(response, orig=orig):
+                            wire.append(response)
+                            return orig(response)
+                        t.encryption.parse_encrypted_response = spy
+                        t.encryption._hvsim_spy = True
+                    f.send(WXF + "/Get", WMI + "/" + cls, "",
+                           {"CreationClassName": cls})
+                    res["ok"] = True
+                except WinRMTransportError as e:
+                    res["error"] = "WinRMTransportError"
+                    res["status"] = e.code
+                except Exception as e:  # the integrity failure lands here
+                    res["error"] = type(e).__name__
+                    res["detail"] = str(e)
+                if wire:
+                    res["wire_status"] = wire[-1].status_code
+                    res["wire_type"] = wire[-1].headers.get("Content-Type")
+                results.append(res)
+            out["results"] = results
+            ok = True
         elif args.mode == "tamper":
             # a sealed request with one ciphertext bit flipped: 400, and
             # the connection's context is gone (next request: 401)
