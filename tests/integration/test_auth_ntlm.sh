@@ -84,6 +84,21 @@ expect_err "authenticated with NTLM"
 [ "$(grep -c 'authenticated with NTLM' "$TMP/err")" -ge 2 ] || fail "no second handshake after the drop"
 ok "reconnected, authenticated again, one CreateSnapshot"
 
+# --- a sealed reply whose ciphertext was altered: a clean protocol error ------
+python3 - "$SCENARIO" "$TMP/tamper.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+s["faults"] = [{"kind": "tamper_reply", "action_contains": "Enumerate"}]
+json.dump(s, open(sys.argv[2], "w"))
+PY
+start_sim tamper "$TMP/tamper.json"
+run_hvsnap -H 127.0.0.1 -P "$PORT" --transport http -u 'HVAUTH\admin' vms
+expect_rc 7 "a tampered sealed reply"
+expect_err "could not be opened"
+expect_err "signature"
+[ -z "$OUT" ] || fail "data from a tampered reply reached stdout: $OUT"
+ok "nothing from the tampered reply was used"
+
 # --- https: channel binding Strict --------------------------------------------
 start_sim https "$SCENARIO" --https --cert "$TMP/host.pem" --key "$TMP/host.key"
 HTTPS=(-H 127.0.0.1 -P "$PORT" --cacert "$TMP/host.pem" -u 'HVAUTH\admin')
