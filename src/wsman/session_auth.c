@@ -1,5 +1,5 @@
 /* Authentication and sealing on the wire. Basic is a header on every
- * request. NTLM (and later Kerberos) authenticates the TCP connection with
+ * request. NTLM and Kerberos authenticate the TCP connection with
  * an empty-body handshake, after which every SOAP message may be sealed in
  * WinRM's multipart/encrypted framing; the context dies with the
  * connection, so a reconnect means a new handshake. */
