@@ -2,63 +2,10 @@
 # hvsim end to end with curl + xmllint: startup, HTTP routing, Basic auth,
 # Identify, strict request validation faults, WQL Enumerate/Pull/Release,
 # Get, the request log, clean SIGTERM shutdown and bad scenarios (exit 2).
-# Self-contained on purpose: each test_hvsim_*.sh can run alone.
-set -euo pipefail
-
-HVSIM="${HVSNAP_BUILD_DIR:?}/hvsim"
-SRC="${HVSNAP_SOURCE_DIR:?}"
-T=$(mktemp -d)
-SIM_PID=
-cleanup() {
-	if [ -n "$SIM_PID" ]; then kill "$SIM_PID" 2>/dev/null || true; wait "$SIM_PID" 2>/dev/null || true; fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [ -f "$T/resp" ] && head -c 3000 "$T/resp" >&2; echo >&2; exit 1; }
-
-WMI=http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2
-WSEN=http://schemas.xmlsoap.org/ws/2004/09/enumeration
-WXF=http://schemas.xmlsoap.org/ws/2004/09/transfer
-SOAP=http://www.w3.org/2003/05/soap-envelope
-ANON=http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous
+# Runs alone; the setup the test_hvsim_*.sh scripts share is hvsim_lib.sh.
+source "$(dirname "$0")/hvsim_lib.sh"
+QUIET_CHECKS=1
 CURL_AUTH=(-u 'HVTEST\admin:s3cret')
-
-start_sim() {
-	rm -f "$T/port"
-	"$HVSIM" --listen 127.0.0.1:0 --port-file "$T/port" --log "$T/log" "$@" >"$T/stdout" 2>"$T/stderr" &
-	SIM_PID=$!
-	for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
-	[ -s "$T/port" ] || fail "hvsim did not start: $(cat "$T/stderr")"
-	PORT=$(cat "$T/port")
-	URL="http://127.0.0.1:$PORT/wsman"
-}
-MID=0
-# envelope ACTION RESOURCE_URI BODY [HEADER_EXTRA]
-envelope() {
-	MID=$((MID + 1))
-	printf '<s:Envelope xmlns:s="%s" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd" xmlns:n="%s"><s:Header><a:To>%s</a:To><w:ResourceURI s:mustUnderstand="true">%s</w:ResourceURI><a:ReplyTo><a:Address s:mustUnderstand="true">%s</a:Address></a:ReplyTo><a:Action s:mustUnderstand="true">%s</a:Action><w:MaxEnvelopeSize s:mustUnderstand="true">512000</w:MaxEnvelopeSize><a:MessageID>uuid:00000000-0000-4000-8000-%012d</a:MessageID><w:OperationTimeout>PT60.000S</w:OperationTimeout>%s</s:Header><s:Body>%s</s:Body></s:Envelope>' \
-		"$SOAP" "$WSEN" "$URL" "$2" "$ANON" "$1" "$MID" "${4:-}" "$3"
-}
-post() {
-	local f=$1; shift
-	STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -H 'Content-Type: application/soap+xml;charset=UTF-8' \
-		"${CURL_AUTH[@]}" "$@" --data-binary @"$f" "$URL")
-}
-soap() { envelope "$@" >"$T/req"; post "$T/req"; }
-xp() { xmllint --xpath "$1" "$T/resp" 2>/dev/null || true; }
-el() { xp "string(//*[local-name()='$1'][1])"; }
-expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
-expect_fault() { # SUBCODE CONTEXT
-	expect_eq "$STATUS" 500 "$2 (HTTP status)"
-	expect_eq "$(xp "string(/*[local-name()='Envelope' and namespace-uri()='$SOAP']/*[local-name()='Body']/*[local-name()='Fault']/*[local-name()='Code']/*[local-name()='Subcode']/*[local-name()='Value'])")" "$1" "$2 (subcode)"
-	[ -n "$(xp "string(//*[local-name()='WSManFault' and namespace-uri()='http://schemas.microsoft.com/wbem/wsman/1/wsmanfault']/@Code)")" ] || fail "$2: no f:WSManFault Code"
-	expect_eq "$(xp "string(//*[local-name()='WSManFault']/@Machine)")" HVTEST "$2 (Machine)"
-	[ -n "$(xp "string(//*[local-name()='Reason']/*[local-name()='Text']/@*[local-name()='lang'])")" ] || fail "$2: no Reason xml:lang"
-}
-wql() { # QUERY -> all items in one optimized EnumerateResponse
-	soap "$WSEN/Enumerate" "$WMI/*" "<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>100</w:MaxElements><w:Filter Dialect=\"http://schemas.microsoft.com/wbem/wsman/1/WQL\">$1</w:Filter></n:Enumerate>"
-	expect_eq "$STATUS" 200 "WQL $1"
-}
 
 start_sim --scenario "$SRC/tests/integration/hvsim-basic.json"
 grep -qx "listening on http://127.0.0.1:$PORT/wsman" "$T/stdout" || fail "listening line: $(cat "$T/stdout")"
@@ -79,7 +26,7 @@ CURL_AUTH=(-u 'admin@HVTEST:s3cret'); post "$T/req"; expect_eq "$STATUS" 500 "UP
 CURL_AUTH=(-u 'HVTEST\admin:s3cret')
 
 # --- Identify -----------------------------------------------------------------
-printf '<s:Envelope xmlns:s="%s" xmlns:wsmid="http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd"><s:Header/><s:Body><wsmid:Identify/></s:Body></s:Envelope>' "$SOAP" >"$T/id"
+identify_request >"$T/id"
 post "$T/id"
 expect_eq "$STATUS" 200 "Identify"
 expect_eq "$(el ProtocolVersion)" "http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd" "ProtocolVersion"
@@ -230,30 +177,21 @@ soap "$WXF/Get" "$WMI/Msvm_ComputerSystem" "" '<w:SelectorSet><w:Selector Name="
 expect_eq "$(( $(wc -l <"$T/log") - BEFORE ))" 1 "one log line per request"
 tail -1 "$T/log" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["status"]==200 and d["action"].endswith("/Get") and d["connection"]>0 and d["time"].endswith("Z")' || fail "log line fields"
 
-kill -TERM "$SIM_PID"
-RC=0; wait "$SIM_PID" || RC=$?
-SIM_PID=
-expect_eq "$RC" 0 "exit status after SIGTERM"
+stop_sim "exit status after SIGTERM"
 
 # --- bad scenarios exit 2 with a clear message ------------------------------------
-echo '{"vms": [{"name": "x", "state": "exploded"}]}' >"$T/bad.json"
-RC=0; "$HVSIM" --scenario "$T/bad.json" --listen 127.0.0.1:0 2>"$T/err" || RC=$?
-expect_eq "$RC" 2 "bad scenario exit"
-grep -q 'vms\[0\].state' "$T/err" || fail "message names the place: $(cat "$T/err")"
-echo '{"vms": [], "typo": 1}' >"$T/bad.json"
-RC=0; "$HVSIM" --scenario "$T/bad.json" --listen 127.0.0.1:0 2>"$T/err" || RC=$?
-expect_eq "$RC" 2 "unknown key exit"
-echo '{"auth": {"cbt_hardening": "paranoid"}}' >"$T/bad.json"
-RC=0; "$HVSIM" --scenario "$T/bad.json" --listen 127.0.0.1:0 2>"$T/err" || RC=$?
-expect_eq "$RC" 2 "bad cbt_hardening exit"
-grep -q 'auth.cbt_hardening' "$T/err" || fail "message names auth.cbt_hardening: $(cat "$T/err")"
-echo "{\"auth\": {\"keytab\": \"$T/no-such.keytab\"}}" >"$T/bad.json"
-RC=0; "$HVSIM" --scenario "$T/bad.json" --listen 127.0.0.1:0 2>"$T/err" || RC=$?
-expect_eq "$RC" 2 "unreadable keytab exit"
-grep -q 'auth.keytab' "$T/err" || fail "message names auth.keytab: $(cat "$T/err")"
-echo '{not json' >"$T/bad.json"
-RC=0; "$HVSIM" --scenario "$T/bad.json" --listen 127.0.0.1:0 2>"$T/err" || RC=$?
-expect_eq "$RC" 2 "invalid JSON exit"
+# bad_scenario JSON MESSAGE [PLACE]: hvsim exits 2 on the scenario JSON, its message naming PLACE
+bad_scenario() {
+	echo "$1" >"$T/bad.json"
+	RC=0; "$HVSIM" --scenario "$T/bad.json" --listen 127.0.0.1:0 2>"$T/err" || RC=$?
+	expect_eq "$RC" 2 "$2"
+	[ -z "${3:-}" ] || grep -q "$3" "$T/err" || fail "message names $3: $(cat "$T/err")"
+}
+bad_scenario '{"vms": [{"name": "x", "state": "exploded"}]}' "bad scenario exit" 'vms\[0\].state'
+bad_scenario '{"vms": [], "typo": 1}' "unknown key exit"
+bad_scenario '{"auth": {"cbt_hardening": "paranoid"}}' "bad cbt_hardening exit" 'auth.cbt_hardening'
+bad_scenario "{\"auth\": {\"keytab\": \"$T/no-such.keytab\"}}" "unreadable keytab exit" 'auth.keytab'
+bad_scenario '{not json' "invalid JSON exit"
 RC=0; "$HVSIM" --scenario "$T/missing.json" 2>"$T/err" || RC=$?
 expect_eq "$RC" 2 "missing scenario exit"
 RC=0; "$HVSIM" --bogus 2>"$T/err" || RC=$?
@@ -264,8 +202,5 @@ start_sim
 CURL_AUTH=(-u 'HVHOST\demo:demo')
 soap "$WXF/Get" "$WMI/Msvm_ComputerSystem" "" '<w:SelectorSet><w:Selector Name="Name">HVHOST</w:Selector></w:SelectorSet>'
 expect_eq "$STATUS" 401 "demo host refuses Basic on http"
-kill -INT "$SIM_PID"
-RC=0; wait "$SIM_PID" || RC=$?
-SIM_PID=
-expect_eq "$RC" 0 "exit status after SIGINT"
+stop_sim -INT "exit status after SIGINT"
 echo "PASS"

@@ -7,56 +7,15 @@
 # Msvm_AffectedJobElement is there for the first request after the end,
 # whatever that request is. curl + xmllint against hvsim-jobs.json
 # (duration 400 ms, retention 800 ms).
-# Self-contained on purpose: each test_hvsim_*.sh can run alone.
-set -euo pipefail
-
-HVSIM="${HVSNAP_BUILD_DIR:?}/hvsim"
-SRC="${HVSNAP_SOURCE_DIR:?}"
-T=$(mktemp -d)
-SIM_PID=
-cleanup() {
-	if [ -n "$SIM_PID" ]; then kill "$SIM_PID" 2>/dev/null || true; wait "$SIM_PID" 2>/dev/null || true; fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [ -f "$T/resp" ] && head -c 3000 "$T/resp" >&2; echo >&2; exit 1; }
-ok() { echo "ok - $*"; }
-
-WMI=http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2
-WSEN=http://schemas.xmlsoap.org/ws/2004/09/enumeration
-WXF=http://schemas.xmlsoap.org/ws/2004/09/transfer
-SOAP=http://www.w3.org/2003/05/soap-envelope
-ANON=http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous
+# Runs alone; the setup the test_hvsim_*.sh scripts share is hvsim_lib.sh.
+source "$(dirname "$0")/hvsim_lib.sh"
 CURL_AUTH=(-u 'admin:s3cret')
 
-MID=0
-envelope() { # ACTION RESOURCE_URI BODY [HEADER_EXTRA]
-	MID=$((MID + 1))
-	printf '<s:Envelope xmlns:s="%s" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd" xmlns:n="%s"><s:Header><a:To>%s</a:To><w:ResourceURI s:mustUnderstand="true">%s</w:ResourceURI><a:ReplyTo><a:Address s:mustUnderstand="true">%s</a:Address></a:ReplyTo><a:Action s:mustUnderstand="true">%s</a:Action><w:MaxEnvelopeSize s:mustUnderstand="true">512000</w:MaxEnvelopeSize><a:MessageID>uuid:00000000-0000-4000-8000-%012d</a:MessageID><w:OperationTimeout>PT60.000S</w:OperationTimeout>%s</s:Header><s:Body>%s</s:Body></s:Envelope>' \
-		"$SOAP" "$WSEN" "$URL" "$2" "$ANON" "$1" "$MID" "${4:-}" "$3"
-}
-soap() {
-	envelope "$@" >"$T/req"
-	STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -H 'Content-Type: application/soap+xml;charset=UTF-8' \
-		"${CURL_AUTH[@]}" --data-binary @"$T/req" "$URL")
-}
-xp() { xmllint --xpath "$1" "$T/resp" 2>/dev/null || true; }
-el() { xp "string(//*[local-name()='$1'][1])"; }
-expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; ok "$3"; }
-wql() { # QUERY -> all items in one optimized EnumerateResponse
-	soap "$WSEN/Enumerate" "$WMI/*" "<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>100</w:MaxElements><w:Filter Dialect=\"http://schemas.microsoft.com/wbem/wsman/1/WQL\">$1</w:Filter></n:Enumerate>"
-	[ "$STATUS" = 200 ] || fail "WQL $1: HTTP $STATUS"
-}
-VSSS_SEL='<w:SelectorSet><w:Selector Name="CreationClassName">Msvm_VirtualSystemSnapshotService</w:Selector></w:SelectorSet>'
-cs_epr() { printf '<a:Address>%s</a:Address><a:ReferenceParameters><w:ResourceURI>%s/Msvm_ComputerSystem</w:ResourceURI><w:SelectorSet><w:Selector Name="CreationClassName">Msvm_ComputerSystem</w:Selector><w:Selector Name="Name">%s</w:Selector></w:SelectorSet></a:ReferenceParameters>' "$ANON" "$WMI" "$1"; }
 create() { # VMID -> JOB
-	soap "$WMI/Msvm_VirtualSystemSnapshotService/CreateSnapshot" "$WMI/Msvm_VirtualSystemSnapshotService" \
-		"<p:CreateSnapshot_INPUT xmlns:p=\"$WMI/Msvm_VirtualSystemSnapshotService\"><p:AffectedSystem>$(cs_epr "$1")</p:AffectedSystem><p:SnapshotSettings></p:SnapshotSettings><p:SnapshotType>2</p:SnapshotType></p:CreateSnapshot_INPUT>" "$VSSS_SEL"
+	create_snapshot "$1"
 	[ "$(el ReturnValue)" = 4096 ] || fail "CreateSnapshot on $1: ReturnValue $(el ReturnValue)"
-	JOB=$(xp "string(//*[local-name()='Job']//*[local-name()='Selector'][@Name='InstanceID'])")
 	[ -n "$JOB" ] || fail "no job"
 }
-get_job() { soap "$WXF/Get" "$WMI/Msvm_ConcreteJob" "" "<w:SelectorSet><w:Selector Name=\"InstanceID\">$1</w:Selector></w:SelectorSet>"; }
 snap_count() { # VMID
 	wql "SELECT * FROM Msvm_VirtualSystemSettingData WHERE VirtualSystemIdentifier = '$1' AND VirtualSystemType = 'Microsoft:Hyper-V:Snapshot:Realized'"
 	xp "count(//*[local-name()='Items']/*)"
@@ -68,13 +27,7 @@ print(round(t.timestamp() * 1000))' "$1"
 }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-rm -f "$T/port"
-"$HVSIM" --scenario "$SRC/tests/integration/hvsim-jobs.json" --listen 127.0.0.1:0 \
-	--port-file "$T/port" --log "$T/log" >"$T/stdout" 2>"$T/stderr" &
-SIM_PID=$!
-for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
-[ -s "$T/port" ] || fail "hvsim did not start: $(cat "$T/stderr")"
-URL="http://127.0.0.1:$(cat "$T/port")/wsman"
+start_sim --scenario "$SRC/tests/integration/hvsim-jobs.json"
 
 UNPOLLED=33333333-2222-4333-8444-555555555501
 LATE=33333333-2222-4333-8444-555555555502
@@ -130,6 +83,5 @@ expect_eq "$(xp "count(//*[local-name()='Items']/*[*[local-name()='AffectingElem
 expect_eq "$(snap_count "$ASSOC")" 1 "exactly one snapshot"
 expect_eq "$(xp "string(//*[local-name()='Items']/*/*[local-name()='InstanceID'])")" "$SNAP" "the row names that snapshot"
 
-kill -TERM "$SIM_PID"; RC=0; wait "$SIM_PID" || RC=$?; SIM_PID=
-expect_eq "$RC" 0 "exit status"
+stop_sim "exit status"
 echo PASS

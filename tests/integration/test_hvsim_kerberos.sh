@@ -8,30 +8,15 @@
 # authenticates too; a principal that is not a scenario user gets 401;
 # channel binding Strict over https. krb5-kdc, krb5-admin-server,
 # krb5-user and python3-gssapi are required (install-deps.sh).
-set -euo pipefail
-
-HVSIM="${HVSNAP_BUILD_DIR:?}/hvsim"
-T=$(mktemp -d)
-SIM_PID=
-KDC_PID=
-cleanup() {
-	if [ -n "$SIM_PID" ]; then kill "$SIM_PID" 2>/dev/null || true; wait "$SIM_PID" 2>/dev/null || true; fi
-	if [ -n "$KDC_PID" ]; then kill "$KDC_PID" 2>/dev/null || true; fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [ -f "$T/stderr" ] && tail -5 "$T/stderr" >&2; exit 1; }
-ok() { echo "ok - $*"; }
+# Runs alone; the setup the test_hvsim_*.sh scripts share is hvsim_lib.sh.
+source "$(dirname "$0")/hvsim_lib.sh"
+FAIL_SHOWS=stderr
 
 PATH=$PATH:/usr/sbin:/sbin
 for c in krb5kdc kdb5_util kadmin.local kinit; do
 	command -v "$c" >/dev/null || fail "$c missing (krb5-kdc, krb5-admin-server, krb5-user)"
 done
-PY=
-for p in /usr/bin/python3 python3; do
-	if command -v "$p" >/dev/null && "$p" -c 'import gssapi, requests' 2>/dev/null; then PY=$p; break; fi
-done
-[ -n "$PY" ] || fail "python3-gssapi not installed (scripts/install-deps.sh)"
+find_python "gssapi, requests" "python3-gssapi"
 
 source "${HVSNAP_SOURCE_DIR:?}/tests/tools/kdc.sh"
 kdc_start "$T/kdc" || fail "the KDC did not start"
@@ -50,27 +35,14 @@ kinit_as() {
 kinit_as user
 ok "private KDC on 127.0.0.1:$KPORT, ticket for user@$KDC_REALM"
 
-start_sim() { # CBT-LEVEL [hvsim args]
+krb_sim() { # CBT-LEVEL [hvsim args]: start_sim with the KDC's keytab and user
 	local level=$1; shift
 	cat >"$T/sc.json" <<EOF
 {"host": "HVHOST", "users": [{"name": "user", "domain": "$KDC_REALM", "password": "unused"}],
  "auth": {"keytab": "$KDC_KEYTAB", "cbt_hardening": "$level"},
  "vms": [{"name": "web01", "state": "running"}]}
 EOF
-	rm -f "$T/port" "$T/log"
-	"$HVSIM" --scenario "$T/sc.json" --listen 127.0.0.1:0 --port-file "$T/port" --log "$T/log" "$@" >"$T/stdout" 2>"$T/stderr" &
-	SIM_PID=$!
-	for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
-	[ -s "$T/port" ] || fail "hvsim did not start: $(cat "$T/stderr")"
-	PORT=$(cat "$T/port")
-}
-stop_sim() {
-	kill -TERM "$SIM_PID"
-	local rc=0
-	wait "$SIM_PID" || rc=$?
-	SIM_PID=
-	[ "$rc" = 0 ] || fail "hvsim exit $rc after SIGTERM: $(tail -20 "$T/stderr")"
-	ok "hvsim exits 0 on SIGTERM"
+	start_sim --scenario "$T/sc.json" "$@"
 }
 
 # The client: SPNEGO through python3-gssapi, WinRM framing written here.
@@ -142,13 +114,9 @@ elif ctx.complete and mode == "plaintext":
 print(json.dumps(out))
 EOF
 client() { "$PY" "$T/krb_client.py" "$@" >"$T/out" 2>"$T/pyerr" || fail "client $*: $(tail -3 "$T/pyerr")"; OUT=$(cat "$T/out"); }
-jget() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2]))' "$T/out" "$1"; }
-expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1' ($OUT)"; ok "$3"; }
-logq() { "$PY" -c 'import json,sys; L=[json.loads(l) for l in open(sys.argv[1])]; print(eval(sys.argv[2]))' "$T/log" "$1"; }
 
 # --- http: handshake, sealed round trip, plaintext refused --------------------
-start_sim relaxed
-URL="http://127.0.0.1:$PORT/wsman"
+krb_sim relaxed
 client "$URL" sealed
 expect_eq "$(jget handshake_status)" 200 "SPNEGO/Kerberos token accepted on an empty-body POST (200)"
 expect_eq "$(jget complete)" True "AP-REP in WWW-Authenticate completes mutual auth"
@@ -174,11 +142,8 @@ kinit_as user
 stop_sim
 
 # --- https: channel binding Strict ---------------------------------------------
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-	-keyout "$T/key.pem" -out "$T/cert.pem" -days 2 -subj "/CN=localhost" \
-	-addext "subjectAltName=IP:127.0.0.1,DNS:localhost" >/dev/null 2>&1 || fail "openssl req"
-start_sim strict --https --cert "$T/cert.pem" --key "$T/key.pem"
-URL="https://127.0.0.1:$PORT/wsman"
+make_sim_cert
+krb_sim strict --https --cert "$T/cert.pem" --key "$T/key.pem"
 client "$URL" cbt "$T/cert.pem"
 expect_eq "$(jget handshake_status)/$(jget sealed_status)" 200/200 "strict: ticket bound to hvsim's TLS channel accepted"
 client "$URL" nocbt "$T/cert.pem"
@@ -186,8 +151,7 @@ expect_eq "$(jget handshake_status)" 401 "strict: no channel binding gets 401"
 client "$URL" wrongcbt "$T/cert.pem"
 expect_eq "$(jget handshake_status)" 401 "strict: a mismatching channel binding gets 401"
 stop_sim
-start_sim relaxed --https --cert "$T/cert.pem" --key "$T/key.pem"
-URL="https://127.0.0.1:$PORT/wsman"
+krb_sim relaxed --https --cert "$T/cert.pem" --key "$T/key.pem"
 client "$URL" nocbt "$T/cert.pem"
 expect_eq "$(jget handshake_status)" 200 "relaxed: no channel binding accepted"
 client "$URL" wrongcbt "$T/cert.pem"

@@ -8,81 +8,13 @@
 # domain-case and UPN quirks; channel binding None/Relaxed/Strict over
 # https. python3-winrm and gss-ntlmssp are required here (install-deps.sh):
 # their absence is a failure, never a skip.
-set -euo pipefail
-
-HVSIM="${HVSNAP_BUILD_DIR:?}/hvsim"
-SRC="${HVSNAP_SOURCE_DIR:?}"
-FLOW="$SRC/tests/tools/winrm_flow.py"
-T=$(mktemp -d)
-SIM_PID=
-cleanup() {
-	if [ -n "$SIM_PID" ]; then kill "$SIM_PID" 2>/dev/null || true; wait "$SIM_PID" 2>/dev/null || true; fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [ -f "$T/stderr" ] && tail -5 "$T/stderr" >&2; exit 1; }
-ok() { echo "ok - $*"; }
-
-# Debian's interpreter: a python3 earlier on PATH (pyenv, venv) lacks the
-# Debian packages.
-PY=
-for p in /usr/bin/python3 python3; do
-	if command -v "$p" >/dev/null && "$p" -c 'import winrm, requests_ntlm' 2>/dev/null; then PY=$p; break; fi
-done
-[ -n "$PY" ] || fail "python3-winrm / python3-requests-ntlm not installed (scripts/install-deps.sh)"
-
-# ntlm-auth hashes with MD4, which OpenSSL 3 keeps in the legacy provider:
-# a private config for the python process only, never the system one.
-cat >"$T/openssl.cnf" <<'EOF'
-openssl_conf = openssl_init
-[openssl_init]
-providers = provider_sect
-[provider_sect]
-default = default_sect
-legacy = legacy_sect
-[default_sect]
-activate = 1
-[legacy_sect]
-activate = 1
-EOF
-
-# winrm PASSWORD MODE ARGS...: runs the helper; its JSON goes to $T/out.
-winrm() {
-	local pw=$1; shift
-	set +e
-	HVSIM_PASSWORD="$pw" OPENSSL_CONF="$T/openssl.cnf" "$PY" "$FLOW" "$@" >"$T/out" 2>"$T/pyerr"
-	RC=$?
-	set -e
-	OUT=$(cat "$T/out")
-}
-jget() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2]))' "$T/out" "$1"; }
-expect_ok() { [ "$RC" = 0 ] || fail "$1: $OUT $(tail -3 "$T/pyerr")"; ok "$1"; }
-expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1' ($OUT)"; ok "$3"; }
-
-# start_sim ARGS...: hvsim on an ephemeral port, its private temp dir in $T
-start_sim() {
-	rm -f "$T/port" "$T/log"
-	mkdir -p "$T/tmp"
-	TMPDIR="$T/tmp" "$HVSIM" --listen 127.0.0.1:0 --port-file "$T/port" --log "$T/log" "$@" >"$T/stdout" 2>"$T/stderr" &
-	SIM_PID=$!
-	for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
-	[ -s "$T/port" ] || fail "hvsim did not start: $(cat "$T/stderr")"
-	PORT=$(cat "$T/port")
-}
-stop_sim() {
-	kill -TERM "$SIM_PID"
-	local rc=0
-	wait "$SIM_PID" || rc=$?
-	SIM_PID=
-	[ "$rc" = 0 ] || fail "hvsim exit $rc after SIGTERM: $(tail -20 "$T/stderr")"
-	ok "hvsim exits 0 on SIGTERM"
-}
-# logq EXPR: evaluates a Python expression over the log lines (as L)
-logq() { "$PY" -c 'import json,sys; L=[json.loads(l) for l in open(sys.argv[1])]; print(eval(sys.argv[2]))' "$T/log" "$1"; }
+# Runs alone; the setup the test_hvsim_*.sh scripts share is hvsim_lib.sh.
+source "$(dirname "$0")/hvsim_lib.sh"
+FAIL_SHOWS=stderr
+find_python "winrm, requests_ntlm" "python3-winrm / python3-requests-ntlm"
 
 # --- http + NTLM + message encryption, the demo host (encryption required) ---
 start_sim
-URL="http://127.0.0.1:$PORT/wsman"
 USERDIR=$(ls -d "$T"/tmp/hvsim-ntlm.* 2>/dev/null | head -1)
 [ -n "$USERDIR" ] || fail "no private NTLM_USER_FILE directory"
 expect_eq "$(stat -c %a "$USERDIR")" 700 "NTLM_USER_FILE directory is private"
@@ -136,17 +68,14 @@ cat >"$T/faults.json" <<'EOF'
  "faults": [{"kind": "http_503", "action_contains": "Msvm_VirtualSystemManagementService", "on_request": 1}]}
 EOF
 start_sim --scenario "$T/faults.json"
-winrm demo reconnect --endpoint "http://127.0.0.1:$PORT/wsman" --user 'HVHOST\demo'
+winrm demo reconnect --endpoint "$URL" --user 'HVHOST\demo'
 expect_eq "$(jget error)/$(jget status)" WinRMTransportError/503 "action_contains matches a sealed request (503 injected)"
 expect_eq "$(logq '[l["encrypted"] for l in L if l["status"]==503]')" "[True]" "the injected 503 was a sealed request"
 stop_sim
 
 # --- https + Basic, the demo host --------------------------------------------
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-	-keyout "$T/key.pem" -out "$T/cert.pem" -days 2 -subj "/CN=localhost" \
-	-addext "subjectAltName=IP:127.0.0.1,DNS:localhost" >/dev/null 2>&1 || fail "openssl req"
+make_sim_cert
 start_sim --https --cert "$T/cert.pem" --key "$T/key.pem"
-URL="https://127.0.0.1:$PORT/wsman"
 winrm demo flow --endpoint "$URL" --ca "$T/cert.pem" --user 'HVHOST\demo' --transport basic --encryption never
 expect_ok "python3-winrm full flow over https+Basic"
 expect_eq "$(logq 'sum(1 for l in L if l["method"]=="CreateSnapshot")')" 1 "exactly one CreateSnapshot over https"
@@ -164,7 +93,6 @@ cbt_scenario() {
  "auth": {"cbt_hardening": "$1"}, "vms": [{"name": "web01", "state": "running"}]}
 EOF
 	start_sim --scenario "$T/cbt.json" --https --cert "$T/cert.pem" --key "$T/key.pem"
-	URL="https://127.0.0.1:$PORT/wsman"
 }
 cbt_scenario strict
 winrm demo auth --endpoint "$URL" --ca "$T/cert.pem" --user 'HVHOST\demo' --encryption never

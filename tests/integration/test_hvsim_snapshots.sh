@@ -5,68 +5,11 @@
 # 32775, DestroySnapshot re-parents, DestroySnapshotTree, rename through
 # ModifySystemSettings, UserSnapshotType Disabled, failing jobs, job cancel
 # and removal, VM RequestStateChange, ja-JP localization.
-# Self-contained on purpose: each test_hvsim_*.sh can run alone.
-set -euo pipefail
-
-HVSIM="${HVSNAP_BUILD_DIR:?}/hvsim"
-SRC="${HVSNAP_SOURCE_DIR:?}"
-T=$(mktemp -d)
-SIM_PID=
-cleanup() {
-	if [ -n "$SIM_PID" ]; then kill "$SIM_PID" 2>/dev/null || true; wait "$SIM_PID" 2>/dev/null || true; fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [ -f "$T/resp" ] && head -c 3000 "$T/resp" >&2; echo >&2; exit 1; }
-
-WMI=http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2
-WSEN=http://schemas.xmlsoap.org/ws/2004/09/enumeration
-WXF=http://schemas.xmlsoap.org/ws/2004/09/transfer
-SOAP=http://www.w3.org/2003/05/soap-envelope
-ANON=http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous
+# Runs alone; the setup the test_hvsim_*.sh scripts share is hvsim_lib.sh.
+source "$(dirname "$0")/hvsim_lib.sh"
+QUIET_CHECKS=1
 CURL_AUTH=(-u 'HVTEST\admin:s3cret')
 
-start_sim() {
-	rm -f "$T/port"
-	"$HVSIM" --listen 127.0.0.1:0 --port-file "$T/port" --log "$T/log" "$@" >"$T/stdout" 2>"$T/stderr" &
-	SIM_PID=$!
-	for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
-	[ -s "$T/port" ] || fail "hvsim did not start: $(cat "$T/stderr")"
-	PORT=$(cat "$T/port")
-	URL="http://127.0.0.1:$PORT/wsman"
-}
-MID=0
-# envelope ACTION RESOURCE_URI BODY [HEADER_EXTRA]
-envelope() {
-	MID=$((MID + 1))
-	printf '<s:Envelope xmlns:s="%s" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd" xmlns:n="%s"><s:Header><a:To>%s</a:To><w:ResourceURI s:mustUnderstand="true">%s</w:ResourceURI><a:ReplyTo><a:Address s:mustUnderstand="true">%s</a:Address></a:ReplyTo><a:Action s:mustUnderstand="true">%s</a:Action><w:MaxEnvelopeSize s:mustUnderstand="true">512000</w:MaxEnvelopeSize><a:MessageID>uuid:00000000-0000-4000-8000-%012d</a:MessageID><w:OperationTimeout>PT60.000S</w:OperationTimeout>%s</s:Header><s:Body>%s</s:Body></s:Envelope>' \
-		"$SOAP" "$WSEN" "$URL" "$2" "$ANON" "$1" "$MID" "${4:-}" "$3"
-}
-post() {
-	local f=$1; shift
-	STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -H 'Content-Type: application/soap+xml;charset=UTF-8' \
-		"${CURL_AUTH[@]}" "$@" --data-binary @"$f" "$URL")
-}
-soap() { envelope "$@" >"$T/req"; post "$T/req"; }
-xp() { xmllint --xpath "$1" "$T/resp" 2>/dev/null || true; }
-el() { xp "string(//*[local-name()='$1'][1])"; }
-expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
-expect_fault() { # SUBCODE CONTEXT
-	expect_eq "$STATUS" 500 "$2 (HTTP status)"
-	expect_eq "$(xp "string(/*[local-name()='Envelope' and namespace-uri()='$SOAP']/*[local-name()='Body']/*[local-name()='Fault']/*[local-name()='Code']/*[local-name()='Subcode']/*[local-name()='Value'])")" "$1" "$2 (subcode)"
-	[ -n "$(xp "string(//*[local-name()='WSManFault' and namespace-uri()='http://schemas.microsoft.com/wbem/wsman/1/wsmanfault']/@Code)")" ] || fail "$2: no f:WSManFault Code"
-	expect_eq "$(xp "string(//*[local-name()='WSManFault']/@Machine)")" HVTEST "$2 (Machine)"
-	[ -n "$(xp "string(//*[local-name()='Reason']/*[local-name()='Text']/@*[local-name()='lang'])")" ] || fail "$2: no Reason xml:lang"
-}
-wql() { # QUERY -> all items in one optimized EnumerateResponse
-	soap "$WSEN/Enumerate" "$WMI/*" "<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>100</w:MaxElements><w:Filter Dialect=\"http://schemas.microsoft.com/wbem/wsman/1/WQL\">$1</w:Filter></n:Enumerate>"
-	expect_eq "$STATUS" 200 "WQL $1"
-}
-
-
-VSSS_SEL='<w:SelectorSet><w:Selector Name="CreationClassName">Msvm_VirtualSystemSnapshotService</w:Selector></w:SelectorSet>'
-VSMS_SEL='<w:SelectorSet><w:Selector Name="CreationClassName">Msvm_VirtualSystemManagementService</w:Selector></w:SelectorSet>'
-cs_epr() { printf '<a:Address>%s</a:Address><a:ReferenceParameters><w:ResourceURI>%s/Msvm_ComputerSystem</w:ResourceURI><w:SelectorSet><w:Selector Name="CreationClassName">Msvm_ComputerSystem</w:Selector><w:Selector Name="Name">%s</w:Selector></w:SelectorSet></a:ReferenceParameters>' "$ANON" "$WMI" "$1"; }
 vssd_epr() { printf '<a:Address>%s</a:Address><a:ReferenceParameters><w:ResourceURI>%s/Msvm_VirtualSystemSettingData</w:ResourceURI><w:SelectorSet><w:Selector Name="InstanceID">Microsoft:%s</w:Selector></w:SelectorSet></a:ReferenceParameters>' "$ANON" "$WMI" "$1"; }
 invoke_snap() { # METHOD PARAMS_XML
 	soap "$WMI/Msvm_VirtualSystemSnapshotService/$1" "$WMI/Msvm_VirtualSystemSnapshotService" \
@@ -78,9 +21,6 @@ invoke_snap() { # METHOD PARAMS_XML
 	JOB=$(xp "string(//*[local-name()='$1_OUTPUT']/*[local-name()='Job']/*[local-name()='ReferenceParameters']/*[local-name()='SelectorSet']/*[local-name()='Selector'][@Name='InstanceID'])")
 }
 create() { invoke_snap CreateSnapshot "<p:AffectedSystem>$(cs_epr "$1")</p:AffectedSystem><p:SnapshotSettings>${2:-}</p:SnapshotSettings><p:SnapshotType>2</p:SnapshotType>"; }
-get_job() {
-	soap "$WXF/Get" "$WMI/Msvm_ConcreteJob" "" "<w:SelectorSet><w:Selector Name=\"InstanceID\">$1</w:Selector></w:SelectorSet>"
-}
 wait_job() { # JOBID -> JOBSTATE when ended; records states seen in SEEN
 	SEEN=
 	for _ in $(seq 100); do
@@ -249,8 +189,7 @@ soap "$WMI/Msvm_ComputerSystem/RequestStateChange" "$WMI/Msvm_ComputerSystem" "<
 expect_eq "$(el ReturnValue)" 32775 "already running"
 soap "$WMI/Msvm_VirtualSystemSnapshotService/NoSuchMethod" "$WMI/Msvm_VirtualSystemSnapshotService" "<p:NoSuchMethod_INPUT xmlns:p=\"$WMI/Msvm_VirtualSystemSnapshotService\"/>" "$VSSS_SEL"
 expect_fault a:ActionNotSupported "unknown method"
-kill -TERM "$SIM_PID"; RC=0; wait "$SIM_PID" || RC=$?; SIM_PID=
-expect_eq "$RC" 0 "exit status"
+stop_sim "exit status"
 
 # --- ja-JP host: localized strings --------------------------------------------------------
 sed 's/"locale": "en-US"/"locale": "ja-JP"/' "$SRC/tests/integration/hvsim-basic.json" >"$T/ja.json"
