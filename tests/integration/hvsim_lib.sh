@@ -155,22 +155,8 @@ find_python() {
 # winrm PASSWORD ARGS...: tests/tools/winrm_flow.py (python3-winrm) under $PY; RC = its exit code, OUT = its JSON (in $T/out), stderr in $T/pyerr.
 winrm() {
 	local pw=$1; shift
-	# ntlm-auth hashes with MD4, which OpenSSL 3 keeps in the legacy
-	# provider: a private config for the python process only.
-	[ -f "$T/openssl.cnf" ] || cat >"$T/openssl.cnf" <<'EOF'
-openssl_conf = openssl_init
-[openssl_init]
-providers = provider_sect
-[provider_sect]
-default = default_sect
-legacy = legacy_sect
-[default_sect]
-activate = 1
-[legacy_sect]
-activate = 1
-EOF
 	set +e
-	HVSIM_PASSWORD="$pw" OPENSSL_CONF="$T/openssl.cnf" "$PY" "$FLOW" "$@" >"$T/out" 2>"$T/pyerr"
+	HVSIM_PASSWORD="$pw" OPENSSL_CONF="$SRC/tests/tools/openssl-legacy.cnf" "$PY" "$FLOW" "$@" >"$T/out" 2>"$T/pyerr"
 	RC=$?
 	set -e
 	OUT=$(cat "$T/out")

@@ -116,21 +116,9 @@ expect_rc 0 "Basic over https"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 "$PY" -c 'import winrm' 2>/dev/null || fail "python3-winrm is not installed (scripts/install-deps.sh)"
-cat > "$TMP/openssl.cnf" <<'CNF'
-openssl_conf = init
-[init]
-providers = provider_sect
-[provider_sect]
-default = default_sect
-legacy = legacy_sect
-[default_sect]
-activate = 1
-[legacy_sect]
-activate = 1
-CNF
 start_sim pywinrm "$SCENARIO"
 set +e
-HVSIM_PASSWORD=$PASSWORD OPENSSL_CONF=$TMP/openssl.cnf "$PY" \
+HVSIM_PASSWORD=$PASSWORD OPENSSL_CONF=$HVSNAP_SOURCE_DIR/tests/tools/openssl-legacy.cnf "$PY" \
   "$HVSNAP_SOURCE_DIR/tests/tools/winrm_flow.py" flow \
   --endpoint "http://127.0.0.1:$PORT/wsman" --user 'HVAUTH\admin' --vm web01 \
   >"$TMP/out" 2>"$TMP/err"
