@@ -69,15 +69,10 @@ int cmd_create(const cli_options *o)
 		                        "both need the finished checkpoint");
 
 	hvsnap_session *s = NULL;
-	int rc = cli_open_session(o, 1, &s);
+	hvsnap_vm *vm = NULL;
+	int rc = cli_open_vm(o, &s, &vm);
 	if (rc != EXIT_OK)
 		return rc;
-	hvsnap_vm *vm = NULL;
-	rc = cli_find_vm(o, s, o->args[0], &vm);
-	if (rc != EXIT_OK) {
-		hvsnap_session_free(s);
-		return rc;
-	}
 	progress_bar bar;
 	cli_wait_options(o, &bar, "Creating checkpoint", &co.wait);
 	hvsnap_snapshot *snap = NULL;

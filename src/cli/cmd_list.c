@@ -79,15 +79,10 @@ static void print_tree(const hvsnap_vm *vm, const hvsnap_snapshot *snaps, size_t
 int cmd_list(const cli_options *o)
 {
 	hvsnap_session *s = NULL;
-	int rc = cli_open_session(o, 1, &s);
+	hvsnap_vm *vm = NULL;
+	int rc = cli_open_vm(o, &s, &vm);
 	if (rc != EXIT_OK)
 		return rc;
-	hvsnap_vm *vm = NULL;
-	rc = cli_find_vm(o, s, o->args[0], &vm);
-	if (rc != EXIT_OK) {
-		hvsnap_session_free(s);
-		return rc;
-	}
 	hvsnap_snapshot *snaps = NULL;
 	size_t n = 0;
 	hvsnap_error err;

@@ -37,14 +37,12 @@ static void print_done(const cli_options *o, verb v, const hvsnap_vm *vm,
 static int run(const cli_options *o, verb v)
 {
 	hvsnap_session *s = NULL;
-	int rc = cli_open_session(o, 1, &s);
-	if (rc != EXIT_OK)
-		return rc;
 	hvsnap_vm *vm = NULL;
 	hvsnap_snapshot *snap = NULL;
-	rc = cli_find_vm(o, s, o->args[0], &vm);
-	if (rc == EXIT_OK)
-		rc = cli_find_snapshot(o, s, vm, o->args[1], &snap);
+	int rc = cli_open_vm(o, &s, &vm);
+	if (rc != EXIT_OK)
+		return rc;
+	rc = cli_find_snapshot(o, s, vm, o->args[1], &snap);
 	if (rc != EXIT_OK) {
 		hvsnap_vm_free(vm);
 		hvsnap_session_free(s);

@@ -11,13 +11,27 @@
  * large merge, short enough that a stuck pipeline ends. */
 #define DEFAULT_WAIT_TIMEOUT_S 1800L
 
-int cli_find_vm(const cli_options *o, hvsnap_session *s, const char *ref,
-                hvsnap_vm **vm)
+static int cli_find_vm(const cli_options *o, hvsnap_session *s, const char *ref,
+                       hvsnap_vm **vm)
 {
 	hvsnap_error err;
 	if (hvsnap_vm_find(s, ref, vm, &err) != HVSNAP_OK)
 		return cli_report_error(o, &err);
 	return EXIT_OK;
+}
+
+int cli_open_vm(const cli_options *o, hvsnap_session **s, hvsnap_vm **vm)
+{
+	*vm = NULL;
+	int rc = cli_open_session(o, 1, s);
+	if (rc != EXIT_OK)
+		return rc;
+	rc = cli_find_vm(o, *s, o->args[0], vm);
+	if (rc != EXIT_OK) {
+		hvsnap_session_free(*s);
+		*s = NULL;
+	}
+	return rc;
 }
 
 int cli_find_snapshot(const cli_options *o, hvsnap_session *s, const hvsnap_vm *vm,

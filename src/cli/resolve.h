@@ -6,8 +6,9 @@
 #include "cli/cli.h"
 #include "cli/progress.h"
 
-int cli_find_vm(const cli_options *o, hvsnap_session *s, const char *ref,
-                hvsnap_vm **vm);
+/* Opens an authenticated session and finds the VM named by the first
+ * operand; on failure nothing is left open. */
+int cli_open_vm(const cli_options *o, hvsnap_session **s, hvsnap_vm **vm);
 int cli_find_snapshot(const cli_options *o, hvsnap_session *s, const hvsnap_vm *vm,
                       const char *ref, hvsnap_snapshot **snap);
 void cli_wait_options(const cli_options *o, progress_bar *bar, const char *label,

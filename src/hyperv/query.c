@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 
+#include "hyperv/wql.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 #define QUERY_MAX_ELEMENTS 100u
@@ -56,5 +58,29 @@ hvsnap_status query_all(hvsnap_session *s, const char *wql, instance_list *out,
 	hvsnap_enum_free(e);
 	if (st != HVSNAP_OK)
 		instance_list_clear(out);
+	return st;
+}
+
+hvsnap_status query_literal(hvsnap_session *s, const char *before, const char *literal,
+                            const char *after, instance_list *out, hvsnap_error *err)
+{
+	out->items = NULL;
+	out->n = 0;
+	buf q = BUF_INIT;
+	if (buf_append_str(&q, before) != 0) {
+		buf_free(&q);
+		return err_nomem(err);
+	}
+	if (wql_append_literal(&q, literal) != 0) {
+		buf_free(&q);
+		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		               "'%s' cannot be used in a query (it holds a control character)", literal);
+	}
+	if (after && buf_append_str(&q, after) != 0) {
+		buf_free(&q);
+		return err_nomem(err);
+	}
+	hvsnap_status st = query_all(s, q.data, out, err);
+	buf_free(&q);
 	return st;
 }

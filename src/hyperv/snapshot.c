@@ -9,8 +9,6 @@
 #include "hyperv/props.h"
 #include "hyperv/query.h"
 #include "hyperv/snapshot_int.h"
-#include "hyperv/wql.h"
-#include "util/buf.h"
 #include "util/err.h"
 #include "util/strutil.h"
 
@@ -137,15 +135,10 @@ hvsnap_status hvsnap_snapshot_list(hvsnap_session *s, const hvsnap_vm *vm,
 	hvsnap_error_clear(err);
 	*snaps = NULL;
 	*n = 0;
-	buf q = BUF_INIT;
-	if (buf_printf(&q, "SELECT * FROM %s WHERE VirtualSystemIdentifier = ", CLASS_VSSD) != 0 ||
-	    wql_append_literal(&q, vm->id) != 0) {
-		buf_free(&q);
-		return err_nomem(err);
-	}
 	instance_list l;
-	hvsnap_status st = query_all(s, q.data, &l, err);
-	buf_free(&q);
+	hvsnap_status st = query_literal(s, "SELECT * FROM " CLASS_VSSD
+	                                 " WHERE VirtualSystemIdentifier = ", vm->id, NULL,
+	                                 &l, err);
 	if (st != HVSNAP_OK)
 		return st;
 	hvsnap_snapshot *out = calloc(l.n ? l.n : 1, sizeof(*out));

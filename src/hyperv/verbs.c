@@ -10,8 +10,6 @@
 #include "hyperv/props.h"
 #include "hyperv/query.h"
 #include "hyperv/snapshot_int.h"
-#include "hyperv/wql.h"
-#include "util/buf.h"
 #include "util/err.h"
 #include "util/strutil.h"
 
@@ -47,16 +45,11 @@ static hvsnap_status realized_settings(hvsnap_session *s, const hvsnap_vm *vm,
                                        hvsnap_error *err)
 {
 	*instance_id = *snapshot_type = NULL;
-	buf q = BUF_INIT;
-	if (buf_printf(&q, "SELECT * FROM %s WHERE VirtualSystemIdentifier = ", CLASS_VSSD) != 0 ||
-	    wql_append_literal(&q, vm->id) != 0 ||
-	    buf_append_str(&q, " AND VirtualSystemType = 'Microsoft:Hyper-V:System:Realized'") != 0) {
-		buf_free(&q);
-		return err_nomem(err);
-	}
 	instance_list l;
-	hvsnap_status st = query_all(s, q.data, &l, err);
-	buf_free(&q);
+	hvsnap_status st = query_literal(s, "SELECT * FROM " CLASS_VSSD
+	                                 " WHERE VirtualSystemIdentifier = ", vm->id,
+	                                 " AND VirtualSystemType = 'Microsoft:Hyper-V:System:Realized'",
+	                                 &l, err);
 	if (st != HVSNAP_OK)
 		return st;
 	if (l.n != 1) {
@@ -116,17 +109,10 @@ static hvsnap_status find_new_snapshot(hvsnap_session *s, const hvsnap_invoke_re
 	if (!job)
 		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "CreateSnapshot finished without a job or a ResultingSnapshot");
-	buf q = BUF_INIT;
-	if (buf_printf(&q, "ASSOCIATORS OF {%s.InstanceID=", CLASS_CONCRETE_JOB) != 0 ||
-	    wql_append_literal(&q, job->id) != 0 ||
-	    buf_printf(&q, "} WHERE AssocClass = Msvm_AffectedJobElement ResultClass = %s",
-	               CLASS_VSSD) != 0) {
-		buf_free(&q);
-		return err_nomem(err);
-	}
 	instance_list l;
-	hvsnap_status st = query_all(s, q.data, &l, err);
-	buf_free(&q);
+	hvsnap_status st = query_literal(s, "ASSOCIATORS OF {" CLASS_CONCRETE_JOB ".InstanceID=",
+	                                 job->id, "} WHERE AssocClass = Msvm_AffectedJobElement"
+	                                 " ResultClass = " CLASS_VSSD, &l, err);
 	if (st != HVSNAP_OK)
 		return st;
 	for (size_t i = 0; i < l.n && !*out; i++) {

@@ -9,8 +9,6 @@
 #include "hyperv/classes.h"
 #include "hyperv/props.h"
 #include "hyperv/query.h"
-#include "hyperv/wql.h"
-#include "util/buf.h"
 #include "util/err.h"
 #include "util/strutil.h"
 
@@ -49,32 +47,28 @@ static int fill_vm(hvsnap_vm *vm, const hvsnap_cim_instance *inst)
 	return vm->id && vm->name ? 0 : -1;
 }
 
-/* Runs wql and keeps the VMs among the results. */
-static hvsnap_status query_vms(hvsnap_session *s, const char *wql, hvsnap_vm **vms,
-                               size_t *n, hvsnap_error *err)
+/* Keeps the VMs among query results, consuming the list. */
+static hvsnap_status keep_vms(instance_list *l, hvsnap_vm **vms, size_t *n,
+                              hvsnap_error *err)
 {
 	*vms = NULL;
 	*n = 0;
-	instance_list l;
-	hvsnap_status st = query_all(s, wql, &l, err);
-	if (st != HVSNAP_OK)
-		return st;
-	hvsnap_vm *out = calloc(l.n ? l.n : 1, sizeof(*out));
+	hvsnap_vm *out = calloc(l->n ? l->n : 1, sizeof(*out));
 	if (!out) {
-		instance_list_clear(&l);
+		instance_list_clear(l);
 		return err_nomem(err);
 	}
 	size_t count = 0;
-	for (size_t i = 0; i < l.n; i++) {
-		if (!is_vm(l.items[i]))
+	for (size_t i = 0; i < l->n; i++) {
+		if (!is_vm(l->items[i]))
 			continue;
-		if (fill_vm(&out[count++], l.items[i]) != 0) {
-			instance_list_clear(&l);
+		if (fill_vm(&out[count++], l->items[i]) != 0) {
+			instance_list_clear(l);
 			hvsnap_vm_list_free(out, count);
 			return err_nomem(err);
 		}
 	}
-	instance_list_clear(&l);
+	instance_list_clear(l);
 	*vms = out;
 	*n = count;
 	return HVSNAP_OK;
@@ -84,7 +78,9 @@ hvsnap_status hvsnap_vm_list(hvsnap_session *s, hvsnap_vm **vms, size_t *n,
                              hvsnap_error *err)
 {
 	hvsnap_error_clear(err);
-	return query_vms(s, "SELECT * FROM " CLASS_COMPUTER_SYSTEM, vms, n, err);
+	instance_list l;
+	hvsnap_status st = query_all(s, "SELECT * FROM " CLASS_COMPUTER_SYSTEM, &l, err);
+	return st == HVSNAP_OK ? keep_vms(&l, vms, n, err) : st;
 }
 
 hvsnap_status hvsnap_vm_find(hvsnap_session *s, const char *name_or_id,
@@ -95,27 +91,20 @@ hvsnap_status hvsnap_vm_find(hvsnap_session *s, const char *name_or_id,
 	if (!name_or_id || !*name_or_id)
 		return err_set(err, HVSNAP_ERR_USAGE, 0, "no VM name or id given");
 	int by_id = is_guid(name_or_id);
-	buf q = BUF_INIT;
-	int rc = buf_printf(&q, "SELECT * FROM %s WHERE %s = ", CLASS_COMPUTER_SYSTEM,
-	                    by_id ? "Name" : "ElementName");
-	if (rc == 0 && by_id) {
-		/* VM GUIDs are upper case on the host. */
-		char upper[37];
-		str_copy(upper, sizeof(upper), name_or_id);
-		for (char *p = upper; *p; p++)
-			*p = (char)toupper((unsigned char)*p);
-		rc = wql_append_literal(&q, upper);
-	} else if (rc == 0) {
-		rc = wql_append_literal(&q, name_or_id);
-	}
-	if (rc != 0) {
-		buf_free(&q);
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "'%s' cannot be a VM name", name_or_id);
-	}
+	/* VM GUIDs are upper case on the host. */
+	char upper[37];
+	str_copy(upper, sizeof(upper), name_or_id);
+	for (char *p = upper; by_id && *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	instance_list l;
+	hvsnap_status st = query_literal(s, by_id
+	                                 ? "SELECT * FROM " CLASS_COMPUTER_SYSTEM " WHERE Name = "
+	                                 : "SELECT * FROM " CLASS_COMPUTER_SYSTEM " WHERE ElementName = ",
+	                                 by_id ? upper : name_or_id, NULL, &l, err);
 	hvsnap_vm *vms = NULL;
 	size_t n = 0;
-	hvsnap_status st = query_vms(s, q.data, &vms, &n, err);
-	buf_free(&q);
+	if (st == HVSNAP_OK)
+		st = keep_vms(&l, &vms, &n, err);
 	if (st != HVSNAP_OK)
 		return st;
 	if (n == 0) {
