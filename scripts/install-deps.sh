@@ -7,6 +7,7 @@ packages=(
   build-essential clang cmake pkg-config
   libcurl4-openssl-dev libxml2-dev libxml2-utils libssl-dev openssl
   libcmocka-dev libjansson-dev libmicrohttpd-dev libkrb5-dev gss-ntlmssp
+  libgnutls28-dev                        # hvsim reads client certs via GnuTLS (libmicrohttpd-dev pulls it in too)
   python3 curl
   krb5-kdc krb5-admin-server krb5-user   # a private KDC for the Kerberos tests
   python3-winrm                          # an independent WinRM client for interop

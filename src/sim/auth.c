@@ -5,7 +5,11 @@
  * Kerberos, negotiate.c) authenticates the TCP connection the way http.sys
  * does: once the handshake is done, later requests on that connection need
  * no header, and a new connection starts over. With Negotiate on http and
- * AllowUnencrypted false, a SOAP body must come as multipart/encrypted. */
+ * AllowUnencrypted false, a SOAP body must come as multipart/encrypted.
+ * Certificate auth (the https/mutual profile as the Authorization value)
+ * is checked per request, like Basic, against the TLS client certificate
+ * of the connection (certauth.c); it exists only over https. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -90,7 +94,9 @@ static int check_basic(sim_ctx *ctx, sim_conn *conn, const char *b64)
 		if (colon) {
 			*colon = '\0';
 			u = auth_find_user(ctx, s);
-			if (u && u->password &&
+			/* no blank passwords over the network, as on Windows
+			 * (a certificate-only user has none) */
+			if (u && u->password && u->password[0] &&
 			    strlen(u->password) == strlen(colon + 1) &&
 			    CRYPTO_memcmp(u->password, colon + 1,
 			                  strlen(u->password)) == 0) {
@@ -119,6 +125,28 @@ static enum sim_auth_result plaintext_policy(const sim_ctx *ctx,
 	return AUTH_OK;
 }
 
+/* Any failure is a 401 with the usual offers (the client learns nothing
+ * of why); the reason goes to stderr for whoever runs hvsim. */
+static int check_certificate(sim_ctx *ctx, sim_conn *conn)
+{
+	char why[512], login[600];
+	const sim_user *u;
+	if (!conn->tls)
+		return 0; /* WinRM has no certificate auth on http */
+	u = cert_map(ctx, conn, why, sizeof(why));
+	if (!u) {
+		fprintf(stderr, "hvsim: connection %lu: certificate refused: %s\n",
+		        conn->id, why);
+		return 0;
+	}
+	snprintf(login, sizeof(login), "%s\\%s",
+	         u->domain ? u->domain : ctx->model->host, u->name);
+	auth_conn_reset(conn);
+	conn->user = str_dup(login);
+	str_copy(conn->scheme, sizeof(conn->scheme), "certificate");
+	return 1;
+}
+
 static int is_negotiate(const sim_conn *conn)
 {
 	return strncmp(conn->scheme, "negotiate", 9) == 0;
@@ -136,6 +164,8 @@ enum sim_auth_result auth_check(sim_ctx *ctx, sim_conn *conn,
 		return check_basic(ctx, conn, authz + 6) ? AUTH_OK
 		                                         : AUTH_CHALLENGE;
 	}
+	if (authz && strcasecmp(authz, SIM_SECPROFILE_MUTUAL) == 0)
+		return check_certificate(ctx, conn) ? AUTH_OK : AUTH_CHALLENGE;
 	if (authz && strncasecmp(authz, "Negotiate ", 10) == 0) {
 		const char *b64 = authz + 10;
 		unsigned char *tok;

@@ -93,6 +93,18 @@ int main(int argc, char **argv)
 	} else {
 		scenario_demo(ctx.model, &sc);
 	}
+	{
+		char *err = NULL;
+		if (cert_init(&ctx, &err) != 0) {
+			fprintf(stderr, "hvsim: bad scenario: %s: %s\n", scenario,
+			        err ? err : "client certificates");
+			free(err);
+			scenario_free(&sc);
+			model_free(ctx.model);
+			xmlCleanupParser();
+			return 2;
+		}
+	}
 	if (log_path) {
 		ctx.log = fopen(log_path, "a");
 		if (!ctx.log) {

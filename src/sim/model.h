@@ -78,6 +78,9 @@ typedef struct sim_user {
 	char *name;
 	char *domain;
 	char *password;
+	char *certificate;       /* PEM path: this exact client cert maps here */
+	unsigned char *cert_der; /* that certificate, loaded by cert_init */
+	size_t cert_der_len;
 } sim_user;
 
 enum { CBT_NONE, CBT_RELAXED, CBT_STRICT };
@@ -100,6 +103,8 @@ typedef struct sim_scenario {
 	int allow_unencrypted;     /* AllowUnencrypted */
 	int cbt_hardening;         /* CbtHardeningLevel: CBT_NONE/RELAXED/STRICT */
 	char *keytab;
+	char *client_ca;           /* PEM path: CA of client certificates */
+	char *client_ca_pem;       /* its contents, loaded by cert_init */
 	sim_inject_rule *rules;
 	size_t nrules;
 } sim_scenario;

@@ -107,6 +107,11 @@ static int file_safe(const char *s, int name)
 static void add_line(buf *b, const char *dom, const char *user,
                      const char *pw)
 {
+	/* A user without a password (one who logs on by certificate) gets
+	 * no line: Windows refuses blank passwords over the network
+	 * (LimitBlankPasswordUse), so NTLM with an empty one must fail. */
+	if (!*pw)
+		return;
 	if (!file_safe(dom, 1) || !file_safe(user, 1) || !file_safe(pw, 0))
 		return;
 	buf_printf(b, "%s:%s:%s\n", dom, user, pw);

@@ -405,9 +405,10 @@ static void load_root(loader *l, json_t *root)
 {
 	static const char *const keys[] = { "host", "locale", "users", "auth",
 		"jobs", "vms", "faults", NULL };
-	static const char *const ukeys[] = { "name", "domain", "password", NULL };
+	static const char *const ukeys[] = { "name", "domain", "password",
+		"certificate", NULL };
 	static const char *const akeys[] = { "basic", "negotiate",
-		"allow_unencrypted", "keytab", "cbt_hardening", NULL };
+		"allow_unencrypted", "keytab", "cbt_hardening", "client_ca", NULL };
 	const char *s;
 	json_t *v, *u;
 	size_t i;
@@ -455,6 +456,9 @@ static void load_root(loader *l, json_t *root)
 			su->domain = str_dup(get_str(l, u, "domain", w,
 			                             l->m->host));
 			su->password = str_dup(get_str(l, u, "password", w, ""));
+			s = get_str(l, u, "certificate", w, NULL);
+			if (s)
+				su->certificate = str_dup(s);
 			l->sc->nusers++;
 		}
 	}
@@ -470,6 +474,9 @@ static void load_root(loader *l, json_t *root)
 		s = get_str(l, v, "keytab", "auth", NULL);
 		if (s)
 			l->sc->keytab = str_dup(s);
+		s = get_str(l, v, "client_ca", "auth", NULL);
+		if (s)
+			l->sc->client_ca = str_dup(s);
 		s = get_str(l, v, "cbt_hardening", "auth", NULL);
 		if (s) {
 			if (strcmp(s, "none") == 0)
@@ -591,6 +598,8 @@ void scenario_free(sim_scenario *sc)
 	for (i = 0; i < sc->nusers; i++) {
 		free(sc->users[i].name);
 		free(sc->users[i].domain);
+		free(sc->users[i].certificate);
+		free(sc->users[i].cert_der);
 		if (sc->users[i].password) {
 			OPENSSL_cleanse(sc->users[i].password,
 			                strlen(sc->users[i].password));
@@ -602,5 +611,7 @@ void scenario_free(sim_scenario *sc)
 		free(sc->rules[i].action_contains);
 	free(sc->rules);
 	free(sc->keytab);
+	free(sc->client_ca);
+	free(sc->client_ca_pem);
 	memset(sc, 0, sizeof(*sc));
 }

@@ -2,7 +2,11 @@
  * one connection does not stall others), HTTP/1.1 keep-alive, POST /wsman
  * only, http or https, a per-TCP-connection sim_conn for connection-bound
  * auth (the Negotiate handshake legs and WinRM message sealing hang off
- * it), fault injection at the HTTP level, and the request log. */
+ * it), fault injection at the HTTP level, and the request log. Over https
+ * with auth.client_ca, the TLS handshake asks for (but does not demand) a
+ * client certificate, so Basic and Negotiate clients without one still get
+ * in and certificate auth can be refused with a 401 rather than a failed
+ * handshake. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -294,6 +298,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	conn = ci ? ci->socket_context : NULL;
 	if (!conn)
 		return MHD_NO;
+	if (conn->tls) {
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+		conn->tls_session = ci ? ci->tls_session : NULL;
+	}
 
 	ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 	authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
@@ -549,6 +557,8 @@ int server_run(sim_ctx *ctx, const struct sim_options *o)
 	struct sockaddr_storage ss;
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *di;
+	struct MHD_OptionItem tls[4];
+	size_t ntls = 0;
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION |
 	                 MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 	char host[160], *cert = NULL, *key = NULL;
@@ -582,13 +592,24 @@ int server_run(sim_ctx *ctx, const struct sim_options *o)
 		flags |= MHD_USE_TLS;
 	}
 	ctx->https = o->https;
+	if (o->https) {
+		tls[ntls++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0,
+		                                       cert };
+		tls[ntls++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0,
+		                                       key };
+		/* MHD then sets GNUTLS_CERT_REQUEST: a certificate is asked
+		 * for, checked later by certauth.c, and may be absent. */
+		if (ctx->sc->client_ca_pem)
+			tls[ntls++] = (struct MHD_OptionItem){
+				MHD_OPTION_HTTPS_MEM_TRUST, 0, ctx->sc->client_ca_pem };
+	}
+	tls[ntls] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	d = MHD_start_daemon(flags, 0, NULL, NULL, handler, ctx,
 	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	                     MHD_OPTION_NOTIFY_CONNECTION, notify_conn, ctx,
 	                     MHD_OPTION_NOTIFY_COMPLETED, completed, ctx,
 	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-	                     o->https ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
-	                     cert, MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
+	                     MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "hvsim: cannot listen on %s: %s\n", listen,
 		        strerror(errno));

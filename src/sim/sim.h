@@ -215,9 +215,10 @@ typedef struct sim_conn {
 	unsigned long id;
 	unsigned long requests;
 	char *user;         /* authenticated user of this connection, or NULL */
-	char scheme[24];    /* "basic", "negotiate-ntlm", "negotiate-kerberos"
-	                       or "" (what --log shows as "auth") */
+	char scheme[24];    /* "basic", "negotiate-ntlm", "negotiate-kerberos",
+	                       "certificate" or "" (what --log shows as "auth") */
 	int tls;
+	void *tls_session;  /* MHD's gnutls_session_t over https, else NULL */
 	int encrypted;      /* the current request came multipart/encrypted */
 	void *gss;          /* negotiate.c's security context, or NULL */
 } sim_conn;
@@ -262,6 +263,18 @@ struct sim_user;
 /* The scenario user a login names: "user", "DOMAIN\user" or "user@domain";
  * the domain must be the user's or the host's (case-insensitive). */
 const struct sim_user *auth_find_user(const sim_ctx *ctx, const char *login);
+
+/* --- certauth.c: client certificates (WinRM's https/mutual profile) -- */
+#define SIM_SECPROFILE_MUTUAL \
+	"http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual"
+/* Once, after the scenario is loaded: reads auth.client_ca and every
+ * users[].certificate. 0, or -1 with *err naming the key and file. */
+int cert_init(sim_ctx *ctx, char **err);
+/* The scenario user the TLS client certificate of conn maps to, or NULL
+ * with the reason in why (no certificate, does not verify against
+ * auth.client_ca, no user for it). */
+const struct sim_user *cert_map(sim_ctx *ctx, const sim_conn *conn,
+                                char *why, size_t whylen);
 
 /* --- negotiate.c: GSSAPI acceptor (gss-ntlmssp for NTLM, keytab for
  * Kerberos), channel binding, and the per-connection wrap/unwrap ------- */
