@@ -12,6 +12,8 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <pthread.h>
@@ -224,8 +226,14 @@ static CURLcode apply_options(http_conn *c, CURL *h)
 	SET(CURLOPT_SSL_VERIFYHOST, c->insecure ? 0L : 2L);
 	if (c->pin)
 		SET(CURLOPT_PINNEDPUBLICKEY, c->pin);
-	if (c->client_cert)
+	if (c->client_cert) {
 		SET(CURLOPT_SSLCERT, c->client_cert);
+		/* Without a passphrase libcurl leaves OpenSSL's default
+		 * callback in place, which prompts on the terminal for an
+		 * encrypted key; the library must never prompt (client_identity
+		 * has already refused such a key with a clear message). */
+		SET(CURLOPT_KEYPASSWD, "");
+	}
 	if (c->client_key)
 		SET(CURLOPT_SSLKEY, c->client_key);
 #undef SET
@@ -239,6 +247,72 @@ static void conn_strings_free(http_conn *c)
 	free(c->pin);
 	free(c->client_cert);
 	free(c->client_key);
+}
+
+/* OpenSSL asks this for the passphrase of an encrypted key: refusing
+ * keeps it from prompting, and the flag tells that case apart. */
+static int no_passphrase(char *pw, int size, int rwflag, void *userdata)
+{
+	(void)pw;
+	(void)size;
+	(void)rwflag;
+	*(int *)userdata = 1;
+	return -1;
+}
+
+/* Loads --cert and --key before any connection, as libcurl will (PEM; the
+ * key from the certificate file when no key is given), because libcurl's
+ * own failure ("unable to set private key file") names neither the cause
+ * nor the fix, and comes only after a TLS connection was started. */
+static hvsnap_status client_identity(const char *cert_path, const char *key_path,
+                                     hvsnap_error *err)
+{
+	hvsnap_status st = HVSNAP_OK;
+	X509 *x = NULL;
+	EVP_PKEY *k = NULL;
+	int encrypted = 0;
+	if (!key_path)
+		key_path = cert_path;
+	FILE *f = fopen(cert_path, "r");
+	if (!f)
+		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		               "cannot read the client certificate %s (--cert)", cert_path);
+	x = PEM_read_X509(f, NULL, no_passphrase, &encrypted);
+	fclose(f);
+	if (!x) {
+		st = err_set(err, HVSNAP_ERR_USAGE, 0,
+		             "%s holds no PEM certificate (--cert)", cert_path);
+		goto out;
+	}
+	f = fopen(key_path, "r");
+	if (!f) {
+		st = err_set(err, HVSNAP_ERR_USAGE, 0,
+		             "cannot read the client key %s (--key)", key_path);
+		goto out;
+	}
+	encrypted = 0;
+	k = PEM_read_PrivateKey(f, NULL, no_passphrase, &encrypted);
+	fclose(f);
+	if (!k && encrypted) {
+		st = err_set(err, HVSNAP_ERR_USAGE, 0,
+		             "the private key in %s is encrypted; hvsnap needs an "
+		             "unencrypted key (--key)", key_path);
+		err_add_detail(err, "decrypt it once into a file only you can read, e.g. "
+		               "openssl pkey -in %s -out KEY.pem", key_path);
+	} else if (!k) {
+		st = err_set(err, HVSNAP_ERR_USAGE, 0,
+		             "%s holds no PEM private key (--key)", key_path);
+	} else if (X509_check_private_key(x, k) != 1) {
+		st = err_set(err, HVSNAP_ERR_USAGE, 0,
+		             "the key in %s is not the private key of the certificate in %s "
+		             "(--key does not match --cert)", key_path, cert_path);
+	}
+out:
+	/* leave no failure behind for libcurl to find in the error queue */
+	ERR_clear_error();
+	EVP_PKEY_free(k);
+	X509_free(x);
+	return st;
 }
 
 hvsnap_status http_conn_new(http_conn **out, const http_conn_options *o,
@@ -262,6 +336,12 @@ hvsnap_status http_conn_new(http_conn **out, const http_conn_options *o,
 	if (o->client_key && !o->client_cert)
 		return err_set(err, HVSNAP_ERR_USAGE, 0,
 		               "a client key needs a client certificate");
+
+	if (o->client_cert) {
+		hvsnap_status st = client_identity(o->client_cert, o->client_key, err);
+		if (st != HVSNAP_OK)
+			return st;
+	}
 
 	pthread_once(&global_once, global_init);
 	if (global_rc != CURLE_OK)
@@ -578,6 +658,13 @@ static hvsnap_status map_curl_error(http_conn *c, CURLcode rc,
 		st = err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		             "the answer from %s was cut short (fewer bytes than announced)",
 		             c->url);
+		break;
+	case CURLE_SSL_CERTPROBLEM:
+		/* client_identity vetted the files; what is left is libcurl or
+		 * the TLS library refusing them (an unsupported key type, say) */
+		st = err_set(err, HVSNAP_ERR_TLS, 0,
+		             "the client certificate or its key cannot be used with %s "
+		             "(--cert/--key)", c->url);
 		break;
 	case CURLE_URL_MALFORMAT:
 	case CURLE_UNSUPPORTED_PROTOCOL:

@@ -255,7 +255,10 @@ static hvsnap_status interpret(hvsnap_session *s, const http_response *r,
                                const char *label, xmlDocPtr *resp,
                                hvsnap_error *err)
 {
-	if (r->status == 401)
+	/* WinRM may refuse a certificate it cannot map with 403 rather than
+	 * 401: either way the credentials, not the request, are at fault. */
+	if (r->status == 401 ||
+	    (r->status == 403 && s->opts.auth == HVSNAP_AUTH_CERTIFICATE))
 		return session_unauthorized(s, r, err);
 	int soap_status = r->status == 200 || r->status == 400 || r->status == 500;
 	if (!soap_status || r->body.len == 0) {

@@ -99,6 +99,8 @@ hvsnap_status session_auth_init(hvsnap_session *s, hvsnap_error *err)
 	if (s->mech.ctx)
 		wsman_session_info(s, "authentication: %s%s", s->mech.name,
 		                   s->fallback.ctx ? " (NTLM if Kerberos fails)" : "");
+	else if (s->opts.auth == HVSNAP_AUTH_CERTIFICATE)
+		wsman_session_info(s, "authentication: client certificate %s", s->client_cert);
 	switch (s->opts.encryption) {
 	case HVSNAP_ENCRYPTION_AUTO:
 		s->encrypt = s->mech.ctx && !https;
@@ -165,10 +167,19 @@ hvsnap_status session_unauthorized(const hvsnap_session *s, const http_response 
 	if (s->opts.auth == HVSNAP_AUTH_NONE)
 		err_set(err, HVSNAP_ERR_AUTH, 401,
 		        "the host requires authentication (HTTP 401); give --user");
+	else if (s->opts.auth == HVSNAP_AUTH_CERTIFICATE)
+		err_set(err, HVSNAP_ERR_AUTH, r->status,
+		        "the host rejected the client certificate (HTTP %ld)", r->status);
 	else
 		err_set(err, HVSNAP_ERR_AUTH, 401, "the host rejected the credentials (HTTP 401)");
 	err_add_detail(err, "host offers: %s", offered);
-	if (s->opts.auth == HVSNAP_AUTH_BASIC && !scheme_token(r, "Basic")) {
+	if (s->opts.auth == HVSNAP_AUTH_CERTIFICATE) {
+		/* The host never says which of these failed. */
+		err_add_detail(err, "the host must trust the certificate's issuer, map the "
+		               "certificate to a local account (winrm/config/service/certmapping, "
+		               "by the UPN in its subjectAltName) and allow Certificate auth "
+		               "(winrm/config/service/auth)");
+	} else if (s->opts.auth == HVSNAP_AUTH_BASIC && !scheme_token(r, "Basic")) {
 		err_add_detail(err, "Basic authentication is disabled on the host "
 		               "(winrm/config/service/auth Basic=false); use NTLM or Kerberos");
 	} else if (s->opts.auth == HVSNAP_AUTH_BASIC) {
