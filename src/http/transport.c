@@ -46,6 +46,7 @@ struct http_conn {
 	unsigned char *peer_der;   /* peer certificate of the last response */
 	size_t peer_der_len;
 	char errbuf[CURL_ERROR_SIZE];
+	size_t last_body_sent;  /* see http_last_body_sent */
 };
 
 /* State of one transfer, shared by the header and write callbacks. */
@@ -723,6 +724,11 @@ static int seek_cb(void *userdata, curl_off_t offset, int origin)
 	return CURL_SEEKFUNC_FAIL;
 }
 
+size_t http_last_body_sent(const http_conn *c)
+{
+	return c ? c->last_body_sent : 0;
+}
+
 hvsnap_status http_post(http_conn *c, const char *content_type,
                         const void *body, size_t len,
                         const char *const *headers, http_response *resp,
@@ -780,6 +786,7 @@ hvsnap_status http_post(http_conn *c, const char *content_type,
 	curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, c->fresh ? 1L : 0L);
 
 	CURLcode rc = curl_easy_perform(h);
+	c->last_body_sent = send.pos;
 
 	/* Nothing may point at the caller's memory or at freed lists once we
 	 * return. */

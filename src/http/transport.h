@@ -14,8 +14,9 @@ typedef struct http_conn_options {
 	const char *url;            /* full endpoint URL */
 	const char *cacert;
 	int insecure;
-	/* "sha256//BASE64[;sha256//...]", checked on top of (not instead of)
-	 * CA verification; anything else is HVSNAP_ERR_USAGE. */
+	/* "sha256//BASE64[;sha256//...]", checked on top of whatever CA
+	 * verification is on (the session turns that off when a pin comes
+	 * without a CA file); anything else is HVSNAP_ERR_USAGE. */
 	const char *pin;
 	const char *client_cert;
 	const char *client_key;
@@ -54,6 +55,10 @@ hvsnap_status http_post(http_conn *c, const char *content_type,
                         const char *const *headers, http_response *resp,
                         hvsnap_error *err);
 void http_response_clear(http_response *resp);
+
+/* Bytes of the last request's body that libcurl took for sending: 0 means
+ * the host cannot have seen that request's body. */
+size_t http_last_body_sent(const http_conn *c);
 
 /* DER bytes of the peer certificate of the current connection (for channel
  * binding); NULL when there is none. Known once a response has arrived on

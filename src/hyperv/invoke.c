@@ -43,11 +43,6 @@ hvsnap_status invoke_and_wait(hvsnap_session *s, const hvsnap_epr *target,
 		*result = NULL;
 	hvsnap_invoke_result *r = NULL;
 	hvsnap_status st = hvsnap_wsman_invoke(s, target, method, params, &r, err);
-	if (st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_PROTOCOL)
-		/* An Invoke is not idempotent, so it is never resent; with no
-		 * readable answer the user must learn that it may have run. */
-		err_add_detail(err, "%s may have run on the host although its answer was lost; it "
-		               "was not sent again: check with 'hvsnap list' before retrying", method);
 	if (st != HVSNAP_OK)
 		return st;
 	if (!r->has_return_value) {

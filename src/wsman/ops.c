@@ -108,6 +108,11 @@ hvsnap_status hvsnap_wsman_invoke(hvsnap_session *s, const hvsnap_epr *target,
 	/* Never resent: the method may already have run on the host. */
 	st = wsman_session_call(s, req, label, WSMAN_NO_RETRY, &resp, err);
 	xmlFreeDoc(req);
+	if ((st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_PROTOCOL) && s->body_sent)
+		/* With no readable answer to a request that did go out, the user
+		 * must learn that the method may have run. */
+		err_add_detail(err, "%s may have run on the host although its answer was lost; "
+		               "it was not sent again", method);
 	if (st == HVSNAP_OK)
 		st = wsman_parse_invoke(resp, method, out, err);
 	xmlFreeDoc(resp);

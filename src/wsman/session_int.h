@@ -21,6 +21,7 @@ struct hvsnap_session {
 	auth_mech fallback; /* Negotiate: NTLM, used when Kerberos cannot be */
 	int authenticated;  /* mech's context belongs to the current connection */
 	int encrypt;        /* seal every SOAP message (WinRM message encryption) */
+	int body_sent;      /* the last exchange's SOAP body left this process */
 };
 
 /* Fills o with the session's To, timeout, envelope size and locale, and the
