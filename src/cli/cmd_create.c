@@ -26,8 +26,8 @@ static void print_result(const cli_options *o, const hvsnap_vm *vm,
 	if (o->json) {
 		json_t *root = json_object();
 		json_t *v = json_object();
-		json_object_set_new(v, "name", json_string(vm->name));
-		json_object_set_new(v, "id", json_string(vm->id));
+		json_object_set_new(v, "name", json_str_or_null(vm->name));
+		json_object_set_new(v, "id", json_str_or_null(vm->id));
 		json_object_set_new(root, "vm", v);
 		if (snap) {
 			json_t *js = json_snapshot(snap);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 
 static json_t *profiles_json(const char *profiles)
 {
@@ -22,11 +23,6 @@ static json_t *profiles_json(const char *profiles)
 	return arr;
 }
 
-static json_t *nullable(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 int cmd_identify(const cli_options *o)
 {
 	hvsnap_session *s = NULL;
@@ -43,13 +39,11 @@ int cmd_identify(const cli_options *o)
 	}
 	if (o->json) {
 		json_t *root = json_object();
-		json_object_set_new(root, "protocol_version", nullable(id->protocol_version));
-		json_object_set_new(root, "product_vendor", nullable(id->product_vendor));
-		json_object_set_new(root, "product_version", nullable(id->product_version));
+		json_object_set_new(root, "protocol_version", json_str_or_null(id->protocol_version));
+		json_object_set_new(root, "product_vendor", json_str_or_null(id->product_vendor));
+		json_object_set_new(root, "product_version", json_str_or_null(id->product_version));
 		json_object_set_new(root, "security_profiles", profiles_json(id->security_profiles));
-		json_dumpf(root, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-		json_decref(root);
+		json_print(root);
 	} else {
 		printf("Vendor:    %s\n", id->product_vendor ? id->product_vendor : "-");
 		printf("Version:   %s\n", id->product_version ? id->product_version : "-");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 
 int cli_exit_code(hvsnap_status status)
 {
@@ -30,15 +31,9 @@ int cli_exit_code(hvsnap_status status)
 int cli_report_error(const cli_options *o, const hvsnap_error *err)
 {
 	if (o->json) {
-		json_t *e = json_object();
-		json_object_set_new(e, "kind", json_string(hvsnap_status_name(err->kind)));
-		json_object_set_new(e, "message", json_string(err->message));
-		json_object_set_new(e, "code", err->code ? json_integer(err->code) : json_null());
-		json_object_set_new(e, "detail", err->detail[0] ? json_string(err->detail) : json_null());
-		json_t *root = json_pack("{s:o}", "error", e);
-		json_dumpf(root, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-		json_decref(root);
+		json_t *root = json_object();
+		json_object_set_new(root, "error", json_error(err));
+		json_print(root);
 	} else {
 		fprintf(stderr, "hvsnap: %s\n", err->message[0] ? err->message : "failed");
 		if (err->detail[0])

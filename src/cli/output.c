@@ -3,10 +3,57 @@
 #include "cli/output.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when it is not one. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
+	         : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
 
 json_t *json_str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	size_t len = strlen(s);
+	char *clean = malloc(len + 1);
+	if (!clean)
+		return json_null();
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_seq(p);
+		if (n == 0) {
+			clean[o++] = '?';
+			p++;
+		} else {
+			memcpy(clean + o, p, n);
+			o += n;
+			p += n;
+		}
+	}
+	clean[o] = '\0';
+	j = json_string(clean);
+	free(clean);
+	return j ? j : json_null();
+}
+
+json_t *json_error(const hvsnap_error *err)
+{
+	json_t *e = json_object();
+	json_object_set_new(e, "kind", json_string(hvsnap_status_name(err->kind)));
+	json_object_set_new(e, "message", json_str_or_null(err->message));
+	json_object_set_new(e, "code", err->code ? json_integer(err->code) : json_null());
+	json_object_set_new(e, "detail", err->detail[0] ? json_str_or_null(err->detail) : json_null());
+	return e;
 }
 
 json_t *json_vm(const hvsnap_vm *vm)

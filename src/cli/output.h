@@ -9,7 +9,11 @@
 json_t *json_vm(const hvsnap_vm *vm);           /* {"name","id","state"} */
 json_t *json_snapshot(const hvsnap_snapshot *s); /* {"id","instance_id","name","parent_id","created","current"} */
 json_t *json_job(const hvsnap_job *job);        /* {"id","state","state_code","percent","error_code","error_description","elapsed_ms"} */
+/* A JSON string of text, NULL as null; bytes that are not UTF-8 (a name
+ * typed in another encoding) become '?' rather than losing the field. */
 json_t *json_str_or_null(const char *s);
+/* {"kind","message","code","detail"} of CLI.md. */
+json_t *json_error(const hvsnap_error *err);
 /* Prints root on stdout and releases it. */
 void json_print(json_t *root);
 

@@ -62,13 +62,8 @@ int cli_report_job_error(const cli_options *o, const hvsnap_error *err,
 			fprintf(stderr, "  job: %s\n", job->id);
 		return rc;
 	}
-	json_t *e = json_object();
-	json_object_set_new(e, "kind", json_string(hvsnap_status_name(err->kind)));
-	json_object_set_new(e, "message", json_string(err->message));
-	json_object_set_new(e, "code", err->code ? json_integer(err->code) : json_null());
-	json_object_set_new(e, "detail", err->detail[0] ? json_string(err->detail) : json_null());
 	json_t *root = json_object();
-	json_object_set_new(root, "error", e);
+	json_object_set_new(root, "error", json_error(err));
 	if (job)
 		json_object_set_new(root, "job", json_job(job));
 	json_print(root);

@@ -31,6 +31,25 @@ const char *hvsnap_status_name(hvsnap_status status)
 	return "unknown";
 }
 
+/* A message cut to fit its buffer may end inside a multi-byte UTF-8
+ * character; drop that partial character so the text stays valid (JSON
+ * output refuses invalid UTF-8). */
+static void trim_partial_utf8(char *s, size_t size)
+{
+	size_t len = strnlen(s, size);
+	if (len + 1 < size || len == 0)
+		return; /* not truncated */
+	size_t i = len;
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--; /* continuation bytes */
+	if (i == 0)
+		return;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+	if (len - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
 hvsnap_status err_set(hvsnap_error *err, hvsnap_status kind, long code,
                       const char *fmt, ...)
 {
@@ -43,6 +62,7 @@ hvsnap_status err_set(hvsnap_error *err, hvsnap_status kind, long code,
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
+	trim_partial_utf8(err->message, sizeof(err->message));
 	return kind;
 }
 
@@ -61,6 +81,7 @@ void err_add_detail(hvsnap_error *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->detail + used, sizeof(err->detail) - used, fmt, ap);
 	va_end(ap);
+	trim_partial_utf8(err->detail, sizeof(err->detail));
 }
 
 hvsnap_status err_nomem(hvsnap_error *err)

@@ -86,6 +86,19 @@ static void test_err_set_truncates(void **state)
 	big[sizeof(big) - 1] = '\0';
 	assert_int_equal(err_set(&e, HVSNAP_ERR_PROTOCOL, 7, "%s", big), HVSNAP_ERR_PROTOCOL);
 	assert_int_equal(strlen(e.message), sizeof(e.message) - 1);
+	/* Cut inside a two-byte character: the partial byte must go. */
+	char accents[1200];
+	for (size_t i = 0; i + 1 < sizeof(accents); i += 2) {
+		accents[i] = (char)0xc3;
+		accents[i + 1] = (char)0xa9; /* é */
+	}
+	accents[sizeof(accents) - 1] = '\0';
+	err_set(&e, HVSNAP_ERR_FAULT, 0, "x%s", accents);
+	size_t n = strlen(e.message);
+	assert_true(n < sizeof(e.message));
+	assert_int_equal(n % 2, 1); /* "x" + whole two-byte characters */
+	assert_int_equal((unsigned char)e.message[n - 1], 0xa9);
+	err_set(&e, HVSNAP_ERR_FAULT, 0, "x");
 	err_add_detail(&e, "a=%d", 1);
 	err_add_detail(&e, "b=%d", 2);
 	assert_string_equal(e.detail, "a=1; b=2");
