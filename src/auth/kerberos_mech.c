@@ -137,6 +137,10 @@ static hvsnap_status acquire(krb_ctx *k, hvsnap_error *err)
 		                k->password ? "cannot get a ticket for the user"
 		                            : "no usable ticket (run kinit, or give a password)",
 		                major, minor);
+	/* The credential holds the ticket now; the password is not needed
+	 * again, even after a reconnect. */
+	str_wipe_free(k->password);
+	k->password = NULL;
 	return HVSNAP_OK;
 }
 
@@ -304,10 +308,7 @@ static void free_ctx(void *ctx)
 		gss_release_cred(&minor, &k->cred);
 	if (k->target != GSS_C_NO_NAME)
 		gss_release_name(&minor, &k->target);
-	if (k->password) {
-		OPENSSL_cleanse(k->password, strlen(k->password));
-		free(k->password);
-	}
+	str_wipe_free(k->password);
 	free(k->user);
 	free(k->cbt_app);
 	free(k);

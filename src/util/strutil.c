@@ -1,6 +1,7 @@
 /* Small string helpers missing from C11. */
 #include "util/strutil.h"
 
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,4 +64,12 @@ void str_copy(char *dst, size_t size, const char *src)
 	if (n)
 		memcpy(dst, src, n);
 	dst[n] = '\0';
+}
+
+void str_wipe_free(char *s)
+{
+	if (!s)
+		return;
+	OPENSSL_cleanse(s, strlen(s));
+	free(s);
 }

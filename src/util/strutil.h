@@ -13,5 +13,7 @@ int str_case_eq(const char *a, const char *b); /* ASCII case-insensitive */
 int str_to_u64(const char *s, uint64_t max, uint64_t *out);
 /* Copies src into dst[size] with truncation; always terminates. */
 void str_copy(char *dst, size_t size, const char *src);
+/* Overwrites a secret string with zeros, then frees it (NULL allowed). */
+void str_wipe_free(char *s);
 
 #endif

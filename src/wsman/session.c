@@ -5,7 +5,6 @@
  * on the wire are in session_auth.c. */
 #include "wsman/session_int.h"
 
-#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,14 +32,6 @@ const char *hvsnap_version(void)
 	return HVSNAP_VERSION;
 }
 
-static void free_secret(char *s)
-{
-	if (s) {
-		OPENSSL_cleanse(s, strlen(s));
-		free(s);
-	}
-}
-
 void hvsnap_session_free(hvsnap_session *s)
 {
 	if (!s)
@@ -49,7 +40,7 @@ void hvsnap_session_free(hvsnap_session *s)
 	http_conn_free(s->http);
 	free(s->host);
 	free(s->user);
-	free_secret(s->password);
+	str_wipe_free(s->password);
 	free(s->cacert);
 	free(s->pin);
 	free(s->client_cert);
@@ -165,11 +156,13 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 		s->opts.connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
 	if (!s->opts.max_envelope_size)
 		s->opts.max_envelope_size = DEFAULT_MAX_ENVELOPE;
-	/* The host should give up (with a fault we can show) before we do. */
-	if (!s->opts.operation_timeout_ms)
-		s->opts.operation_timeout_ms = (unsigned)s->opts.timeout_ms < DEFAULT_OPERATION_TIMEOUT_MS
-		                               ? (unsigned)s->opts.timeout_ms
-		                               : DEFAULT_OPERATION_TIMEOUT_MS;
+	/* The host should give up (with a fault we can show) before we do,
+	 * and our budget also pays for connecting: ask for 80% of it. */
+	if (!s->opts.operation_timeout_ms) {
+		unsigned long host_ms = (unsigned long)s->opts.timeout_ms / 5 * 4;
+		s->opts.operation_timeout_ms = host_ms < DEFAULT_OPERATION_TIMEOUT_MS
+		                               ? (unsigned)host_ms : DEFAULT_OPERATION_TIMEOUT_MS;
+	}
 	if (!s->opts.max_response_bytes)
 		s->opts.max_response_bytes = WSMAN_MAX_DOCUMENT_BYTES;
 

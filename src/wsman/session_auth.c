@@ -114,6 +114,13 @@ hvsnap_status session_auth_init(hvsnap_session *s, hvsnap_error *err)
 	}
 	if (s->encrypt)
 		wsman_session_info(s, "WinRM message encryption: on");
+	if (s->opts.auth != HVSNAP_AUTH_BASIC) {
+		/* Only Basic sends the password again; the mechanisms keep what
+		 * they need (NTLM its hash, Kerberos until it has a ticket). */
+		str_wipe_free(s->password);
+		s->password = NULL;
+		s->opts.password = NULL;
+	}
 	return HVSNAP_OK;
 }
 
@@ -453,6 +460,8 @@ static hvsnap_status send_once(hvsnap_session *s, const char *body, size_t len,
 	} else {
 		st = post(s, SOAP_CONTENT_TYPE, body, len, header, label, r, err);
 	}
+	if (http_last_body_sent(s->http))
+		s->body_sent = 1;
 	if (auth) {
 		OPENSSL_cleanse(auth, strlen(auth));
 		free(auth);
@@ -469,6 +478,7 @@ hvsnap_status session_exchange(hvsnap_session *s, const char *body, size_t len,
                                hvsnap_error *err)
 {
 	int was_authenticated = 0;
+	s->body_sent = 0;
 	hvsnap_status st = send_once(s, body, len, label, r, &was_authenticated, err);
 	if (st == HVSNAP_OK && r->status == 401 && s->mech.ctx && was_authenticated) {
 		/* The host no longer knows our context (the keep-alive connection was
