@@ -1,6 +1,6 @@
 /* The one interface the session uses for connection-bound authentication
- * (NTLM now, Kerberos through GSSAPI later): produce handshake tokens,
- * then seal and open WinRM messages. */
+ * (NTLM, and Kerberos through GSSAPI): produce handshake tokens, then seal
+ * and open WinRM messages. */
 #ifndef HVSNAP_AUTH_MECH_H
 #define HVSNAP_AUTH_MECH_H
 

@@ -832,10 +832,12 @@ static hvsnap_status session_ready(const ntlm_ctx *c, hvsnap_error *err)
 	if (c->state != ST_SESSION)
 		return err_set(err, HVSNAP_ERR_INTERNAL, 0,
 		               "NTLM message sealing before authentication");
-	uint32_t need = NTLM_NEGOTIATE_SEAL | NTLM_NEGOTIATE_ESS;
+	/* We always ask for 128-bit keys: a CHALLENGE that drops them would
+	 * downgrade sealing to 40 or 56 bits. */
+	uint32_t need = NTLM_NEGOTIATE_SEAL | NTLM_NEGOTIATE_ESS | NTLM_NEGOTIATE_128;
 	if ((c->flags & need) != need)
 		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
-		               "the server did not agree to NTLM sealing with "
+		               "the server did not agree to 128-bit NTLM sealing with "
 		               "extended session security");
 	if (c->flags & NTLM_NEGOTIATE_DATAGRAM)
 		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,

@@ -108,14 +108,14 @@ hvsnap_status ntlm_winrm_unwrap(void *ctx, const unsigned char *header,
                                 size_t payload_len, size_t expected_len,
                                 buf *plain, hvsnap_error *err);
 
-/* Flags of the AUTHENTICATE message (the server's CHALLENGE flags); 0
- * before the handshake. */
 /* Replaces the channel-binding hash (16 bytes from cbt_ntlm_hash, or NULL
  * for none) used by the next ntlm_authenticate. Over https the peer
  * certificate is known only once the connection's first answer arrived,
  * which is after NEGOTIATE was sent. */
 void ntlm_set_channel_bindings(ntlm_ctx *c, const unsigned char *cbt_md5);
 
+/* Flags of the AUTHENTICATE message (the server's CHALLENGE flags); 0
+ * before the handshake. */
 uint32_t ntlm_flags(const ntlm_ctx *c);
 
 /* Wipes every key and frees c (NULL allowed). */

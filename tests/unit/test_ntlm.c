@@ -243,6 +243,26 @@ static void test_no_key_exch_signature(void **state)
 	ntlm_free(c);
 }
 
+/* A server that clears NEGOTIATE_128 would downgrade sealing to weak keys:
+ * no message may be sealed or opened on such a session. */
+static void test_no_128_bit_downgrade(void **state)
+{
+	(void)state;
+	ntlm_ctx *c = vector_ctx(NULL, NULL);
+	hvsnap_error e;
+	assert_int_equal(ntlm_test_start_session(c, RSK,
+	                 0xE28A8233u & ~NTLM_NEGOTIATE_128, 0, &e), HVSNAP_OK);
+	unsigned char pt[18];
+	plaintext_utf16(pt);
+	buf sig = BUF_INIT, ct = BUF_INIT;
+	assert_int_equal(ntlm_wrap(c, pt, sizeof(pt), &sig, &ct, &e), HVSNAP_ERR_PROTOCOL);
+	assert_non_null(strstr(e.message, "128-bit"));
+	assert_int_equal(ct.len, 0);
+	buf_free(&sig);
+	buf_free(&ct);
+	ntlm_free(c);
+}
+
 /* ---- AUTHENTICATE layout, AV', MIC --------------------------------------- */
 
 static void test_authenticate_with_timestamp_mic_cbt(void **state)
@@ -968,6 +988,7 @@ int main(void)
 		cmocka_unit_test(test_rc4_both_impls),
 		cmocka_unit_test(test_cbt_ntlm_hash),
 		cmocka_unit_test(test_cbt_tls_server_end_point),
+		cmocka_unit_test(test_no_128_bit_downgrade),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
