@@ -1,6 +1,7 @@
 /* hvsnap apply / delete / rename: verbs on one existing snapshot of a VM.
  * They share the resolution of VM and SNAPSHOT and the result report. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -67,13 +68,21 @@ static int run(const cli_options *o, verb v)
 	default:
 		st = hvsnap_snapshot_rename(s, snap, o->args[2], &w, &err);
 		if (st == HVSNAP_OK) {
+			/* Read it back: the host may normalise the name. When the
+			 * read fails the rename still happened: report the name we
+			 * asked for, not the old one. */
 			hvsnap_snapshot *renamed = NULL;
-			/* Read it back: the host may normalise the name. */
-			if (hvsnap_snapshot_find(s, vm, snap->id, &renamed, &err) == HVSNAP_OK) {
+			hvsnap_error read_err;
+			if (hvsnap_snapshot_find(s, vm, snap->id, &renamed, &read_err) == HVSNAP_OK) {
 				hvsnap_snapshot_free(snap);
 				snap = renamed;
+			} else {
+				char *asked = strdup(o->args[2]);
+				if (asked) {
+					free(snap->name);
+					snap->name = asked;
+				}
 			}
-			st = HVSNAP_OK;
 		}
 		break;
 	}
