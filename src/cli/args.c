@@ -56,31 +56,6 @@ static const opt_def options[] = {
 	{ OPT_WAIT, "wait", 0, 0, "job" },
 };
 
-/* Commands and how many operands each takes. */
-typedef struct command_def {
-	const char *name;
-	int min_args, max_args;
-} command_def;
-
-static const command_def commands[] = {
-	{ "identify", 0, 0 },
-	{ "vms", 0, 0 },
-	{ "create", 1, 1 },
-	{ "list", 1, 1 },
-	{ "apply", 2, 2 },
-	{ "delete", 2, 2 },
-	{ "rename", 3, 3 },
-	{ "job", 1, 1 },
-};
-
-static const command_def *find_command(const char *name)
-{
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
-	return NULL;
-}
-
 static int word_in(const char *word, const char *list)
 {
 	size_t n = strlen(word);
@@ -374,7 +349,7 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
 		if (!o->command) {
 			rc = usage_error("no command given");
 		} else {
-			const command_def *c = find_command(o->command);
+			const cli_command *c = cli_find_command(o->command);
 			if (!c)
 				rc = usage_error("unknown command '%s'", o->command);
 			else if (o->n_args < c->min_args)

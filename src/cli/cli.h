@@ -89,6 +89,15 @@ int cli_open_session(const cli_options *o, int need_auth, hvsnap_session **out);
 /* Trace sink for -v / --trace: writes to stderr. */
 void cli_trace(void *ctx, hvsnap_trace_kind kind, const char *text, size_t len);
 
+typedef struct cli_command {
+	const char *name;
+	int min_args, max_args;
+	int (*run)(const cli_options *o);
+} cli_command;
+
+/* The command called name, or NULL. */
+const cli_command *cli_find_command(const char *name);
+
 /* Commands. */
 int cmd_identify(const cli_options *o);
 int cmd_vms(const cli_options *o);
