@@ -428,7 +428,7 @@ static sim_inst *job_inst(sim_model *m, const sim_job *j, long long now)
 		inst_set_text(in, "ErrorDescription", j->error_description);
 	else
 		inst_set_nil(in, "ErrorDescription");
-	if (j->state == JS_EXCEPTION || j->state == JS_TERMINATED) {
+	if (JOB_FAILED(j)) {
 		inst_set_text(in, "ErrorSummaryDescription",
 		              j->error_description ? j->error_description
 		                                   : "Job failed");

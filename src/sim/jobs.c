@@ -83,7 +83,15 @@ static int is_descendant(sim_model *m, const char *id, const char *root)
 	return 0;
 }
 
-/* text is "<before>'<name>'<after>" or just before when name is NULL */
+static void set_message(sim_job *j, const char *text)
+{
+	free(j->error_message);
+	j->error_message = str_dup(text);
+}
+
+/* text is "<before>'<name>'<after>" or just before when name is NULL.
+ * A failure hvsim decides itself reports its reason both ways: as
+ * ErrorDescription and as the Message of the job's Msvm_Error. */
 static void fail(sim_job *j, unsigned code, const char *before,
                  const char *name, const char *after)
 {
@@ -96,6 +104,25 @@ static void fail(sim_job *j, unsigned code, const char *before,
 	j->error_code = code;
 	free(j->error_description);
 	j->error_description = str_dup(tmp);
+	set_message(j, tmp);
+}
+
+/* The scenario's exception outcome. ErrorDescription is the scenario's
+ * text, "" or nil as asked, else hvsim's; the Msvm_Error Message is
+ * error_message, else whatever text the description has, so GetError
+ * always has something to say even when ErrorDescription does not. */
+static void fail_as_scenario(sim_job *j, const char *vm_name)
+{
+	char tmp[512];
+	const char *desc = j->outcome.error_description;
+	snprintf(tmp, sizeof(tmp), "The operation failed for '%s'.", vm_name);
+	if (!j->error_code)
+		j->error_code = 32768;
+	free(j->error_description);
+	j->error_description = desc || j->outcome.description_nil
+	                       ? str_dup(desc) : str_dup(tmp);
+	set_message(j, j->outcome.error_message ? j->outcome.error_message
+	               : desc && *desc ? desc : tmp);
 }
 
 static void effect_create(sim_model *m, sim_job *j, sim_vm *vm)
@@ -175,11 +202,7 @@ static void finish(sim_model *m, sim_job *j, long long at)
 	}
 	vm->busy = 0;
 	if (j->state == JS_EXCEPTION) {
-		if (!j->error_code)
-			j->error_code = 32768;
-		if (!j->error_description)
-			fail(j, j->error_code, "The operation failed for ",
-			     vm->name, ".");
+		fail_as_scenario(j, vm->name);
 		return;
 	}
 	switch (j->kind) {
@@ -272,6 +295,7 @@ void jobs_tick(sim_model *m, long long now)
 				purge_ajes(m, j->id);
 				outcome_free(&j->outcome);
 				free(j->error_description);
+				free(j->error_message);
 				memmove(j, j + 1,
 				        (m->njobs - i - 1) * sizeof(sim_job));
 				m->njobs--;
@@ -303,11 +327,12 @@ unsigned jobs_request_state(sim_model *m, sim_job *j, unsigned requested)
 		return 5; /* Invalid Parameter: only Terminate/Kill make sense */
 	if (j->ended_ms >= 0 || !j->cancellable)
 		return 4097; /* Invalid State Transition */
-	j->state = requested == 4 ? JS_TERMINATED : 9;
+	j->state = requested == 4 ? JS_TERMINATED : JS_KILLED;
 	j->ended_ms = now_ms();
 	j->error_code = 32768;
 	free(j->error_description);
 	j->error_description = str_dup("The operation was cancelled.");
+	set_message(j, j->error_description);
 	vm = model_vm(m, j->vm_id);
 	if (vm)
 		vm->busy = 0;

@@ -55,6 +55,8 @@ void outcome_free(sim_outcome *o)
 {
 	free(o->error_description);
 	o->error_description = NULL;
+	free(o->error_message);
+	o->error_message = NULL;
 }
 
 void outcome_copy(sim_outcome *dst, const sim_outcome *src)
@@ -62,6 +64,8 @@ void outcome_copy(sim_outcome *dst, const sim_outcome *src)
 	dst->state = src->state;
 	dst->error_code = src->error_code;
 	dst->error_description = str_dup(src->error_description);
+	dst->description_nil = src->description_nil;
+	dst->error_message = str_dup(src->error_message);
 }
 
 void model_free(sim_model *m)
@@ -81,6 +85,7 @@ void model_free(sim_model *m)
 	for (i = 0; i < m->njobs; i++) {
 		outcome_free(&m->jobs[i].outcome);
 		free(m->jobs[i].error_description);
+		free(m->jobs[i].error_message);
 	}
 	for (i = 0; i < m->najes; i++)
 		epr_clear(&m->ajes[i].element);

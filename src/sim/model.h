@@ -13,7 +13,11 @@ enum { VM_RUNNING = 2, VM_OFF = 3, VM_SAVED = 6, VM_PAUSED = 9 };
 enum { UST_DISABLED = 2, UST_PRODUCTION = 3, UST_PRODUCTION_ONLY = 4,
        UST_STANDARD = 5 };
 enum { JS_NEW = 2, JS_RUNNING = 4, JS_COMPLETED = 7, JS_TERMINATED = 8,
-       JS_EXCEPTION = 10, JS_WARNINGS = 32768 };
+       JS_KILLED = 9, JS_EXCEPTION = 10, JS_WARNINGS = 32768 };
+/* Ended badly: OperationalStatus not OK, so GetError has an Msvm_Error. */
+#define JOB_FAILED(j) ((j)->state == JS_TERMINATED || \
+                       (j)->state == JS_KILLED || \
+                       (j)->state == JS_EXCEPTION)
 enum job_kind { JK_CREATE, JK_APPLY, JK_DESTROY, JK_DESTROY_TREE, JK_STATE };
 
 /* How a job ends. state 0 means it never ends (fault injection). */
@@ -21,6 +25,10 @@ typedef struct sim_outcome {
 	int state;
 	unsigned error_code;
 	char *error_description;
+	/* the scenario said null: ErrorDescription is nil, as some hosts
+	 * leave it, so a client has to ask GetError for the reason */
+	int description_nil;
+	char *error_message;     /* Msvm_Error.Message, NULL: from the text */
 } sim_outcome;
 
 typedef struct sim_snap {
@@ -65,6 +73,7 @@ typedef struct sim_job {
 	sim_outcome outcome;     /* what will happen at the end */
 	unsigned error_code;
 	char *error_description;
+	char *error_message;     /* Msvm_Error.Message once the job failed */
 	int cancellable;
 } sim_job;
 

@@ -1,5 +1,5 @@
-/* Invoke: the snapshot service's methods, ModifySystemSettings, and
- * RequestStateChange on VMs and jobs. Input is p:<Method>_INPUT in the
+/* Invoke: the snapshot service's methods, ModifySystemSettings,
+ * RequestStateChange on VMs and jobs, and a job's GetError/GetErrorEx. Input is p:<Method>_INPUT in the
  * class namespace; EPR parameters are a:Address + a:ReferenceParameters
  * directly (the EndpointReference wrapper is refused like WinRM does);
  * embedded instances are CIM-XML INSTANCE text. Output lists parameters
@@ -374,6 +374,73 @@ static void job_state_change(sim_ctx *ctx, sim_req *req, sim_resp *r,
 	                                          (unsigned)want), NULL);
 }
 
+/* The job's Msvm_Error as CIM-XML INSTANCE text. Message is the reason
+ * the job kept; the other values are hvsim's choice ([INF]: no capture of
+ * a real one): MessageID the job's ErrorCode (PowerShell reads MessageID
+ * as a number), ErrorSource the affected VM's WMI path. */
+static void error_instance(sim_ctx *ctx, const sim_job *j, buf *out)
+{
+	char id[16], source[256];
+	xw_cimprop p[] = {
+		{ "CIMStatusCode", "uint32", "1", 0, "CIM_Error" },
+		{ "CIMStatusCodeDescription", "string", "CIM_ERR_FAILED", 0,
+		  "CIM_Error" },
+		{ "ErrorSource", "string", source, 0, "CIM_Error" },
+		{ "ErrorSourceFormat", "uint16", "2", 0, "CIM_Error" },
+		{ "ErrorType", "uint16", "4", 0, "CIM_Error" },
+		{ "Message", "string", j->error_message, 0, "CIM_Error" },
+		{ "MessageArguments", "string", NULL, 1, "CIM_Error" },
+		{ "MessageID", "string", id, 0, "CIM_Error" },
+		{ "OwningEntity", "string", "Microsoft-Windows-Hyper-V-VMMS", 0,
+		  "CIM_Error" },
+		{ "PerceivedSeverity", "uint16", "5", 0, "CIM_Error" },
+		{ "ProbableCause", "uint16", "0", 0, "CIM_Error" },
+		{ "RecommendedActions", "string", NULL, 1, "CIM_Error" },
+	};
+	snprintf(id, sizeof(id), "%u", j->error_code);
+	snprintf(source, sizeof(source),
+	         "\\\\%s\\root\\virtualization\\v2:Msvm_ComputerSystem."
+	         "CreationClassName=\"Msvm_ComputerSystem\",Name=\"%s\"",
+	         ctx->model->host, j->vm_id);
+	xw_cimxml_instance(out, "Msvm_Error", p, sizeof(p) / sizeof(p[0]));
+}
+
+/* GetError (out Error) and GetErrorEx (out Errors[]): Null, written as an
+ * absent parameter like a Job that was not started, while the job runs
+ * or after it succeeded (OperationalStatus OK); else the one Msvm_Error,
+ * as an escaped string. */
+static void job_get_error(sim_ctx *ctx, sim_req *req, sim_resp *r, int ex)
+{
+	buf *b = &r->body;
+	sim_job *j = NULL;
+	char action[512];
+	size_t i;
+	for (i = 0; i < req->nsel; i++)
+		if (str_case_eq(req->sel[i].name, "InstanceID"))
+			j = model_job(ctx->model, req->sel[i].value);
+	if (!j) {
+		sim_fault(ctx, req, r, F_NOT_FOUND, NULL);
+		return;
+	}
+	snprintf(action, sizeof(action), "%sResponse", req->action);
+	xw_envelope_open(b, sim_lang(ctx, req), action, req->message_id);
+	buf_printf(b, "<p:%s_OUTPUT xmlns:p=\"", req->method);
+	xw_attr(b, req->resource_uri);
+	buf_append_str(b, "\">");
+	if (JOB_FAILED(j)) {
+		buf inst = BUF_INIT;
+		const char *tag = ex ? "p:Errors" : "p:Error";
+		error_instance(ctx, j, &inst);
+		buf_printf(b, "<%s>", tag);
+		xw_text(b, inst.data);
+		buf_printf(b, "</%s>", tag);
+		buf_free(&inst);
+	}
+	buf_printf(b, "<p:ReturnValue>0</p:ReturnValue></p:%s_OUTPUT>",
+	           req->method);
+	xw_envelope_close(b);
+}
+
 /* Service selectors may be partial (CreationClassName alone is how libvirt
  * and others address the singleton services) but must be keys. */
 static int service_selectors_ok(sim_ctx *ctx, sim_req *req)
@@ -418,6 +485,9 @@ void op_invoke(sim_ctx *ctx, sim_req *req, sim_resp *r)
 		known = strcmp(req->method, "ModifySystemSettings") == 0;
 	if (cs || job)
 		known = strcmp(req->method, "RequestStateChange") == 0;
+	if (job && (strcmp(req->method, "GetError") == 0 ||
+	            strcmp(req->method, "GetErrorEx") == 0))
+		known = 1;
 	if (!known) {
 		sim_fault(ctx, req, r, F_ACTION, "The method is not supported.");
 		return;
@@ -437,6 +507,8 @@ void op_invoke(sim_ctx *ctx, sim_req *req, sim_resp *r)
 		modify_settings(ctx, req, r, in);
 	else if (cs)
 		vm_state_change(ctx, req, r, in);
+	else if (job && strcmp(req->method, "RequestStateChange") != 0)
+		job_get_error(ctx, req, r, strcmp(req->method, "GetErrorEx") == 0);
 	else if (job)
 		job_state_change(ctx, req, r, in);
 	else if (strcmp(req->method, "CreateSnapshot") == 0)

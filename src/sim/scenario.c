@@ -185,8 +185,10 @@ static void load_outcome(loader *l, json_t *o, const char *where,
                          sim_outcome *out)
 {
 	static const char *const keys[] = { "outcome", "error_code",
-		"error_description", "duration_ms", "retention_ms", NULL };
+		"error_description", "error_message", "duration_ms",
+		"retention_ms", NULL };
 	const char *s;
+	json_t *v;
 	if (check_keys(l, o, where, keys))
 		return;
 	s = get_str(l, o, "outcome", where, NULL);
@@ -205,10 +207,20 @@ static void load_outcome(loader *l, json_t *o, const char *where,
 	}
 	out->error_code = (unsigned)get_int(l, o, "error_code", where,
 	                                    out->error_code, 0, 65535);
-	s = get_str(l, o, "error_description", where, NULL);
-	if (s) {
+	/* absent keeps what a per-VM job inherited; null is not "absent"
+	 * but the nil ErrorDescription of a terse host */
+	v = json_object_get(o, "error_description");
+	if (v) {
+		s = get_str(l, o, "error_description", where, NULL);
 		free(out->error_description);
 		out->error_description = str_dup(s);
+		out->description_nil = s == NULL;
+	}
+	v = json_object_get(o, "error_message");
+	if (v) {
+		s = get_str(l, o, "error_message", where, NULL);
+		free(out->error_message);
+		out->error_message = str_dup(s);
 	}
 }
 

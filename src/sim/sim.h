@@ -201,6 +201,21 @@ void xw_instance(buf *b, const sim_inst *in);
 void xw_epr(buf *b, const char *tag, const sim_epr *e, int decl);
 /* A:EndpointReference item for EnumerationMode EnumerateEPR. */
 void xw_epr_item(buf *b, const sim_epr *e);
+/* One property of a DSP0201 CIM-XML INSTANCE: value NULL is a property
+ * without VALUE (null); array writes PROPERTY.ARRAY, with its one value
+ * (if any) as the only VALUE.ARRAY item. */
+typedef struct xw_cimprop {
+	const char *name;
+	const char *type;        /* "string", "uint16", "uint32", ... */
+	const char *value;
+	int array;
+	const char *origin;      /* CLASSORIGIN, or NULL */
+} xw_cimprop;
+/* <INSTANCE CLASSNAME="cls"> with props in the order given: the text of
+ * an embedded-instance string (GetError's Msvm_Error), to be escaped
+ * again by whoever puts it into SOAP. */
+void xw_cimxml_instance(buf *b, const char *cls, const xw_cimprop *props,
+                        size_t n);
 /* Characters (Unicode code points) in UTF-8 text: names are limited in
  * characters, not bytes. Continuation bytes are not counted. */
 size_t xw_utf8_chars(const char *s);

@@ -190,6 +190,38 @@ void xw_instance(buf *b, const sim_inst *in)
 	put(b, ">");
 }
 
+void xw_cimxml_instance(buf *b, const char *cls, const xw_cimprop *props,
+                        size_t n)
+{
+	size_t i;
+	put(b, "<INSTANCE CLASSNAME=\"");
+	xw_attr(b, cls);
+	put(b, "\">");
+	for (i = 0; i < n; i++) {
+		const xw_cimprop *p = &props[i];
+		put(b, p->array ? "<PROPERTY.ARRAY NAME=\"" : "<PROPERTY NAME=\"");
+		xw_attr(b, p->name);
+		put(b, "\"");
+		if (p->origin) {
+			/* Windows' GetText names where each property comes from;
+			 * readers must skip attributes they do not know */
+			put(b, " CLASSORIGIN=\"");
+			xw_attr(b, p->origin);
+			put(b, "\"");
+		}
+		put(b, " TYPE=\"");
+		xw_attr(b, p->type);
+		put(b, "\">");
+		if (p->value) {
+			put(b, p->array ? "<VALUE.ARRAY><VALUE>" : "<VALUE>");
+			xw_text(b, p->value);
+			put(b, p->array ? "</VALUE></VALUE.ARRAY>" : "</VALUE>");
+		}
+		put(b, p->array ? "</PROPERTY.ARRAY>" : "</PROPERTY>");
+	}
+	put(b, "</INSTANCE>");
+}
+
 size_t xw_utf8_chars(const char *s)
 {
 	size_t n = 0;

@@ -1,5 +1,7 @@
 # hvsnap and the ends of Hyper-V jobs, against hvsim: a failing job (its
-# ErrorDescription reaches the user), CompletedWithWarnings (success), a
+# ErrorDescription reaches the user; when that is empty or nil, the
+# Message of the job's Msvm_Error, asked for with one GetError, does),
+# CompletedWithWarnings (success), a
 # job that never ends (--wait-timeout, exit 6, the job id, and 'hvsnap job'
 # afterwards), --no-wait, and a job the host removed after it ended.
 # Credentials from --password-file here, and never echoed.
@@ -16,6 +18,7 @@ expect_err "ended in state 10 (Exception), error code 32768"
 expect_err "  job: "
 expect_reqs CreateSnapshot 1 "failing job: one CreateSnapshot"
 expect_reqs Enumerate 1 "no snapshot lookup after a failed job"
+expect_reqs GetError 0 "an ErrorDescription says why: no GetError"
 [ -z "$OUT" ] || fail "nothing on stdout on failure: $OUT"
 hv create fail --json
 expect_rc 1 "a failing job, --json"
@@ -31,6 +34,58 @@ ok "failed job: no snapshot on the host"
 hv create fail-terse --json
 expect_rc 1 "a failing job without ErrorDescription"
 jcheck 'j["error"]["code"] == 32774' 'j["error"]["message"]' '"System is in use" in j["error"]["detail"]'
+
+expect_reqs GetError 0 "hvsim's own ErrorDescription: no GetError"
+
+# ErrorDescription "" or nil: the job's Msvm_Error (GetError) says why.
+SILENT="'fail-silent' could not create a checkpoint: the disk \"E:\" has 0 bytes free & is read-only. (Virtual machine ID C2C2C2C2-0000-4000-8000-000000000008)"
+hv create fail-silent
+expect_rc 1 "a job that fails with an empty ErrorDescription"
+expect_err "hvsnap: Failed"
+expect_err "ended in state 10 (Exception), error code 32768 (Failed); $SILENT"
+expect_reqs GetError 1 "empty ErrorDescription: one GetError"
+expect_reqs CreateSnapshot 1 "empty ErrorDescription: one CreateSnapshot"
+[ -z "$OUT" ] || fail "nothing on stdout on failure: $OUT"
+hv create fail-silent --json
+expect_rc 1 "empty ErrorDescription, --json"
+M=$SILENT jcheck 'j["error"]["kind"] == "failed"' 'j["error"]["code"] == 32768' \
+  'j["error"]["detail"].endswith("; " + E["M"])' 'j["job"]["error_description"] == ""' \
+  'j["job"]["state"] == "Exception"'
+expect_reqs GetError 1 "empty ErrorDescription, --json: one GetError"
+[ -z "$ERR" ] || fail "--json failure should not write stderr: $ERR"
+[ "$(snaps fail-silent 'len(j["snapshots"])')" = 0 ] || fail "no snapshot after a failed job"
+
+# A nil ErrorDescription, and a Message in two CRLF-ended lines: one line
+# of detail, the <markup> as text.
+NIL="Checkpoint operation failed. Checkpoints of 'fail-nil' are blocked <by policy>."
+hv create fail-nil
+expect_rc 1 "a job that fails with a nil ErrorDescription"
+expect_err "hvsnap: Invalid state for this operation"
+expect_err "(Invalid state for this operation); $NIL"
+expect_reqs GetError 1 "nil ErrorDescription: one GetError"
+[ "$(grep -c . "$TMP/err")" = 3 ] || fail "the Msvm_Error Message broke the detail line: $ERR"
+grep -q $'\r' "$TMP/err" && fail "a CR from the host reached stderr"
+ok "the Message's CRLFs became spaces on one detail line"
+hv create fail-nil --json
+expect_rc 1 "nil ErrorDescription, --json"
+M=$NIL jcheck 'j["error"]["code"] == 32775' 'j["error"]["detail"].endswith("; " + E["M"])' \
+  'j["job"]["error_description"] is None'
+expect_reqs GetError 1 "nil ErrorDescription, --json: one GetError"
+
+# A Message longer than the room in the detail, in three-byte characters:
+# cut whole, so --json still has the detail as a string.
+hv create fail-long --json
+expect_rc 1 "a long multi-byte Msvm_Error Message, --json"
+jcheck 'isinstance(j["error"]["detail"], str)' \
+  '"error code 32768 (Failed); チェックポイントの作成に失敗しました。" in j["error"]["detail"]' \
+  '"チェックポイントの作成に失敗しました。" * 20 not in j["error"]["detail"]' \
+  'len(j["error"]["detail"].encode()) < 1024'
+expect_reqs GetError 1 "long Message: one GetError"
+hv create fail-long
+expect_rc 1 "a long multi-byte Msvm_Error Message"
+python3 -S -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$TMP/err" \
+  || fail "stderr is not UTF-8 after a long Message: $ERR"
+ok "a long Message is cut at a character boundary"
 
 hv apply failapply only
 expect_rc 1 "a failing ApplySnapshot job"
