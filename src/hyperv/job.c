@@ -95,6 +95,43 @@ hvsnap_status hvsnap_job_get(hvsnap_session *s, const char *job_id,
 	return HVSNAP_OK;
 }
 
+/* Adds host text as one item of err->detail, which stderr shows on one
+ * indented line and --json as a string: runs of white space and control
+ * characters (Windows texts carry CRLFs) become one space, and text that
+ * does not fit is cut at a UTF-8 character boundary, because
+ * err_add_detail cuts bytes and a detail that is not UTF-8 is dropped
+ * from the JSON error altogether. */
+static void add_host_line(hvsnap_error *err, const char *text)
+{
+	char line[sizeof(err->detail)];
+	size_t used = strlen(err->detail), n = 0;
+	if (used + 3 >= sizeof(err->detail))
+		return;
+	size_t room = sizeof(err->detail) - 1 - used - (used ? 2 : 0);
+	int gap = 0;
+	for (const unsigned char *p = (const unsigned char *)text;
+	     *p && n + 2 < sizeof(line); p++) {
+		if (*p <= ' ' || *p == 0x7f) {
+			gap = n > 0;
+			continue;
+		}
+		if (gap)
+			line[n++] = ' ';
+		gap = 0;
+		line[n++] = (char)*p;
+	}
+	if (n > room) {
+		n = room;
+		while (n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80)
+			n--;
+		while (n > 0 && line[n - 1] == ' ')
+			n--;
+	}
+	line[n] = '\0';
+	if (n)
+		err_add_detail(err, "%s", line);
+}
+
 /* Asks the job for its Msvm_Error when ErrorDescription says nothing. */
 static void add_error_message(hvsnap_session *s, const char *job_id,
                               hvsnap_error *err)
@@ -108,8 +145,8 @@ static void add_error_message(hvsnap_session *s, const char *job_id,
 		hvsnap_cim_instance *e = NULL;
 		if (text && wsman_cimxml_parse(text, strlen(text), &e, NULL) == HVSNAP_OK) {
 			const char *msg = hvsnap_cim_get_text(e, "Message");
-			if (msg && *msg)
-				err_add_detail(err, "%s", msg);
+			if (msg)
+				add_host_line(err, msg);
 			hvsnap_cim_instance_free(e);
 		}
 	}
