@@ -41,17 +41,18 @@ static void print_result(const cli_options *o, const hvsnap_vm *vm,
 		return;
 	}
 	if (!snap) {
-		printf("Checkpoint of %s started: job %s\n", vm->name, job ? job->id : "?");
+		printf("Checkpoint of %s started: job %s\n", cli_safe(vm->name),
+		       cli_safe(job ? job->id : NULL));
 		return;
 	}
-	printf("Created checkpoint \"%s\" of %s\n", snap->name, vm->name);
-	printf("  id:      %s\n", snap->id);
+	printf("Created checkpoint \"%s\" of %s\n", cli_safe(snap->name), cli_safe(vm->name));
+	printf("  id:      %s\n", cli_safe(snap->id));
 	if (snap->created)
-		printf("  created: %s\n", snap->created);
+		printf("  created: %s\n", cli_safe(snap->created));
 	if (snap->parent_id)
-		printf("  parent:  %s\n", snap->parent_id);
+		printf("  parent:  %s\n", cli_safe(snap->parent_id));
 	if (job)
-		printf("  job:     %s (%s, %.1f s)\n", job->id, hvsnap_job_state_text(job->state),
+		printf("  job:     %s (%s, %.1f s)\n", cli_safe(job->id), hvsnap_job_state_text(job->state),
 		       (double)job->elapsed_ms / 1000.0);
 }
 

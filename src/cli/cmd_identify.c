@@ -45,11 +45,11 @@ int cmd_identify(const cli_options *o)
 		json_object_set_new(root, "security_profiles", profiles_json(id->security_profiles));
 		json_print(root);
 	} else {
-		printf("Vendor:    %s\n", id->product_vendor ? id->product_vendor : "-");
-		printf("Version:   %s\n", id->product_version ? id->product_version : "-");
-		printf("Protocol:  %s\n", id->protocol_version ? id->protocol_version : "-");
+		printf("Vendor:    %s\n", cli_safe(id->product_vendor));
+		printf("Version:   %s\n", cli_safe(id->product_version));
+		printf("Protocol:  %s\n", cli_safe(id->protocol_version));
 		if (id->security_profiles)
-			printf("Security:  %s\n", id->security_profiles);
+			printf("Security:  %s\n", cli_safe(id->security_profiles));
 	}
 	hvsnap_identity_free(id);
 	hvsnap_session_free(s);

@@ -14,14 +14,14 @@ static void print_job(const cli_options *o, const hvsnap_job *job)
 		json_print(root);
 		return;
 	}
-	printf("Job %s\n", job->id);
+	printf("Job %s\n", cli_safe(job->id));
 	if (job->name)
-		printf("  name:     %s\n", job->name);
+		printf("  name:     %s\n", cli_safe(job->name));
 	printf("  state:    %s (%u)\n", hvsnap_job_state_text(job->state), job->state);
 	printf("  progress: %u%%\n", job->percent);
 	if (job->error_code || job->error_description)
 		printf("  error:    %lu %s\n", job->error_code,
-		       job->error_description ? job->error_description : "");
+		       job->error_description ? cli_safe(job->error_description) : "");
 }
 
 int cmd_job(const cli_options *o)

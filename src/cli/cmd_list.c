@@ -39,8 +39,9 @@ static void print_node(tree *t, size_t i, const char *prefix, int last)
 {
 	const hvsnap_snapshot *s = &t->snaps[i];
 	t->printed[i] = 1;
-	printf("%s%s%s%s  %s  %s\n", prefix, last ? "\u2514\u2500 " : "\u251c\u2500 ", s->name,
-	       s->current ? " (current)" : "", s->id, s->created ? s->created : "");
+	printf("%s%s%s%s  %s  %s\n", prefix, last ? "\u2514\u2500 " : "\u251c\u2500 ",
+	       cli_safe(s->name), s->current ? " (current)" : "", cli_safe(s->id),
+	       s->created ? cli_safe(s->created) : "");
 	char child_prefix[512];
 	snprintf(child_prefix, sizeof(child_prefix), "%s%s", prefix, last ? "   " : "\u2502  ");
 	size_t last_child = t->n;
@@ -54,7 +55,7 @@ static void print_node(tree *t, size_t i, const char *prefix, int last)
 
 static void print_tree(const hvsnap_vm *vm, const hvsnap_snapshot *snaps, size_t n)
 {
-	printf("%s (%s)\n", vm->name, vm->id);
+	printf("%s (%s)\n", cli_safe(vm->name), cli_safe(vm->id));
 	if (n == 0) {
 		printf("  no snapshots\n");
 		return;

@@ -23,14 +23,16 @@ static void print_done(const cli_options *o, verb v, const hvsnap_vm *vm,
 	}
 	switch (v) {
 	case VERB_APPLY:
-		printf("Applied checkpoint \"%s\" (%s) to %s\n", snap->name, snap->id, vm->name);
+		printf("Applied checkpoint \"%s\" (%s) to %s\n", cli_safe(snap->name),
+		       cli_safe(snap->id), cli_safe(vm->name));
 		break;
 	case VERB_DELETE:
-		printf("Deleted checkpoint \"%s\" (%s)%s of %s\n", snap->name, snap->id,
-		       o->tree ? " and its children" : "", vm->name);
+		printf("Deleted checkpoint \"%s\" (%s)%s of %s\n", cli_safe(snap->name),
+		       cli_safe(snap->id), o->tree ? " and its children" : "", cli_safe(vm->name));
 		break;
 	case VERB_RENAME:
-		printf("Renamed checkpoint %s of %s to \"%s\"\n", snap->id, vm->name, snap->name);
+		printf("Renamed checkpoint %s of %s to \"%s\"\n", cli_safe(snap->id),
+		       cli_safe(vm->name), cli_safe(snap->name));
 		break;
 	}
 }

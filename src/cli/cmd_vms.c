@@ -44,8 +44,8 @@ int cmd_vms(const cli_options *o)
 				width = columns(vms[i].name);
 		printf("%-*s  %-36s  %s\n", width, "NAME", "ID", "STATE");
 		for (size_t i = 0; i < n; i++)
-			printf("%s%*s  %-36s  %s\n", vms[i].name, width - columns(vms[i].name), "",
-			       vms[i].id, hvsnap_vm_state_text(vms[i].state));
+			printf("%s%*s  %-36s  %s\n", cli_safe(vms[i].name), width - columns(vms[i].name), "",
+			       cli_safe(vms[i].id), hvsnap_vm_state_text(vms[i].state));
 	}
 	hvsnap_vm_list_free(vms, n);
 	hvsnap_session_free(s);

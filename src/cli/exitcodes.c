@@ -35,9 +35,9 @@ int cli_report_error(const cli_options *o, const hvsnap_error *err)
 		json_object_set_new(root, "error", json_error(err));
 		json_print(root);
 	} else {
-		fprintf(stderr, "hvsnap: %s\n", err->message[0] ? err->message : "failed");
+		fprintf(stderr, "hvsnap: %s\n", err->message[0] ? cli_safe(err->message) : "failed");
 		if (err->detail[0])
-			fprintf(stderr, "  %s\n", err->detail);
+			fprintf(stderr, "  %s\n", cli_safe(err->detail));
 	}
 	return cli_exit_code(err->kind);
 }

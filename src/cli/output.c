@@ -91,6 +91,36 @@ json_t *json_job(const hvsnap_job *job)
 	return o;
 }
 
+#define SAFE_SLOTS 16
+
+const char *cli_safe(const char *s)
+{
+	static char *slots[SAFE_SLOTS];
+	static unsigned next;
+	if (!s)
+		return "-";
+	size_t len = strlen(s);
+	char *out = malloc(len + 1);
+	if (!out)
+		return "?";
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			out[o++] = '?';
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			out[o++] = '?'; /* C1 controls, U+0080..U+009F (CSI among them) */
+			p++;
+		} else {
+			out[o++] = (char)*p;
+		}
+	}
+	out[o] = '\0';
+	free(slots[next]);
+	slots[next] = out;
+	next = (next + 1) % SAFE_SLOTS;
+	return out;
+}
+
 void json_print(json_t *root)
 {
 	json_dumpf(root, stdout, JSON_INDENT(2));

@@ -14,6 +14,11 @@ json_t *json_job(const hvsnap_job *job);        /* {"id","state","state_code","p
 json_t *json_str_or_null(const char *s);
 /* {"kind","message","code","detail"} of CLI.md. */
 json_t *json_error(const hvsnap_error *err);
+/* Text from the host (or a typed name) made safe for a terminal: control
+ * characters (C0, DEL and C1) become '?', so a hostile VM name cannot move
+ * the cursor or rewrite the screen. NULL becomes "-". The result stays
+ * valid for the next 15 calls. */
+const char *cli_safe(const char *s);
 /* Prints root on stdout and releases it. */
 void json_print(json_t *root);
 

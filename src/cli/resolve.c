@@ -59,7 +59,7 @@ int cli_report_job_error(const cli_options *o, const hvsnap_error *err,
 	if (!o->json) {
 		int rc = cli_report_error(o, err);
 		if (job && job->id)
-			fprintf(stderr, "  job: %s\n", job->id);
+			fprintf(stderr, "  job: %s\n", cli_safe(job->id));
 		return rc;
 	}
 	json_t *root = json_object();
