@@ -7,7 +7,7 @@
 #include "hyperv/classes.h"
 #include "util/err.h"
 
-static hvsnap_epr *epr_with(const char *uri, const char *name, const char *value)
+hvsnap_epr *epr_with(const char *uri, const char *name, const char *value)
 {
 	hvsnap_epr *epr = hvsnap_epr_new(uri);
 	if (epr && hvsnap_epr_add_selector(epr, name, value) != HVSNAP_OK) {

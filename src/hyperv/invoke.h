@@ -5,6 +5,8 @@
 
 #include "hvsnap/hyperv.h"
 
+/* An EPR of uri with one selector name=value; NULL when memory runs out. */
+hvsnap_epr *epr_with(const char *uri, const char *name, const char *value);
 /* EPRs of the two singleton services, addressed by CreationClassName only
  * (which Windows accepts for singletons). */
 hvsnap_epr *snapshot_service_epr(void);

@@ -7,6 +7,7 @@
 
 #include "hvsnap/hyperv.h"
 #include "hyperv/classes.h"
+#include "hyperv/invoke.h"
 #include "hyperv/props.h"
 #include "platform/platform.h"
 #include "util/err.h"
@@ -29,16 +30,6 @@ void hvsnap_job_free(hvsnap_job *job)
 	free(job);
 }
 
-static hvsnap_epr *job_epr(const char *job_id)
-{
-	hvsnap_epr *epr = hvsnap_epr_new(URI_CONCRETE_JOB);
-	if (epr && hvsnap_epr_add_selector(epr, "InstanceID", job_id) != HVSNAP_OK) {
-		hvsnap_epr_free(epr);
-		return NULL;
-	}
-	return epr;
-}
-
 hvsnap_status hvsnap_job_get(hvsnap_session *s, const char *job_id,
                              hvsnap_job **out, hvsnap_error *err)
 {
@@ -48,7 +39,7 @@ hvsnap_status hvsnap_job_get(hvsnap_session *s, const char *job_id,
 		err = &local;   /* err is optional, but the not-found path reads it */
 	if (!job_id || !*job_id)
 		return err_set(err, HVSNAP_ERR_USAGE, 0, "no job id given");
-	hvsnap_epr *epr = job_epr(job_id);
+	hvsnap_epr *epr = epr_with(URI_CONCRETE_JOB, "InstanceID", job_id);
 	if (!epr)
 		return err_nomem(err);
 	hvsnap_cim_instance *inst = NULL;
@@ -136,7 +127,7 @@ static void add_host_line(hvsnap_error *err, const char *text)
 static void add_error_message(hvsnap_session *s, const char *job_id,
                               hvsnap_error *err)
 {
-	hvsnap_epr *epr = job_epr(job_id);
+	hvsnap_epr *epr = epr_with(URI_CONCRETE_JOB, "InstanceID", job_id);
 	hvsnap_params *p = hvsnap_params_new();
 	hvsnap_invoke_result *r = NULL;
 	if (epr && p && hvsnap_wsman_invoke(s, epr, "GetError", p, &r, NULL) == HVSNAP_OK &&
