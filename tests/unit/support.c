@@ -1,6 +1,7 @@
 /* Helpers shared by the unit tests. */
 #include "support.h"
 
+#include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -42,4 +43,16 @@ char *test_read_source_file(const char *relpath, size_t *len)
 	if (len)
 		*len = n;
 	return data;
+}
+
+xmlNodePtr test_first_element(xmlNodePtr n)
+{
+	while (n && n->type != XML_ELEMENT_NODE)
+		n = n->next;
+	return n;
+}
+
+xmlNodePtr test_next_element(xmlNodePtr n)
+{
+	return n ? test_first_element(n->next) : NULL;
 }

@@ -11,4 +11,10 @@ char *test_read_source_file(const char *relpath, size_t *len);
 /* Absolute path of a file in the source tree (static buffer). */
 const char *test_source_path(const char *relpath);
 
+/* The first element among n and its following siblings (skipping text and
+ * comments), and the next element after n; NULL when there is none. */
+struct _xmlNode;
+struct _xmlNode *test_first_element(struct _xmlNode *n);
+struct _xmlNode *test_next_element(struct _xmlNode *n);
+
 #endif

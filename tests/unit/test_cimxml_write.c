@@ -12,19 +12,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "support.h"
 #include "wsman/envelope.h"
-
-static xmlNodePtr first_el(xmlNodePtr n)
-{
-	while (n && n->type != XML_ELEMENT_NODE)
-		n = n->next;
-	return n;
-}
-
-static xmlNodePtr next_el(xmlNodePtr n)
-{
-	return n ? first_el(n->next) : NULL;
-}
 
 static void assert_name(xmlNodePtr n, const char *name)
 {
@@ -79,18 +68,18 @@ static void test_snapshot_settings(void **state)
 
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	assert_attr(root, "CLASSNAME", "Msvm_VirtualSystemSnapshotSettingData");
-	xmlNodePtr p = first_el(root->children);
+	xmlNodePtr p = test_first_element(root->children);
 	assert_name(p, "PROPERTY");
 	assert_attr(p, "NAME", "ConsistencyLevel");
 	assert_attr(p, "TYPE", "uint8");
-	assert_name(first_el(p->children), "VALUE");
-	assert_text(first_el(p->children), "1");
-	assert_null(next_el(first_el(p->children)));
-	p = next_el(p);
+	assert_name(test_first_element(p->children), "VALUE");
+	assert_text(test_first_element(p->children), "1");
+	assert_null(test_next_element(test_first_element(p->children)));
+	p = test_next_element(p);
 	assert_attr(p, "NAME", "IgnoreNonSnapshottableDisks");
 	assert_attr(p, "TYPE", "boolean");
-	assert_text(first_el(p->children), "true");
-	assert_null(next_el(p));
+	assert_text(test_first_element(p->children), "true");
+	assert_null(test_next_element(p));
 	xmlFreeDoc(doc);
 }
 
@@ -114,48 +103,48 @@ static void test_every_kind(void **state)
 	xmlDocPtr doc = parse_serialized(inst);
 	hvsnap_cim_instance_free(inst);
 
-	xmlNodePtr p = first_el(xmlDocGetRootElement(doc)->children);
+	xmlNodePtr p = test_first_element(xmlDocGetRootElement(doc)->children);
 	/* Escaping round-trips exactly. */
 	assert_attr(p, "NAME", "ElementName");
 	assert_attr(p, "TYPE", "string");
-	assert_text(first_el(p->children), odd);
+	assert_text(test_first_element(p->children), odd);
 
 	/* NULL: a PROPERTY with no VALUE. */
-	p = next_el(p);
+	p = test_next_element(p);
 	assert_name(p, "PROPERTY");
 	assert_attr(p, "NAME", "Notes");
-	assert_null(first_el(p->children));
+	assert_null(test_first_element(p->children));
 
 	/* Array: PROPERTY.ARRAY / VALUE.ARRAY / VALUE in order. */
-	p = next_el(p);
+	p = test_next_element(p);
 	assert_name(p, "PROPERTY.ARRAY");
 	assert_attr(p, "NAME", "BootOrder");
 	assert_attr(p, "TYPE", "uint16");
-	xmlNodePtr arr = first_el(p->children);
+	xmlNodePtr arr = test_first_element(p->children);
 	assert_name(arr, "VALUE.ARRAY");
-	xmlNodePtr v = first_el(arr->children);
-	for (size_t i = 0; i < 3; i++, v = next_el(v)) {
+	xmlNodePtr v = test_first_element(arr->children);
+	for (size_t i = 0; i < 3; i++, v = test_next_element(v)) {
 		assert_name(v, "VALUE");
 		assert_text(v, items[i]);
 	}
 	assert_null(v);
 
 	/* Empty array: an empty VALUE.ARRAY, distinct from NULL. */
-	p = next_el(p);
+	p = test_next_element(p);
 	assert_name(p, "PROPERTY.ARRAY");
-	assert_name(first_el(p->children), "VALUE.ARRAY");
-	assert_null(first_el(first_el(p->children)->children));
+	assert_name(test_first_element(p->children), "VALUE.ARRAY");
+	assert_null(test_first_element(test_first_element(p->children)->children));
 
-	p = next_el(p);
+	p = test_next_element(p);
 	assert_attr(p, "TYPE", "datetime");
-	assert_text(first_el(p->children), "20261008151536.684240+000");
+	assert_text(test_first_element(p->children), "20261008151536.684240+000");
 
 	/* Empty string: a VALUE that is present but empty. */
-	p = next_el(p);
+	p = test_next_element(p);
 	assert_attr(p, "NAME", "Blank");
-	assert_name(first_el(p->children), "VALUE");
-	assert_text(first_el(p->children), "");
-	assert_null(next_el(p));
+	assert_name(test_first_element(p->children), "VALUE");
+	assert_text(test_first_element(p->children), "");
+	assert_null(test_next_element(p));
 	xmlFreeDoc(doc);
 }
 
@@ -177,8 +166,8 @@ static void test_type_names(void **state)
 	}
 	xmlDocPtr doc = parse_serialized(inst);
 	hvsnap_cim_instance_free(inst);
-	xmlNodePtr p = first_el(xmlDocGetRootElement(doc)->children);
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++, p = next_el(p))
+	xmlNodePtr p = test_first_element(xmlDocGetRootElement(doc)->children);
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++, p = test_next_element(p))
 		assert_attr(p, "TYPE", types[i].name);
 	assert_null(p);
 	xmlFreeDoc(doc);

@@ -95,22 +95,10 @@ static int is(xmlNodePtr n, const char *ns, const char *name)
 	       strcmp((const char *)n->name, name) == 0;
 }
 
-static xmlNodePtr first_el(xmlNodePtr n)
-{
-	while (n && n->type != XML_ELEMENT_NODE)
-		n = n->next;
-	return n;
-}
-
-static xmlNodePtr next_el(xmlNodePtr n)
-{
-	return n ? first_el(n->next) : NULL;
-}
-
 static size_t count_children(xmlNodePtr parent)
 {
 	size_t k = 0;
-	for (xmlNodePtr c = first_el(parent ? parent->children : NULL); c; c = next_el(c))
+	for (xmlNodePtr c = test_first_element(parent ? parent->children : NULL); c; c = test_next_element(c))
 		k++;
 	return k;
 }
@@ -118,7 +106,7 @@ static size_t count_children(xmlNodePtr parent)
 /* The first child element with this namespace URI and local name. */
 static xmlNodePtr child(xmlNodePtr parent, const char *ns, const char *name)
 {
-	for (xmlNodePtr c = first_el(parent ? parent->children : NULL); c; c = next_el(c))
+	for (xmlNodePtr c = test_first_element(parent ? parent->children : NULL); c; c = test_next_element(c))
 		if (is(c, ns, name))
 			return c;
 	return NULL;
@@ -173,10 +161,10 @@ static void assert_epr(xmlNodePtr el, const char *uri, const char *sel_name,
 {
 	assert_non_null(el);
 	assert_int_equal(count_children(el), 2);
-	xmlNodePtr addr = first_el(el->children);
+	xmlNodePtr addr = test_first_element(el->children);
 	assert_true(is(addr, NS_WSA, "Address"));
 	assert_text(addr, WSA_ANONYMOUS);
-	xmlNodePtr rp = next_el(addr);
+	xmlNodePtr rp = test_next_element(addr);
 	assert_true(is(rp, NS_WSA, "ReferenceParameters"));
 	assert_text(child(rp, NS_WSMAN, "ResourceURI"), uri);
 	xmlNodePtr sel = child(child(rp, NS_WSMAN, "SelectorSet"), NS_WSMAN, "Selector");
@@ -287,7 +275,7 @@ static void test_identify(void **state)
 	assert_int_equal(count_children(h), 0);
 	xmlNodePtr b = body(doc);
 	assert_int_equal(count_children(b), 1);
-	xmlNodePtr id = first_el(b->children);
+	xmlNodePtr id = test_first_element(b->children);
 	assert_true(is(id, NS_WSMID, "Identify"));
 	assert_int_equal(count_children(id), 0);
 	xmlFreeDoc(doc);
@@ -329,7 +317,7 @@ static void test_get_with_selectors(void **state)
 
 	xmlNodePtr set = header(doc, NS_WSMAN, "SelectorSet");
 	assert_int_equal(count_children(set), 2);
-	xmlNodePtr s1 = first_el(set->children), s2 = next_el(s1);
+	xmlNodePtr s1 = test_first_element(set->children), s2 = test_next_element(s1);
 	assert_true(is(s1, NS_WSMAN, "Selector"));
 	assert_attr(s1, NULL, "Name", "CreationClassName");
 	assert_text(s1, "Msvm_ComputerSystem");
@@ -384,21 +372,21 @@ static void test_put_values_nil_datetime_array(void **state)
 	hvsnap_cim_instance_free(inst);
 
 	assert_text(header(doc, NS_WSA, "Action"), ACTION_PUT);
-	xmlNodePtr cls = first_el(body(doc)->children);
+	xmlNodePtr cls = test_first_element(body(doc)->children);
 	assert_true(is(cls, URI_VSSD, "Msvm_VirtualSystemSettingData"));
 	assert_int_equal(count_children(body(doc)), 1);
 	/* Instance order, the array as repeated elements. */
 	static const char *order[] = { "InstanceID", "ElementName", "Notes", "Notes",
 	                               "CreationTime", "ConfigurationDataRoot",
 	                               "UserSnapshotType" };
-	xmlNodePtr c = first_el(cls->children);
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++, c = next_el(c))
+	xmlNodePtr c = test_first_element(cls->children);
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++, c = test_next_element(c))
 		assert_true(is(c, URI_VSSD, order[i]));
 	assert_null(c);
 	assert_text(child(cls, URI_VSSD, "ElementName"), "before <&> \"after\" ñ");
 	xmlNodePtr n1 = child(cls, URI_VSSD, "Notes");
 	assert_text(n1, "first");
-	assert_text(next_el(n1), "second & last");
+	assert_text(test_next_element(n1), "second & last");
 	assert_text(child(child(cls, URI_VSSD, "CreationTime"), NS_CIM, "Datetime"),
 	            "2026-10-08T15:15:36.68424Z");
 	xmlNodePtr nil = child(cls, URI_VSSD, "ConfigurationDataRoot");
@@ -430,7 +418,7 @@ static void test_put_epr_properties(void **state)
 	xmlDocPtr doc = checked(wsman_build_put(&o, inst));
 	hvsnap_cim_instance_free(inst);
 
-	xmlNodePtr cls = first_el(body(doc)->children);
+	xmlNodePtr cls = test_first_element(body(doc)->children);
 	assert_true(is(cls, URI_AJE, "Msvm_AffectedJobElement"));
 	assert_epr(child(cls, URI_AJE, "AffectedElement"), URI_VSSD, "InstanceID",
 	           "Microsoft:00000000-0000-4000-8000-000000000083");
@@ -448,7 +436,7 @@ static void test_enumerate_plain(void **state)
 	xmlDocPtr doc = checked(wsman_build_enumerate(&o, &e));
 	assert_text(header(doc, NS_WSA, "Action"), ACTION_ENUMERATE);
 	assert_text(header(doc, NS_WSMAN, "ResourceURI"), URI_CS);
-	xmlNodePtr en = first_el(body(doc)->children);
+	xmlNodePtr en = test_first_element(body(doc)->children);
 	assert_true(is(en, NS_WSEN, "Enumerate"));
 	assert_int_equal(count_children(en), 0);
 	xmlFreeDoc(doc);
@@ -561,17 +549,17 @@ static void test_invoke_create_snapshot(void **state)
 	assert_attr(sel, NULL, "Name", "CreationClassName");
 	assert_text(sel, "Msvm_VirtualSystemSnapshotService");
 
-	xmlNodePtr in = first_el(body(doc)->children);
+	xmlNodePtr in = test_first_element(body(doc)->children);
 	assert_true(is(in, URI_SNAPSVC, "CreateSnapshot_INPUT"));
 	assert_int_equal(count_children(in), 3);
-	xmlNodePtr p1 = first_el(in->children), p2 = next_el(p1), p3 = next_el(p2);
+	xmlNodePtr p1 = test_first_element(in->children), p2 = test_next_element(p1), p3 = test_next_element(p2);
 	assert_true(is(p1, URI_SNAPSVC, "AffectedSystem"));
 	assert_true(is(p2, URI_SNAPSVC, "SnapshotSettings"));
 	assert_true(is(p3, URI_SNAPSVC, "SnapshotType"));
 	assert_epr(p1, URI_CS, "CreationClassName", "Msvm_ComputerSystem");
 	xmlNodePtr set = child(child(p1, NS_WSA, "ReferenceParameters"), NS_WSMAN, "SelectorSet");
 	assert_int_equal(count_children(set), 2);
-	xmlNodePtr name = next_el(first_el(set->children));
+	xmlNodePtr name = test_next_element(test_first_element(set->children));
 	assert_attr(name, NULL, "Name", "Name");
 	assert_text(name, VM_GUID);
 	assert_text(p2, "");
@@ -596,7 +584,7 @@ static void test_invoke_embedded_instance(void **state)
 	xmlNodePtr settings = child(in, URI_SNAPSVC, "SnapshotSettings");
 	assert_non_null(settings);
 	/* Escaped text, not child elements. */
-	assert_null(first_el(settings->children));
+	assert_null(test_first_element(settings->children));
 	xmlChar *text = xmlNodeGetContent(settings);
 	assert_non_null(text);
 	xmlDocPtr emb = xmlReadMemory((const char *)text, xmlStrlen(text), "embedded.xml",
@@ -607,17 +595,17 @@ static void test_invoke_embedded_instance(void **state)
 	assert_string_equal((const char *)root->name, "INSTANCE");
 	assert_null(root->ns);
 	assert_attr(root, NULL, "CLASSNAME", "Msvm_VirtualSystemSnapshotSettingData");
-	xmlNodePtr prop = first_el(root->children);
+	xmlNodePtr prop = test_first_element(root->children);
 	assert_string_equal((const char *)prop->name, "PROPERTY");
 	assert_attr(prop, NULL, "NAME", "ConsistencyLevel");
 	assert_attr(prop, NULL, "TYPE", "uint8");
-	assert_string_equal((const char *)first_el(prop->children)->name, "VALUE");
-	assert_text(first_el(prop->children), "1");
-	prop = next_el(prop);
+	assert_string_equal((const char *)test_first_element(prop->children)->name, "VALUE");
+	assert_text(test_first_element(prop->children), "1");
+	prop = test_next_element(prop);
 	assert_attr(prop, NULL, "NAME", "IgnoreNonSnapshottableDisks");
 	assert_attr(prop, NULL, "TYPE", "boolean");
-	assert_text(first_el(prop->children), "true");
-	assert_null(next_el(prop));
+	assert_text(test_first_element(prop->children), "true");
+	assert_null(test_next_element(prop));
 	xmlFreeDoc(emb);
 	xmlFreeDoc(doc);
 }
@@ -637,11 +625,11 @@ static void test_invoke_array_param(void **state)
 	assert_text(header(doc, NS_WSA, "Action"), URI_VSMS "/ModifyResourceSettings");
 	xmlNodePtr in = child(body(doc), URI_VSMS, "ModifyResourceSettings_INPUT");
 	assert_int_equal(count_children(in), 2);
-	xmlNodePtr a = first_el(in->children);
+	xmlNodePtr a = test_first_element(in->children);
 	assert_true(is(a, URI_VSMS, "ResourceSettings"));
 	assert_text(a, items[0]);
-	assert_true(is(next_el(a), URI_VSMS, "ResourceSettings"));
-	assert_text(next_el(a), items[1]);
+	assert_true(is(test_next_element(a), URI_VSMS, "ResourceSettings"));
+	assert_text(test_next_element(a), items[1]);
 	xmlFreeDoc(doc);
 }
 
@@ -918,7 +906,7 @@ static void test_schema_rejects_other_mistakes(void **state)
 	/* Two bodies. */
 	doc = wsman_build_identify();
 	xmlNodePtr b = body(doc);
-	xmlAddChild(b, xmlCopyNode(first_el(b->children), 1));
+	xmlAddChild(b, xmlCopyNode(test_first_element(b->children), 1));
 	assert_invalid(doc);
 }
 
