@@ -59,6 +59,8 @@ hvsnap_status hvsnap_enum_start(hvsnap_session *s, const hvsnap_enum_options *op
 		return err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build an Enumerate request");
 	}
 	xmlDocPtr resp = NULL;
+	/* Resending an Enumerate whose answer was lost is safe: at worst the
+	 * host keeps an unused context until its own timeout drops it. */
 	hvsnap_status st = wsman_session_call(s, req, "Enumerate", WSMAN_RETRY_ON_RECONNECT,
 	                                      &resp, err);
 	xmlFreeDoc(req);
