@@ -11,6 +11,13 @@
 #include "wql.h"
 #include "util/strutil.h"
 
+/* AND/OR chains are parsed in a loop but build a left-deep tree, which
+ * eval and node_free walk recursively: without a bound, a filter of a few
+ * hundred KB ("a=1 OR a=1 OR ...", well inside SIM_MAX_BODY) recursed
+ * deep enough to overflow a connection thread's stack. Real clients send
+ * a handful of conditions. */
+#define WQL_MAX_OPS 256
+
 enum tok { T_EOF, T_IDENT, T_STRING, T_NUMBER, T_PUNCT, T_ERR };
 
 enum node_kind { N_AND, N_OR, N_NOT, N_CMP, N_ISNULL };
@@ -42,6 +49,7 @@ typedef struct parser {
 	char *err;
 	size_t errlen;
 	int failed;
+	int ops;         /* AND/OR operators so far (see WQL_MAX_OPS) */
 } parser;
 
 static void perr(parser *p, const char *fmt, ...)
@@ -202,6 +210,16 @@ static int take_literal(parser *p, enum lit_kind *lk, char **lit)
 
 static node *parse_or(parser *p, int depth);
 
+/* Counts one AND/OR; 0 while the query stays within WQL_MAX_OPS. */
+static int count_op(parser *p)
+{
+	if (++p->ops > WQL_MAX_OPS) {
+		perr(p, "too many conditions");
+		return -1;
+	}
+	return 0;
+}
+
 static node *parse_factor(parser *p, int depth)
 {
 	node *n;
@@ -255,7 +273,7 @@ static node *parse_factor(parser *p, int depth)
 static node *parse_and(parser *p, int depth)
 {
 	node *l = parse_factor(p, depth);
-	while (!p->failed && is_kw(p, "AND")) {
+	while (!p->failed && is_kw(p, "AND") && count_op(p) == 0) {
 		node *n = mknode(N_AND);
 		next(p);
 		n->a = l;
@@ -268,7 +286,7 @@ static node *parse_and(parser *p, int depth)
 static node *parse_or(parser *p, int depth)
 {
 	node *l = parse_and(p, depth);
-	while (!p->failed && is_kw(p, "OR")) {
+	while (!p->failed && is_kw(p, "OR") && count_op(p) == 0) {
 		node *n = mknode(N_OR);
 		next(p);
 		n->a = l;
