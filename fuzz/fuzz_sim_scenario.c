@@ -1,0 +1,105 @@
+/* libFuzzer target for hvsim's scenario loader (scenario.c): the bytes are
+ * a --scenario file, which users write by hand and CI generates, so a
+ * broken one must end in an error message, never a crash. The loader only
+ * takes a path, so each input is written to one private temporary file
+ * first. A scenario that loads is then turned into every WMI class's
+ * instances, each resolved again through its own EPR, which walks the
+ * snapshot trees and job settings the scenario described. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "sim/model.h"
+
+static volatile size_t sink;
+static char path[64];
+
+static void remove_file(void)
+{
+	if (path[0])
+		unlink(path);
+}
+
+/* Writes the input as the whole file; 0 or -1. */
+static int put_file(const uint8_t *data, size_t size)
+{
+	FILE *f;
+	if (!path[0]) {
+		const char *tmp = getenv("TMPDIR");
+		int fd;
+		snprintf(path, sizeof(path), "%s/hvsim-fuzz.XXXXXX",
+		         tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+		fd = mkstemp(path);
+		if (fd < 0) {
+			path[0] = '\0';
+			return -1;
+		}
+		close(fd);
+		atexit(remove_file);
+	}
+	f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	if (size && fwrite(data, 1, size, f) != size) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+static void walk_model(sim_model *m)
+{
+	static const char *const classes[] = {
+		"Msvm_ComputerSystem", "Msvm_VirtualSystemSettingData",
+		"Msvm_VirtualSystemSnapshotService",
+		"Msvm_VirtualSystemManagementService", "Msvm_ConcreteJob",
+		"Msvm_AffectedJobElement", "Msvm_SnapshotOfVirtualSystem",
+		"Msvm_ParentChildSettingData", "Msvm_MostCurrentSnapshotInBranch",
+		"Msvm_SettingsDefineState", NULL
+	};
+	size_t c, i;
+	for (c = 0; classes[c]; c++) {
+		sim_list all = { 0 };
+		class_instances(m, classes[c], c % 2 ? "ja-JP" : "en-US", &all);
+		for (i = 0; i < all.n; i++) {
+			buf b = BUF_INIT;
+			sim_epr e;
+			sim_inst *again;
+			xw_instance(&b, all.v[i]);
+			sink += b.len;
+			buf_free(&b);
+			class_epr(all.v[i], &e);
+			again = class_resolve(m, &e, "en-US");
+			inst_free(again);
+			epr_clear(&e);
+		}
+		list_free(&all);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	sim_model *m;
+	sim_scenario sc;
+	char *err = NULL;
+
+	if (put_file(data, size) != 0)
+		return 0;
+	m = model_new();
+	if (scenario_load(path, m, &sc, &err) == 0) {
+		if (err)
+			abort(); /* success leaves no message */
+		walk_model(m);
+		jobs_tick(m, now_ms());
+	} else {
+		if (!err)
+			abort(); /* every failure says why */
+		sink += strlen(err);
+		free(err);
+	}
+	scenario_free(&sc);
+	model_free(m);
+	return 0;
+}
