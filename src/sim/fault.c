@@ -113,7 +113,6 @@ void fault_write(sim_resp *r, enum sim_fault f, const char *lang,
 {
 	const struct fault_info *fi = lookup(f);
 	buf *b = &r->body;
-	char mid[48];
 	int ja = lang && strcmp(lang, "ja-JP") == 0 && fi->reason_ja;
 	const char *reason = ja ? fi->reason_ja : fi->reason;
 
@@ -125,18 +124,9 @@ void fault_write(sim_resp *r, enum sim_fault f, const char *lang,
 	buf_append_str(b, "\" xmlns:s=\"" SIM_NS_SOAP "\" xmlns:a=\"" SIM_NS_WSA
 	               "\" xmlns:x=\"" SIM_NS_WXF "\" xmlns:e=\"" SIM_NS_WSE
 	               "\" xmlns:n=\"" SIM_NS_WSEN "\" xmlns:w=\"" SIM_NS_WSMAN
-	               "\" xmlns:p=\"" SIM_NS_MSWSMAN "\"><s:Header><a:Action>");
-	buf_append_str(b, fi->action);
-	buf_append_str(b, "</a:Action><a:MessageID>");
-	xw_uuid(mid);
-	buf_append_str(b, mid);
-	buf_append_str(b, "</a:MessageID><a:To>" SIM_ANONYMOUS "</a:To>");
-	if (relates_to) {
-		buf_append_str(b, "<a:RelatesTo>");
-		xw_text(b, relates_to);
-		buf_append_str(b, "</a:RelatesTo>");
-	}
-	buf_append_str(b, "</s:Header><s:Body><s:Fault><s:Code><s:Value>");
+	               "\" xmlns:p=\"" SIM_NS_MSWSMAN "\">");
+	xw_header(b, fi->action, relates_to);
+	buf_append_str(b, "<s:Body><s:Fault><s:Code><s:Value>");
 	buf_append_str(b, fi->code);
 	buf_append_str(b, "</s:Value><s:Subcode><s:Value>");
 	buf_append_str(b, fi->subcode);

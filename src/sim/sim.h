@@ -193,6 +193,8 @@ void xw_uuid(char out[48]);              /* "uuid:" + upper-case UUID */
 void xw_envelope_open(buf *b, const char *lang, const char *action,
                       const char *relates_to);
 void xw_envelope_close(buf *b);
+/* <s:Header> with Action, a fresh MessageID, To and RelatesTo (when given). */
+void xw_header(buf *b, const char *action, const char *relates_to);
 /* <p:Class xmlns:p=... xsi:type=...> with every property; elem is the
  * element's local name (the class name for items). */
 void xw_instance(buf *b, const sim_inst *in);

@@ -72,15 +72,21 @@ void xw_uuid(char out[48])
 void xw_envelope_open(buf *b, const char *lang, const char *action,
                       const char *relates_to)
 {
-	char mid[48];
 	put(b, "<s:Envelope xml:lang=\"");
 	xw_attr(b, lang);
 	put(b, "\" xmlns:s=\"" SIM_NS_SOAP "\" xmlns:a=\"" SIM_NS_WSA
 	       "\" xmlns:n=\"" SIM_NS_WSEN "\" xmlns:w=\"" SIM_NS_WSMAN "\"");
 	if (action && strncmp(action, SIM_NS_WXF, strlen(SIM_NS_WXF)) == 0)
 		put(b, " xmlns:x=\"" SIM_NS_WXF "\"");
-	put(b, "><s:Header>");
-	put(b, "<a:Action>");
+	put(b, ">");
+	xw_header(b, action, relates_to);
+	put(b, "<s:Body>");
+}
+
+void xw_header(buf *b, const char *action, const char *relates_to)
+{
+	char mid[48];
+	put(b, "<s:Header><a:Action>");
 	xw_text(b, action);
 	put(b, "</a:Action><a:MessageID>");
 	xw_uuid(mid);
@@ -91,7 +97,7 @@ void xw_envelope_open(buf *b, const char *lang, const char *action,
 		xw_text(b, relates_to);
 		put(b, "</a:RelatesTo>");
 	}
-	put(b, "</s:Header><s:Body>");
+	put(b, "</s:Header>");
 }
 
 void xw_envelope_close(buf *b)
