@@ -64,11 +64,11 @@ static char *read_fixture(const char *dir, const char *name, size_t *len)
 	char chunk[4096];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_append(&b, chunk, n) != 0)
+		if (hvs_buf_append(&b, chunk, n) != 0)
 			die("out of memory");
 	fclose(f);
 	*len = b.len;
-	return buf_detach(&b);
+	return hvs_buf_detach(&b);
 }
 
 /* Text between the end of open and the start of close in s, copied. */
@@ -108,19 +108,19 @@ static char *make_enum(const char *enum_fixture, const char *pull_fixture,
 	name_at += strlen(name_tag);
 
 	buf b = BUF_INIT;
-	int rc = buf_append(&b, enum_fixture,
+	int rc = hvs_buf_append(&b, enum_fixture,
 	                    (size_t)(items_at - enum_fixture) + strlen("<w:Items>"));
 	for (int i = 0; i < ENUM_ITEMS && rc == 0; i++) {
-		rc |= buf_append(&b, item, (size_t)(name_at - item));
-		rc |= buf_printf(&b, "bench-vm-%03d", i);
-		rc |= buf_append_str(&b, name_end);
+		rc |= hvs_buf_append(&b, item, (size_t)(name_at - item));
+		rc |= hvs_buf_printf(&b, "bench-vm-%03d", i);
+		rc |= hvs_buf_append_str(&b, name_end);
 	}
-	rc |= buf_append_str(&b, items_end);
+	rc |= hvs_buf_append_str(&b, items_end);
 	free(item);
 	if (rc != 0)
 		die("out of memory");
 	*len = b.len;
-	return buf_detach(&b);
+	return hvs_buf_detach(&b);
 }
 
 /* --- the measured operations ------------------------------------------ */
@@ -137,22 +137,22 @@ static void run_parse(void *arg)
 	parse_case *pc = arg;
 	hvsnap_error err;
 	xmlDocPtr doc;
-	if (wsman_parse_document(pc->bytes, pc->len, 0, &doc, &err) != HVSNAP_OK)
+	if (hvs_wsman_parse_document(pc->bytes, pc->len, 0, &doc, &err) != HVSNAP_OK)
 		die(err.message);
 	if (pc->kind == 2) {
 		hvsnap_cim_instance *inst;
-		if (wsman_parse_instance_body(doc, &inst, &err) != HVSNAP_OK)
+		if (hvs_wsman_parse_instance_body(doc, &inst, &err) != HVSNAP_OK)
 			die(err.message);
 		pc->items = 1;
 		hvsnap_cim_instance_free(inst);
 	} else {
 		wsman_enum_page page;
-		hvsnap_status st = pc->kind == 0 ? wsman_parse_pull(doc, &page, &err)
-		                                 : wsman_parse_enumerate(doc, &page, &err);
+		hvsnap_status st = pc->kind == 0 ? hvs_wsman_parse_pull(doc, &page, &err)
+		                                 : hvs_wsman_parse_enumerate(doc, &page, &err);
 		if (st != HVSNAP_OK)
 			die(err.message);
 		pc->items = page.n_items;
-		wsman_enum_page_clear(&page);
+		hvs_wsman_enum_page_clear(&page);
 	}
 	xmlFreeDoc(doc);
 }
@@ -183,7 +183,7 @@ static void run_build(void *arg)
 			.optimize = 1,
 			.max_elements = 100,
 		};
-		doc = wsman_build_enumerate(&o, &e);
+		doc = hvs_wsman_build_enumerate(&o, &e);
 	} else {
 		hvsnap_selector sel[] = {
 			{ (char *)"CreationClassName",
@@ -195,12 +195,12 @@ static void run_build(void *arg)
 		o.resource_uri = SNAP_SERVICE_URI;
 		o.selectors = sel;
 		o.n_selectors = sizeof(sel) / sizeof(sel[0]);
-		doc = wsman_build_invoke(&o, "CreateSnapshot", bc->params);
+		doc = hvs_wsman_build_invoke(&o, "CreateSnapshot", bc->params);
 	}
 	if (!doc)
 		die("envelope builder failed");
 	size_t len;
-	char *bytes = wsman_doc_to_bytes(doc, &len);
+	char *bytes = hvs_wsman_doc_to_bytes(doc, &len);
 	if (!bytes)
 		die("serialisation failed");
 	bc->bytes = len;

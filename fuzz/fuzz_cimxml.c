@@ -1,7 +1,7 @@
 /* libFuzzer target for the DSP0201 CIM-XML INSTANCE reader
- * (wsman_cimxml_parse), which reads embedded-instance out parameters the
+ * (hvs_wsman_cimxml_parse), which reads embedded-instance out parameters the
  * host sends. A decoded instance is walked, written back with
- * wsman_cimxml_serialize and read again: the writer's output must always
+ * hvs_wsman_cimxml_serialize and read again: the writer's output must always
  * be readable and keep the property count. */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hvsnap_error err;
 	hvsnap_error_clear(&err);
 	hvsnap_cim_instance *inst = NULL;
-	if (wsman_cimxml_parse((const char *)data, size, &inst, &err) != HVSNAP_OK) {
+	if (hvs_wsman_cimxml_parse((const char *)data, size, &inst, &err) != HVSNAP_OK) {
 		fuzz_check_error(&err);
 		if (inst)
 			abort();
@@ -24,11 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fuzz_walk_instance(inst, NULL);
 
-	char *text = wsman_cimxml_serialize(inst);
+	char *text = hvs_wsman_cimxml_serialize(inst);
 	if (text) {
 		hvsnap_cim_instance *again = NULL;
 		hvsnap_error_clear(&err);
-		if (wsman_cimxml_parse(text, strlen(text), &again, &err) != HVSNAP_OK)
+		if (hvs_wsman_cimxml_parse(text, strlen(text), &again, &err) != HVSNAP_OK)
 			abort(); /* our own output must parse */
 		if (hvsnap_cim_instance_count(again) != hvsnap_cim_instance_count(inst))
 			abort();

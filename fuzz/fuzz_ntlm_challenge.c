@@ -1,6 +1,6 @@
 /* libFuzzer target for the NTLM CHALLENGE parser: the bytes are the
  * server's CHALLENGE message (the decoded WWW-Authenticate token), handed
- * to ntlm_authenticate after a NEGOTIATE, as the transport does. When the
+ * to hvs_ntlm_authenticate after a NEGOTIATE, as the transport does. When the
  * challenge is accepted, one message is sealed with the derived keys so the
  * session set-up that follows the parse is exercised too. */
 #include <stdlib.h>
@@ -33,35 +33,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hvsnap_error err;
 	hvsnap_error_clear(&err);
 	ntlm_ctx *c = NULL;
-	if (ntlm_new(&c, &o, &err) != HVSNAP_OK)
+	if (hvs_ntlm_new(&c, &o, &err) != HVSNAP_OK)
 		abort();
 	/* Deterministic: the same input always takes the same path. */
-	ntlm_test_set_fixed(c, cc, rsk, &filetime);
+	hvs_ntlm_test_set_fixed(c, cc, rsk, &filetime);
 
 	buf neg = BUF_INIT, auth = BUF_INIT;
-	if (ntlm_negotiate(c, &neg, &err) != HVSNAP_OK)
+	if (hvs_ntlm_negotiate(c, &neg, &err) != HVSNAP_OK)
 		abort();
-	hvsnap_status st = ntlm_authenticate(c, data, size, &auth, &err);
+	hvsnap_status st = hvs_ntlm_authenticate(c, data, size, &auth, &err);
 	if (st == HVSNAP_OK) {
 		if (auth.len < 64)
 			abort(); /* an AUTHENTICATE has at least its fixed header */
-		fuzz_sink += ntlm_flags(c);
+		fuzz_sink += hvs_ntlm_flags(c);
 		buf sig = BUF_INIT, sealed = BUF_INIT;
 		hvsnap_error_clear(&err);
-		if (ntlm_wrap(c, (const unsigned char *)"probe", 5, &sig, &sealed,
+		if (hvs_ntlm_wrap(c, (const unsigned char *)"probe", 5, &sig, &sealed,
 		              &err) == HVSNAP_OK) {
 			if (sig.len != 16 || sealed.len != 5)
 				abort();
 		} else {
 			fuzz_check_error(&err);
 		}
-		buf_free(&sig);
-		buf_free(&sealed);
+		hvs_buf_free(&sig);
+		hvs_buf_free(&sealed);
 	} else {
 		fuzz_check_error(&err);
 	}
-	buf_free(&neg);
-	buf_free(&auth);
-	ntlm_free(c);
+	hvs_buf_free(&neg);
+	hvs_buf_free(&auth);
+	hvs_ntlm_free(c);
 	return 0;
 }

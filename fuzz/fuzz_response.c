@@ -1,6 +1,6 @@
 /* libFuzzer target for the WS-Man response parser: the bytes are a
  * response body as the host would send it. They go through the hardened
- * load (wsman_parse_document), the fault check and then every response
+ * load (hvs_wsman_parse_document), the fault check and then every response
  * decoder in turn, whatever the body holds, plus the embedded CIM-XML
  * reader for any property text that looks like an INSTANCE. Everything
  * returned is walked and freed, so LeakSanitizer sees every path. */
@@ -22,7 +22,7 @@ static void try_embedded(const char *text)
 	hvsnap_error err;
 	hvsnap_error_clear(&err);
 	hvsnap_cim_instance *inst = NULL;
-	if (wsman_cimxml_parse(text, strlen(text), &inst, &err) == HVSNAP_OK)
+	if (hvs_wsman_cimxml_parse(text, strlen(text), &inst, &err) == HVSNAP_OK)
 		fuzz_walk_instance(inst, NULL);
 	else
 		fuzz_check_error(&err);
@@ -42,7 +42,7 @@ static void try_invoke(xmlDocPtr doc, const char *method)
 	hvsnap_error err;
 	hvsnap_error_clear(&err);
 	hvsnap_invoke_result *r = NULL;
-	if (wsman_parse_invoke(doc, method, &r, &err) == HVSNAP_OK) {
+	if (hvs_wsman_parse_invoke(doc, method, &r, &err) == HVSNAP_OK) {
 		fuzz_walk_epr(r->job);
 		fuzz_walk_instance(r->output, try_embedded);
 	} else {
@@ -58,23 +58,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hvsnap_error err;
 	hvsnap_error_clear(&err);
 	xmlDocPtr doc = NULL;
-	hvsnap_status st = wsman_parse_document((const char *)data, size, 0, &doc, &err);
+	hvsnap_status st = hvs_wsman_parse_document((const char *)data, size, 0, &doc, &err);
 	if (st != HVSNAP_OK) {
 		fuzz_check_error(&err);
 		if (doc)
 			abort();
 		return 0;
 	}
-	if (!wsman_body(doc))
+	if (!hvs_wsman_body(doc))
 		abort(); /* promised non-NULL after a successful load */
 
 	hvsnap_error_clear(&err);
-	if (wsman_check_fault(doc, &err) != HVSNAP_OK)
+	if (hvs_wsman_check_fault(doc, &err) != HVSNAP_OK)
 		fuzz_check_error(&err);
 
 	hvsnap_error_clear(&err);
 	hvsnap_identity *id = NULL;
-	if (wsman_parse_identify(doc, &id, &err) == HVSNAP_OK) {
+	if (hvs_wsman_parse_identify(doc, &id, &err) == HVSNAP_OK) {
 		fuzz_touch(id->protocol_version);
 		fuzz_touch(id->product_vendor);
 		fuzz_touch(id->product_version);
@@ -86,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	hvsnap_error_clear(&err);
 	hvsnap_cim_instance *inst = NULL;
-	if (wsman_parse_instance_body(doc, &inst, &err) == HVSNAP_OK)
+	if (hvs_wsman_parse_instance_body(doc, &inst, &err) == HVSNAP_OK)
 		fuzz_walk_instance(inst, try_embedded);
 	else
 		fuzz_check_error(&err);
@@ -94,22 +94,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	wsman_enum_page page;
 	hvsnap_error_clear(&err);
-	if (wsman_parse_enumerate(doc, &page, &err) == HVSNAP_OK)
+	if (hvs_wsman_parse_enumerate(doc, &page, &err) == HVSNAP_OK)
 		walk_page(&page);
 	else
 		fuzz_check_error(&err);
-	wsman_enum_page_clear(&page);
+	hvs_wsman_enum_page_clear(&page);
 
 	hvsnap_error_clear(&err);
-	if (wsman_parse_pull(doc, &page, &err) == HVSNAP_OK)
+	if (hvs_wsman_parse_pull(doc, &page, &err) == HVSNAP_OK)
 		walk_page(&page);
 	else
 		fuzz_check_error(&err);
-	wsman_enum_page_clear(&page);
+	hvs_wsman_enum_page_clear(&page);
 
 	/* Invoke: the method the body claims to answer, and fixed ones the
 	 * client really sends. */
-	xmlNodePtr body = wsman_body(doc);
+	xmlNodePtr body = hvs_wsman_body(doc);
 	xmlNodePtr first = body ? xmlFirstElementChild(body) : NULL;
 	if (first && first->name) {
 		const char *name = (const char *)first->name;
@@ -132,7 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	     c = xmlNextElementSibling(c)) {
 		hvsnap_epr *epr = NULL;
 		hvsnap_error_clear(&err);
-		if (wsman_decode_epr(c, &epr, &err) == HVSNAP_OK)
+		if (hvs_wsman_decode_epr(c, &epr, &err) == HVSNAP_OK)
 			fuzz_walk_epr(epr);
 		else
 			fuzz_check_error(&err);

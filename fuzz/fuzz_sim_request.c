@@ -57,7 +57,7 @@ static void remember(const buf *b, const char *open, const char *close,
 	if (!q || q - at > 64)
 		return;
 	free(*last);
-	*last = str_ndup(at, (size_t)(q - at));
+	*last = hvs_str_ndup(at, (size_t)(q - at));
 }
 
 /* body with every placeholder replaced (by "" when nothing is known). */
@@ -68,13 +68,13 @@ static char *expand(const char *body, size_t len, const char *ctx_id,
 	size_t i = 0;
 	while (i < len) {
 		if (len - i >= 5 && memcmp(body + i, "@CTX@", 5) == 0) {
-			buf_append_str(&b, ctx_id ? ctx_id : "");
+			hvs_buf_append_str(&b, ctx_id ? ctx_id : "");
 			i += 5;
 		} else if (len - i >= 5 && memcmp(body + i, "@JOB@", 5) == 0) {
-			buf_append_str(&b, job_id ? job_id : "");
+			hvs_buf_append_str(&b, job_id ? job_id : "");
 			i += 5;
 		} else {
-			buf_append(&b, body + i, 1);
+			hvs_buf_append(&b, body + i, 1);
 			i++;
 		}
 	}
@@ -86,7 +86,7 @@ static char *expand(const char *body, size_t len, const char *ctx_id,
 			abort();
 		if (b.len)
 			memcpy(exact, b.data, b.len);
-		buf_free(&b);
+		hvs_buf_free(&b);
 		return exact;
 	}
 }
@@ -135,7 +135,7 @@ static void one_request(sim_ctx *ctx, const char *body, size_t size,
 	         ctx_id);
 	remember(&resp.body, "<w:Selector Name=\"InstanceID\">", "</w:Selector>",
 	         job_id);
-	buf_free(&resp.body);
+	hvs_buf_free(&resp.body);
 	free(action);
 	free(uri);
 	free(method);
@@ -144,7 +144,7 @@ static void one_request(sim_ctx *ctx, const char *body, size_t size,
 	memset(&resp, 0, sizeof(resp));
 	sim_dispatch(ctx, &conn, body, size, 1, &resp, &action, &uri, &method);
 	check_reply(&resp.body);
-	buf_free(&resp.body);
+	hvs_buf_free(&resp.body);
 	free(action);
 	free(uri);
 	free(method);

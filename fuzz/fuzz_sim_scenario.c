@@ -69,7 +69,7 @@ static void walk_model(sim_model *m)
 			sim_inst *again;
 			xw_instance(&b, all.v[i]);
 			sink += b.len;
-			buf_free(&b);
+			hvs_buf_free(&b);
 			class_epr(all.v[i], &e);
 			again = class_resolve(m, &e, "en-US");
 			inst_free(again);

@@ -23,15 +23,15 @@ int nego_unwrap(sim_conn *conn, const unsigned char *in, size_t len,
 	if (hdr_len != 16 || hdr_len > len || len - hdr_len != expect)
 		return -1;
 	sink += in[0];
-	return buf_append(out, in + hdr_len, len - hdr_len) == 0 ? 0 : -1;
+	return hvs_buf_append(out, in + hdr_len, len - hdr_len) == 0 ? 0 : -1;
 }
 
 int nego_wrap(sim_conn *conn, const void *msg, size_t len, buf *out)
 {
 	static const unsigned char hdr[4 + 16] = { 16 };
 	(void)conn;
-	if (buf_append(out, hdr, sizeof(hdr)) != 0 ||
-	    buf_append(out, msg, len) != 0)
+	if (hvs_buf_append(out, hdr, sizeof(hdr)) != 0 ||
+	    hvs_buf_append(out, msg, len) != 0)
 		return -1;
 	return 0;
 }
@@ -57,7 +57,7 @@ static void open_one(const char *ct, const uint8_t *body, size_t len)
 	} else if (out.len != 0) {
 		abort(); /* a failed open must leave no plaintext behind */
 	}
-	buf_free(&out);
+	hvs_buf_free(&out);
 	free(copy);
 }
 
@@ -89,14 +89,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	              &orig) != 0 || back.len != size ||
 	    (size && memcmp(back.data, data, size) != 0) || !orig)
 		abort();
-	buf_free(&back);
+	hvs_buf_free(&back);
 	/* the tamper fault changes sealed bytes only, never the framing */
 	if (seal_tamper(&frame) != 0)
 		abort();
 	if (seal_open(&conn, SEAL_CONTENT_TYPE, frame.data, frame.len, &back,
 	              &orig) != 0 || back.len != size)
 		abort();
-	buf_free(&back);
-	buf_free(&frame);
+	hvs_buf_free(&back);
+	hvs_buf_free(&frame);
 	return 0;
 }

@@ -1,9 +1,9 @@
 /* libFuzzer target for the WinRM multipart/encrypted body parser
- * (winrm_crypt_parse): the bytes are an HTTP response body. Each input is
+ * (hvs_winrm_crypt_parse): the bytes are an HTTP response body. Each input is
  * parsed twice: once with a pass-through unwrap (16-byte header, payload is
  * the plaintext) so framing defects are reached without a valid
  * signature, and once with a real NTLM session whose keys match the
- * sealed seeds in fuzz/corpus/fuzz_winrm_crypt, so ntlm_unwrap sees
+ * sealed seeds in fuzz/corpus/fuzz_winrm_crypt, so hvs_ntlm_unwrap sees
  * hostile ciphertext and signatures. */
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +32,7 @@ static hvsnap_status passthrough_unwrap(void *ctx, const unsigned char *header,
 	if (header_len != 16)
 		return HVSNAP_ERR_PROTOCOL;
 	fuzz_sink += header[0];
-	if (buf_append(plain, payload, payload_len) != 0)
+	if (hvs_buf_append(plain, payload, payload_len) != 0)
 		return HVSNAP_ERR_NOMEM;
 	(void)err;
 	return HVSNAP_OK;
@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf plain = BUF_INIT;
 
 	hvsnap_error_clear(&err);
-	if (winrm_crypt_parse(NULL, data, size, passthrough_unwrap, NULL, &plain,
+	if (hvs_winrm_crypt_parse(NULL, data, size, passthrough_unwrap, NULL, &plain,
 	                      &err) == HVSNAP_OK) {
 		fuzz_sink += plain.len;
 	} else {
@@ -52,24 +52,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (plain.len != 0)
 			abort(); /* a failed parse must leave no data behind */
 	}
-	buf_free(&plain);
+	hvs_buf_free(&plain);
 
 	ntlm_options o = { .user = "User", .password = "Password" };
 	ntlm_ctx *c = NULL;
 	hvsnap_error_clear(&err);
-	if (ntlm_new(&c, &o, &err) != HVSNAP_OK ||
-	    ntlm_test_start_session(c, session_key, NTLM_CLIENT_FLAGS, 0, &err) !=
+	if (hvs_ntlm_new(&c, &o, &err) != HVSNAP_OK ||
+	    hvs_ntlm_test_start_session(c, session_key, NTLM_CLIENT_FLAGS, 0, &err) !=
 	        HVSNAP_OK)
 		abort();
-	if (winrm_crypt_parse(WINRM_CRYPT_PROTO_SPNEGO, data, size,
-	                      ntlm_winrm_unwrap, c, &plain, &err) == HVSNAP_OK) {
+	if (hvs_winrm_crypt_parse(WINRM_CRYPT_PROTO_SPNEGO, data, size,
+	                      hvs_ntlm_winrm_unwrap, c, &plain, &err) == HVSNAP_OK) {
 		fuzz_touch(plain.data);
 	} else {
 		fuzz_check_error(&err);
 		if (plain.len != 0)
 			abort();
 	}
-	buf_free(&plain);
-	ntlm_free(c);
+	hvs_buf_free(&plain);
+	hvs_ntlm_free(c);
 	return 0;
 }

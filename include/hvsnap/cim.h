@@ -5,6 +5,7 @@
 #ifndef HVSNAP_CIM_H
 #define HVSNAP_CIM_H
 
+#include "hvsnap/common.h"
 #include <stddef.h>
 #include <stdint.h>
 #include "hvsnap/error.h"
@@ -63,55 +64,55 @@ typedef struct hvsnap_cim_instance hvsnap_cim_instance;
 /* --- building -------------------------------------------------------- */
 /* class_name is required; resource_uri may be NULL (it is then the WMI v2
  * class URI for class_name). */
-hvsnap_cim_instance *hvsnap_cim_instance_new(const char *class_name,
+HVSNAP_EXTERN hvsnap_cim_instance *hvsnap_cim_instance_new(const char *class_name,
                                              const char *resource_uri);
-void hvsnap_cim_instance_free(hvsnap_cim_instance *inst);
+HVSNAP_EXTERN void hvsnap_cim_instance_free(hvsnap_cim_instance *inst);
 
 /* Setting a property that already exists replaces it. Returns HVSNAP_OK or
  * HVSNAP_ERR_NOMEM / HVSNAP_ERR_USAGE (NULL name). */
-hvsnap_status hvsnap_cim_set_value(hvsnap_cim_instance *inst, const char *name,
+HVSNAP_EXTERN hvsnap_status hvsnap_cim_set_value(hvsnap_cim_instance *inst, const char *name,
                                    hvsnap_cim_type type, const char *text);
-hvsnap_status hvsnap_cim_set_nil(hvsnap_cim_instance *inst, const char *name,
+HVSNAP_EXTERN hvsnap_status hvsnap_cim_set_nil(hvsnap_cim_instance *inst, const char *name,
                                  hvsnap_cim_type type);
-hvsnap_status hvsnap_cim_set_array(hvsnap_cim_instance *inst, const char *name,
+HVSNAP_EXTERN hvsnap_status hvsnap_cim_set_array(hvsnap_cim_instance *inst, const char *name,
                                    hvsnap_cim_type type,
                                    const char *const *texts, size_t n);
-hvsnap_status hvsnap_cim_set_epr(hvsnap_cim_instance *inst, const char *name,
+HVSNAP_EXTERN hvsnap_status hvsnap_cim_set_epr(hvsnap_cim_instance *inst, const char *name,
                                  const hvsnap_epr *epr);
 /* Takes ownership of value (which must have been allocated with malloc, as
  * the decoder does). Used by the response decoder. */
-hvsnap_status hvsnap_cim_take_value(hvsnap_cim_instance *inst, const char *name,
+HVSNAP_EXTERN hvsnap_status hvsnap_cim_take_value(hvsnap_cim_instance *inst, const char *name,
                                     hvsnap_cim_value *value);
 
 /* --- reading --------------------------------------------------------- */
-const char *hvsnap_cim_instance_class(const hvsnap_cim_instance *inst);
-const char *hvsnap_cim_instance_resource_uri(const hvsnap_cim_instance *inst);
-size_t hvsnap_cim_instance_count(const hvsnap_cim_instance *inst);
+HVSNAP_EXTERN const char *hvsnap_cim_instance_class(const hvsnap_cim_instance *inst);
+HVSNAP_EXTERN const char *hvsnap_cim_instance_resource_uri(const hvsnap_cim_instance *inst);
+HVSNAP_EXTERN size_t hvsnap_cim_instance_count(const hvsnap_cim_instance *inst);
 /* Properties in document order. */
-const char *hvsnap_cim_instance_name_at(const hvsnap_cim_instance *inst, size_t i);
-const hvsnap_cim_value *hvsnap_cim_instance_value_at(const hvsnap_cim_instance *inst,
+HVSNAP_EXTERN const char *hvsnap_cim_instance_name_at(const hvsnap_cim_instance *inst, size_t i);
+HVSNAP_EXTERN const hvsnap_cim_value *hvsnap_cim_instance_value_at(const hvsnap_cim_instance *inst,
                                                      size_t i);
-hvsnap_cim_type hvsnap_cim_instance_type_at(const hvsnap_cim_instance *inst, size_t i);
+HVSNAP_EXTERN hvsnap_cim_type hvsnap_cim_instance_type_at(const hvsnap_cim_instance *inst, size_t i);
 /* NULL when the instance has no such property (case-sensitive name). */
-const hvsnap_cim_value *hvsnap_cim_get(const hvsnap_cim_instance *inst,
+HVSNAP_EXTERN const hvsnap_cim_value *hvsnap_cim_get(const hvsnap_cim_instance *inst,
                                        const char *name);
 /* Text of a scalar property (VALUE, DATETIME or INTERVAL); NULL when absent,
  * nil, an EPR or an array. */
-const char *hvsnap_cim_get_text(const hvsnap_cim_instance *inst, const char *name);
+HVSNAP_EXTERN const char *hvsnap_cim_get_text(const hvsnap_cim_instance *inst, const char *name);
 /* Parses an unsigned decimal property; HVSNAP_ERR_NOT_FOUND when absent or
  * nil, HVSNAP_ERR_PROTOCOL when not a number in range. */
-hvsnap_status hvsnap_cim_get_uint(const hvsnap_cim_instance *inst,
+HVSNAP_EXTERN hvsnap_status hvsnap_cim_get_uint(const hvsnap_cim_instance *inst,
                                   const char *name, uint64_t *out);
 
 /* --- EPRs and values --------------------------------------------------- */
-hvsnap_epr *hvsnap_epr_new(const char *resource_uri);
-hvsnap_status hvsnap_epr_add_selector(hvsnap_epr *epr, const char *name,
+HVSNAP_EXTERN hvsnap_epr *hvsnap_epr_new(const char *resource_uri);
+HVSNAP_EXTERN hvsnap_status hvsnap_epr_add_selector(hvsnap_epr *epr, const char *name,
                                       const char *value);
-const char *hvsnap_epr_selector(const hvsnap_epr *epr, const char *name);
-hvsnap_epr *hvsnap_epr_dup(const hvsnap_epr *epr);
-void hvsnap_epr_free(hvsnap_epr *epr);
+HVSNAP_EXTERN const char *hvsnap_epr_selector(const hvsnap_epr *epr, const char *name);
+HVSNAP_EXTERN hvsnap_epr *hvsnap_epr_dup(const hvsnap_epr *epr);
+HVSNAP_EXTERN void hvsnap_epr_free(hvsnap_epr *epr);
 /* Frees what value owns (not value itself). */
-void hvsnap_cim_value_clear(hvsnap_cim_value *value);
+HVSNAP_EXTERN void hvsnap_cim_value_clear(hvsnap_cim_value *value);
 
 #ifdef __cplusplus
 }

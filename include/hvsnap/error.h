@@ -4,6 +4,7 @@
 #ifndef HVSNAP_ERROR_H
 #define HVSNAP_ERROR_H
 
+#include "hvsnap/common.h"
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -44,11 +45,11 @@ typedef struct hvsnap_error {
 } hvsnap_error;
 
 /* Clears err (a NULL err is allowed everywhere and ignored). */
-void hvsnap_error_clear(hvsnap_error *err);
+HVSNAP_EXTERN void hvsnap_error_clear(hvsnap_error *err);
 
 /* A short stable name for a status, as used in JSON output
  * ("usage", "connect", "tls", "auth", "not_found", ...). */
-const char *hvsnap_status_name(hvsnap_status status);
+HVSNAP_EXTERN const char *hvsnap_status_name(hvsnap_status status);
 
 #ifdef __cplusplus
 }

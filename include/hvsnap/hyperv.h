@@ -4,6 +4,7 @@
 #ifndef HVSNAP_HYPERV_H
 #define HVSNAP_HYPERV_H
 
+#include "hvsnap/common.h"
 #include <stddef.h>
 #include <stdint.h>
 #include "hvsnap/session.h"
@@ -21,16 +22,16 @@ typedef struct hvsnap_vm {
 } hvsnap_vm;
 
 /* Every VM of the host (never the host itself), in the host's order. */
-hvsnap_status hvsnap_vm_list(hvsnap_session *s, hvsnap_vm **vms, size_t *n,
+HVSNAP_EXTERN hvsnap_status hvsnap_vm_list(hvsnap_session *s, hvsnap_vm **vms, size_t *n,
                              hvsnap_error *err);
 /* A VM by display name or GUID. No match is HVSNAP_ERR_NOT_FOUND; several
  * are HVSNAP_ERR_AMBIGUOUS with the candidates listed in err->detail. */
-hvsnap_status hvsnap_vm_find(hvsnap_session *s, const char *name_or_id,
+HVSNAP_EXTERN hvsnap_status hvsnap_vm_find(hvsnap_session *s, const char *name_or_id,
                              hvsnap_vm **out, hvsnap_error *err);
-void hvsnap_vm_free(hvsnap_vm *vm);
-void hvsnap_vm_list_free(hvsnap_vm *vms, size_t n);
+HVSNAP_EXTERN void hvsnap_vm_free(hvsnap_vm *vm);
+HVSNAP_EXTERN void hvsnap_vm_list_free(hvsnap_vm *vms, size_t n);
 /* "Running", "Off", "Saved", "Paused", ... */
-const char *hvsnap_vm_state_text(unsigned state);
+HVSNAP_EXTERN const char *hvsnap_vm_state_text(unsigned state);
 
 /* --- snapshots ------------------------------------------------------- */
 typedef struct hvsnap_snapshot {
@@ -43,15 +44,15 @@ typedef struct hvsnap_snapshot {
 } hvsnap_snapshot;
 
 /* The VM's snapshots, parents before children where the host allows. */
-hvsnap_status hvsnap_snapshot_list(hvsnap_session *s, const hvsnap_vm *vm,
+HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_list(hvsnap_session *s, const hvsnap_vm *vm,
                                    hvsnap_snapshot **snaps, size_t *n,
                                    hvsnap_error *err);
 /* A snapshot of vm by name, GUID or "Microsoft:GUID". */
-hvsnap_status hvsnap_snapshot_find(hvsnap_session *s, const hvsnap_vm *vm,
+HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_find(hvsnap_session *s, const hvsnap_vm *vm,
                                    const char *ref, hvsnap_snapshot **out,
                                    hvsnap_error *err);
-void hvsnap_snapshot_free(hvsnap_snapshot *snap);
-void hvsnap_snapshot_list_free(hvsnap_snapshot *snaps, size_t n);
+HVSNAP_EXTERN void hvsnap_snapshot_free(hvsnap_snapshot *snap);
+HVSNAP_EXTERN void hvsnap_snapshot_list_free(hvsnap_snapshot *snaps, size_t n);
 
 /* --- jobs ------------------------------------------------------------ */
 typedef struct hvsnap_job {
@@ -75,18 +76,18 @@ typedef struct hvsnap_wait_options {
 
 /* One look at a job (Transfer Get). A job that no longer exists is
  * HVSNAP_ERR_NOT_FOUND. */
-hvsnap_status hvsnap_job_get(hvsnap_session *s, const char *job_id,
+HVSNAP_EXTERN hvsnap_status hvsnap_job_get(hvsnap_session *s, const char *job_id,
                              hvsnap_job **out, hvsnap_error *err);
 /* Polls with a backoff from ~100 ms to ~1 s until the job ends. JobState 7
  * and 32768 succeed; 8, 9 and 10 are HVSNAP_ERR_FAILED with the job's
  * ErrorCode and ErrorDescription. A passed deadline is HVSNAP_ERR_TIMEOUT
  * with *out still set (so the caller can print the job id). */
-hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
+HVSNAP_EXTERN hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
                               const hvsnap_wait_options *opts,
                               hvsnap_job **out, hvsnap_error *err);
-void hvsnap_job_free(hvsnap_job *job);
-const char *hvsnap_job_state_text(unsigned state);
-int hvsnap_job_state_is_final(unsigned state);
+HVSNAP_EXTERN void hvsnap_job_free(hvsnap_job *job);
+HVSNAP_EXTERN const char *hvsnap_job_state_text(unsigned state);
+HVSNAP_EXTERN int hvsnap_job_state_is_final(unsigned state);
 
 /* --- snapshot verbs -------------------------------------------------- */
 typedef enum hvsnap_snapshot_kind {
@@ -112,25 +113,25 @@ typedef struct hvsnap_create_options {
 /* Takes a snapshot of vm. CreateSnapshot is sent at most once. On success
  * *snap is the new snapshot (NULL with no_wait) and *job the finished job;
  * on a job failure or timeout *job is still set. */
-hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,
+HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,
                                      const hvsnap_create_options *opts,
                                      hvsnap_snapshot **snap, hvsnap_job **job,
                                      hvsnap_error *err);
-hvsnap_status hvsnap_snapshot_apply(hvsnap_session *s, const hvsnap_snapshot *snap,
+HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_apply(hvsnap_session *s, const hvsnap_snapshot *snap,
                                     const hvsnap_wait_options *wait,
                                     hvsnap_job **job, hvsnap_error *err);
 /* DestroySnapshot, or DestroySnapshotTree when tree is set. */
-hvsnap_status hvsnap_snapshot_delete(hvsnap_session *s, const hvsnap_snapshot *snap,
+HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_delete(hvsnap_session *s, const hvsnap_snapshot *snap,
                                      int tree, const hvsnap_wait_options *wait,
                                      hvsnap_job **job, hvsnap_error *err);
-hvsnap_status hvsnap_snapshot_rename(hvsnap_session *s, const hvsnap_snapshot *snap,
+HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_rename(hvsnap_session *s, const hvsnap_snapshot *snap,
                                      const char *new_name,
                                      const hvsnap_wait_options *wait,
                                      hvsnap_error *err);
 
 /* Text of a WMI method return code or job ErrorCode (reference §6);
  * "Unknown return code" for others. */
-const char *hvsnap_return_code_text(unsigned long code);
+HVSNAP_EXTERN const char *hvsnap_return_code_text(unsigned long code);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,7 @@
 #ifndef HVSNAP_SESSION_H
 #define HVSNAP_SESSION_H
 
+#include "hvsnap/common.h"
 #include <stddef.h>
 #include "hvsnap/error.h"
 
@@ -73,22 +74,22 @@ typedef struct hvsnap_session_options {
 typedef struct hvsnap_session hvsnap_session;
 
 /* Fills opts with defaults (all zero / NULL, https, negotiate, auto). */
-void hvsnap_session_options_init(hvsnap_session_options *opts);
+HVSNAP_EXTERN void hvsnap_session_options_init(hvsnap_session_options *opts);
 
 /* Validates the options and prepares a session; connects lazily on the first
  * request. */
-hvsnap_status hvsnap_session_new(hvsnap_session **out,
+HVSNAP_EXTERN hvsnap_status hvsnap_session_new(hvsnap_session **out,
                                  const hvsnap_session_options *opts,
                                  hvsnap_error *err);
-void hvsnap_session_free(hvsnap_session *session);
+HVSNAP_EXTERN void hvsnap_session_free(hvsnap_session *session);
 
 /* The endpoint URL, e.g. "https://[::1]:5986/wsman". */
-const char *hvsnap_session_url(const hvsnap_session *session);
+HVSNAP_EXTERN const char *hvsnap_session_url(const hvsnap_session *session);
 
 /* Number of HTTP requests sent so far (for diagnostics and benchmarks). */
-unsigned long hvsnap_session_request_count(const hvsnap_session *session);
+HVSNAP_EXTERN unsigned long hvsnap_session_request_count(const hvsnap_session *session);
 
-const char *hvsnap_version(void);
+HVSNAP_EXTERN const char *hvsnap_version(void);
 
 #ifdef __cplusplus
 }

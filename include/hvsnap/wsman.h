@@ -3,6 +3,7 @@
 #ifndef HVSNAP_WSMAN_H
 #define HVSNAP_WSMAN_H
 
+#include "hvsnap/common.h"
 #include <stdint.h>
 #include "hvsnap/cim.h"
 #include "hvsnap/session.h"
@@ -24,17 +25,17 @@ typedef struct hvsnap_identity {
 	char *security_profiles; /* space separated, may be NULL */
 } hvsnap_identity;
 
-hvsnap_status hvsnap_wsman_identify(hvsnap_session *s, hvsnap_identity **out,
+HVSNAP_EXTERN hvsnap_status hvsnap_wsman_identify(hvsnap_session *s, hvsnap_identity **out,
                                     hvsnap_error *err);
-void hvsnap_identity_free(hvsnap_identity *id);
+HVSNAP_EXTERN void hvsnap_identity_free(hvsnap_identity *id);
 
 /* --- Get / Put ------------------------------------------------------- */
 /* Gets the instance named by resource_uri + selectors (an EPR). */
-hvsnap_status hvsnap_wsman_get(hvsnap_session *s, const hvsnap_epr *target,
+HVSNAP_EXTERN hvsnap_status hvsnap_wsman_get(hvsnap_session *s, const hvsnap_epr *target,
                                hvsnap_cim_instance **out, hvsnap_error *err);
 /* Replaces the instance named by target with inst; the host's resulting
  * instance is returned in *out when out is not NULL. */
-hvsnap_status hvsnap_wsman_put(hvsnap_session *s, const hvsnap_epr *target,
+HVSNAP_EXTERN hvsnap_status hvsnap_wsman_put(hvsnap_session *s, const hvsnap_epr *target,
                                const hvsnap_cim_instance *inst,
                                hvsnap_cim_instance **out, hvsnap_error *err);
 
@@ -54,33 +55,33 @@ typedef struct hvsnap_enum_options {
 
 typedef struct hvsnap_enum hvsnap_enum;
 
-hvsnap_status hvsnap_enum_start(hvsnap_session *s, const hvsnap_enum_options *opts,
+HVSNAP_EXTERN hvsnap_status hvsnap_enum_start(hvsnap_session *s, const hvsnap_enum_options *opts,
                                 hvsnap_enum **out, hvsnap_error *err);
 /* Next item, pulling as needed. *item is NULL at the end. In EPR mode the
  * item is an instance with one EPR property named "EPR". The caller owns
  * *item. */
-hvsnap_status hvsnap_enum_next(hvsnap_enum *e, hvsnap_cim_instance **item,
+HVSNAP_EXTERN hvsnap_status hvsnap_enum_next(hvsnap_enum *e, hvsnap_cim_instance **item,
                                hvsnap_error *err);
 /* Sends Release when the enumeration did not reach its end. */
-void hvsnap_enum_free(hvsnap_enum *e);
+HVSNAP_EXTERN void hvsnap_enum_free(hvsnap_enum *e);
 
 /* --- Invoke ---------------------------------------------------------- */
 typedef struct hvsnap_params hvsnap_params;
 
-hvsnap_params *hvsnap_params_new(void);
-void hvsnap_params_free(hvsnap_params *p);
+HVSNAP_EXTERN hvsnap_params *hvsnap_params_new(void);
+HVSNAP_EXTERN void hvsnap_params_free(hvsnap_params *p);
 /* Parameters are sent in the order they are added. */
-hvsnap_status hvsnap_params_add_value(hvsnap_params *p, const char *name,
+HVSNAP_EXTERN hvsnap_status hvsnap_params_add_value(hvsnap_params *p, const char *name,
                                       const char *text);
-hvsnap_status hvsnap_params_add_uint(hvsnap_params *p, const char *name,
+HVSNAP_EXTERN hvsnap_status hvsnap_params_add_uint(hvsnap_params *p, const char *name,
                                      uint64_t value);
-hvsnap_status hvsnap_params_add_array(hvsnap_params *p, const char *name,
+HVSNAP_EXTERN hvsnap_status hvsnap_params_add_array(hvsnap_params *p, const char *name,
                                       const char *const *texts, size_t n);
-hvsnap_status hvsnap_params_add_epr(hvsnap_params *p, const char *name,
+HVSNAP_EXTERN hvsnap_status hvsnap_params_add_epr(hvsnap_params *p, const char *name,
                                     const hvsnap_epr *epr);
 /* An instance embedded as a DSP0201 CIM-XML INSTANCE string; a NULL inst
  * sends an empty string. */
-hvsnap_status hvsnap_params_add_instance(hvsnap_params *p, const char *name,
+HVSNAP_EXTERN hvsnap_status hvsnap_params_add_instance(hvsnap_params *p, const char *name,
                                          const hvsnap_cim_instance *inst);
 
 typedef struct hvsnap_invoke_result {
@@ -92,10 +93,10 @@ typedef struct hvsnap_invoke_result {
 
 /* Invokes method on the object named by target. A SOAP fault is an error;
  * a non-zero ReturnValue is not (the caller interprets it). */
-hvsnap_status hvsnap_wsman_invoke(hvsnap_session *s, const hvsnap_epr *target,
+HVSNAP_EXTERN hvsnap_status hvsnap_wsman_invoke(hvsnap_session *s, const hvsnap_epr *target,
                                   const char *method, const hvsnap_params *params,
                                   hvsnap_invoke_result **out, hvsnap_error *err);
-void hvsnap_invoke_result_free(hvsnap_invoke_result *r);
+HVSNAP_EXTERN void hvsnap_invoke_result_free(hvsnap_invoke_result *r);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,6 @@
 /* Returns "Authorization: Basic base64(user:password)" as a malloc'd header
  * line, or NULL when memory runs out or user contains ':'. The caller must
  * wipe it (OPENSSL_cleanse) before freeing: it carries the password. */
-char *auth_basic_header(const char *user, const char *password);
+char *hvs_auth_basic_header(const char *user, const char *password);
 
 #endif

@@ -26,17 +26,17 @@ static const EVP_MD *endpoint_digest(X509 *x)
 	return md ? md : EVP_sha256();
 }
 
-hvsnap_status cbt_tls_server_end_point(const unsigned char *der, size_t len,
+hvsnap_status hvs_cbt_tls_server_end_point(const unsigned char *der, size_t len,
                                        buf *out, hvsnap_error *err)
 {
 	if (!der || len == 0 || len > (size_t)INT32_MAX)
-		return err_set(err, HVSNAP_ERR_TLS, 0,
+		return hvs_err_set(err, HVSNAP_ERR_TLS, 0,
 		               "no server certificate for channel binding");
 	const unsigned char *p = der;
 	X509 *x = d2i_X509(NULL, &p, (long)len);
 	if (!x || p != der + len) {
 		X509_free(x);
-		return err_set(err, HVSNAP_ERR_TLS, 0,
+		return hvs_err_set(err, HVSNAP_ERR_TLS, 0,
 		               "cannot parse the server certificate for channel "
 		               "binding");
 	}
@@ -45,18 +45,18 @@ hvsnap_status cbt_tls_server_end_point(const unsigned char *der, size_t len,
 	unsigned char h[EVP_MAX_MD_SIZE];
 	unsigned int hl = 0;
 	if (!EVP_Digest(der, len, h, &hl, md, NULL))
-		return err_set(err, HVSNAP_ERR_TLS, 0,
+		return hvs_err_set(err, HVSNAP_ERR_TLS, 0,
 		               "cannot hash the server certificate");
-	if (buf_append_str(out, CBT_PREFIX) != 0 || buf_append(out, h, hl) != 0)
-		return err_nomem(err);
+	if (hvs_buf_append_str(out, CBT_PREFIX) != 0 || hvs_buf_append(out, h, hl) != 0)
+		return hvs_err_nomem(err);
 	return HVSNAP_OK;
 }
 
-hvsnap_status cbt_ntlm_hash(const unsigned char *app, size_t len,
+hvsnap_status hvs_cbt_ntlm_hash(const unsigned char *app, size_t len,
                             unsigned char out[16], hvsnap_error *err)
 {
 	if (len > UINT32_MAX)
-		return err_set(err, HVSNAP_ERR_INTERNAL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
 		               "channel binding data too large");
 	/* initiator addrtype, initiator address length, acceptor addrtype,
 	 * acceptor address length: all zero; then the application data length.
@@ -73,7 +73,7 @@ hvsnap_status cbt_ntlm_hash(const unsigned char *app, size_t len,
 	         EVP_DigestFinal_ex(c, out, &n) && n == 16;
 	EVP_MD_CTX_free(c);
 	if (!ok)
-		return err_set(err, HVSNAP_ERR_INTERNAL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
 		               "MD5 unavailable (OpenSSL FIPS mode?)");
 	return HVSNAP_OK;
 }

@@ -16,13 +16,13 @@
  * signature hash with MD5 and SHA-1 replaced by SHA-256 (RFC 5929 §4.1).
  * Signatures without a separate hash (Ed25519, Ed448) also use SHA-256.
  * An unparsable certificate is HVSNAP_ERR_TLS. */
-hvsnap_status cbt_tls_server_end_point(const unsigned char *der, size_t len,
+hvsnap_status hvs_cbt_tls_server_end_point(const unsigned char *der, size_t len,
                                        buf *out, hvsnap_error *err);
 
 /* NTLM's MsvAvChannelBindings value: MD5 of the serialized
  * gss_channel_bindings_struct with address types 0, empty addresses and
  * app as application data. */
-hvsnap_status cbt_ntlm_hash(const unsigned char *app, size_t len,
+hvsnap_status hvs_cbt_ntlm_hash(const unsigned char *app, size_t len,
                             unsigned char out[16], hvsnap_error *err);
 
 #endif

@@ -10,12 +10,12 @@
 
 #ifndef HVSNAP_HAVE_GSSAPI
 
-int auth_kerberos_available(void)
+int hvs_auth_kerberos_available(void)
 {
 	return 0;
 }
 
-hvsnap_status auth_kerberos_new(auth_mech *out, const char *user, const char *password,
+hvsnap_status hvs_auth_kerberos_new(auth_mech *out, const char *user, const char *password,
                                 const char *service, const char *host,
                                 hvsnap_error *err)
 {
@@ -24,7 +24,7 @@ hvsnap_status auth_kerberos_new(auth_mech *out, const char *user, const char *pa
 	(void)password;
 	(void)service;
 	(void)host;
-	return err_set(err, HVSNAP_ERR_USAGE, 0,
+	return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 	               "this hvsnap was built without GSSAPI, so Kerberos is not available");
 }
 
@@ -52,7 +52,7 @@ typedef struct krb_ctx {
 	unsigned char *cbt_app;
 } krb_ctx;
 
-int auth_kerberos_available(void)
+int hvs_auth_kerberos_available(void)
 {
 	return 1;
 }
@@ -68,7 +68,7 @@ static void gss_message(OM_uint32 major, OM_uint32 minor, char *out, size_t size
 	do {
 		if (gss_display_status(&min2, major, GSS_C_GSS_CODE, GSS_C_NO_OID, &ctx, &text) != GSS_S_COMPLETE)
 			break;
-		buf_printf(&b, "%s%.*s", b.len ? "; " : "", (int)text.length, (const char *)text.value);
+		hvs_buf_printf(&b, "%s%.*s", b.len ? "; " : "", (int)text.length, (const char *)text.value);
 		gss_release_buffer(&min2, &text);
 	} while (ctx);
 	ctx = 0;
@@ -76,11 +76,11 @@ static void gss_message(OM_uint32 major, OM_uint32 minor, char *out, size_t size
 		if (!minor || gss_display_status(&min2, minor, GSS_C_MECH_CODE, (gss_OID)gss_mech_krb5, &ctx,
 		                                 &text) != GSS_S_COMPLETE)
 			break;
-		buf_printf(&b, ": %.*s", (int)text.length, (const char *)text.value);
+		hvs_buf_printf(&b, ": %.*s", (int)text.length, (const char *)text.value);
 		gss_release_buffer(&min2, &text);
 	} while (ctx);
-	str_copy(out, size, b.data ? b.data : "unknown GSSAPI error");
-	buf_free(&b);
+	hvs_str_copy(out, size, b.data ? b.data : "unknown GSSAPI error");
+	hvs_buf_free(&b);
 }
 
 static hvsnap_status gss_fail(hvsnap_error *err, hvsnap_status kind, const char *what,
@@ -88,14 +88,14 @@ static hvsnap_status gss_fail(hvsnap_error *err, hvsnap_status kind, const char 
 {
 	char text[600];
 	gss_message(major, minor, text, sizeof(text));
-	err_set(err, kind, 0, "Kerberos: %s: %s", what, text);
+	hvs_err_set(err, kind, 0, "Kerberos: %s: %s", what, text);
 	if (strstr(text, "Server") && strstr(text, "not found in Kerberos database"))
-		err_add_detail(err, "the host's service principal is unknown to the KDC: connect by the "
+		hvs_err_add_detail(err, "the host's service principal is unknown to the KDC: connect by the "
 		               "host's DNS name (not an IP address), or set --spn-host / --spn-service");
 	else if (strstr(text, "Client") && strstr(text, "not found in Kerberos database"))
-		err_add_detail(err, "the KDC does not know this user: check --user (user@REALM)");
+		hvs_err_add_detail(err, "the KDC does not know this user: check --user (user@REALM)");
 	else if (strstr(text, "skew"))
-		err_add_detail(err, "the clocks of this machine and the KDC or host differ too much");
+		hvs_err_add_detail(err, "the clocks of this machine and the KDC or host differ too much");
 	return kind;
 }
 
@@ -139,7 +139,7 @@ static hvsnap_status acquire(krb_ctx *k, hvsnap_error *err)
 		                major, minor);
 	/* The credential holds the ticket now; the password is not needed
 	 * again, even after a reconnect. */
-	str_wipe_free(k->password);
+	hvs_str_wipe_free(k->password);
 	k->password = NULL;
 	return HVSNAP_OK;
 }
@@ -160,14 +160,14 @@ static hvsnap_status init_step(krb_ctx *k, const unsigned char *in, size_t in_le
 		gss_release_buffer(&ignored, &output); /* keeps minor for the message */
 		return gss_fail(err, HVSNAP_ERR_AUTH, "cannot authenticate to the host", major, minor);
 	}
-	int rc = output.length ? buf_append(token, output.value, output.length) : 0;
+	int rc = output.length ? hvs_buf_append(token, output.value, output.length) : 0;
 	OM_uint32 m2;
 	gss_release_buffer(&m2, &output);
 	if (rc != 0)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	k->complete = major == GSS_S_COMPLETE;
 	if (k->complete && !(flags & GSS_C_CONF_FLAG))
-		return err_set(err, HVSNAP_ERR_AUTH, 0,
+		return hvs_err_set(err, HVSNAP_ERR_AUTH, 0,
 		               "Kerberos: the security context offers no confidentiality");
 	return HVSNAP_OK;
 }
@@ -199,7 +199,7 @@ static hvsnap_status start(void *ctx, const unsigned char *cbt_app, size_t cbt_l
 		return st;
 	set_bindings(k, cbt_app, cbt_len);
 	if (cbt_app && !k->cbt_app)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	return init_step(k, NULL, 0, token, err);
 }
 
@@ -211,7 +211,7 @@ static hvsnap_status step(void *ctx, const unsigned char *challenge, size_t len,
 	(void)cbt_len;
 	krb_ctx *k = ctx;
 	if (k->complete)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "Kerberos: the host sent another challenge after the context was complete");
 	return init_step(k, challenge, len, token, err);
 }
@@ -223,13 +223,13 @@ static hvsnap_status finish(void *ctx, const unsigned char *token, size_t len,
 	if (k->complete)
 		return HVSNAP_OK;
 	if (!token)
-		return err_set(err, HVSNAP_ERR_AUTH, 0,
+		return hvs_err_set(err, HVSNAP_ERR_AUTH, 0,
 		               "Kerberos: the host did not complete mutual authentication");
 	buf none = BUF_INIT;
 	hvsnap_status st = init_step(k, token, len, &none, err);
-	buf_free(&none);
+	hvs_buf_free(&none);
 	if (st == HVSNAP_OK && !k->complete)
-		st = err_set(err, HVSNAP_ERR_AUTH, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_AUTH, 0,
 		             "Kerberos: mutual authentication did not complete");
 	return st;
 }
@@ -241,7 +241,7 @@ static hvsnap_status wrap(void *ctx, const unsigned char *plain, size_t len, buf
 	OM_uint32 major, minor;
 	unsigned char *copy = malloc(len ? len : 1);
 	if (!copy)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	memcpy(copy, plain, len);
 	/* No TRAILER buffer: MIT then folds the trailer into the header with
 	 * RRC set, which is the layout Windows SSPI produces and expects. */
@@ -258,11 +258,11 @@ static hvsnap_status wrap(void *ctx, const unsigned char *plain, size_t len, buf
 	if (GSS_ERROR(major)) {
 		st = gss_fail(err, HVSNAP_ERR_PROTOCOL, "cannot seal a message", major, minor);
 	} else if (!conf) {
-		st = err_set(err, HVSNAP_ERR_PROTOCOL, 0, "Kerberos: the message was not encrypted");
-	} else if (buf_append(header, iov[0].buffer.value, iov[0].buffer.length) ||
-	           buf_append(payload, copy, len) ||
-	           buf_append(payload, iov[2].buffer.value, iov[2].buffer.length)) {
-		st = err_nomem(err);
+		st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "Kerberos: the message was not encrypted");
+	} else if (hvs_buf_append(header, iov[0].buffer.value, iov[0].buffer.length) ||
+	           hvs_buf_append(payload, copy, len) ||
+	           hvs_buf_append(payload, iov[2].buffer.value, iov[2].buffer.length)) {
+		st = hvs_err_nomem(err);
 	}
 	gss_release_iov_buffer(&minor, iov, 3);
 	OPENSSL_cleanse(copy, len);
@@ -277,23 +277,23 @@ static hvsnap_status unwrap(void *ctx, const unsigned char *header, size_t heade
 	krb_ctx *k = ctx;
 	OM_uint32 major, minor;
 	buf token = BUF_INIT;
-	if (buf_append(&token, header, header_len) || buf_append(&token, payload, payload_len))
-		return err_nomem(err);
+	if (hvs_buf_append(&token, header, header_len) || hvs_buf_append(&token, payload, payload_len))
+		return hvs_err_nomem(err);
 	gss_buffer_desc in = { token.len, token.data };
 	gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
 	int conf = 0;
 	major = gss_unwrap(&minor, k->ctx, &in, &out, &conf, NULL);
-	buf_free(&token);
+	hvs_buf_free(&token);
 	hvsnap_status st = HVSNAP_OK;
 	if (GSS_ERROR(major)) {
 		st = gss_fail(err, HVSNAP_ERR_PROTOCOL, "message integrity check failed", major, minor);
 	} else if (!conf) {
-		st = err_set(err, HVSNAP_ERR_PROTOCOL, 0, "Kerberos: the host's answer was not encrypted");
+		st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "Kerberos: the host's answer was not encrypted");
 	} else {
 		/* RC4 adds padding that Length= does not count. */
 		size_t n = out.length < expected_len ? out.length : expected_len;
-		if (buf_append(plain, out.value, n) != 0)
-			st = err_nomem(err);
+		if (hvs_buf_append(plain, out.value, n) != 0)
+			st = hvs_err_nomem(err);
 	}
 	gss_release_buffer(&minor, &out);
 	return st;
@@ -308,35 +308,35 @@ static void free_ctx(void *ctx)
 		gss_release_cred(&minor, &k->cred);
 	if (k->target != GSS_C_NO_NAME)
 		gss_release_name(&minor, &k->target);
-	str_wipe_free(k->password);
+	hvs_str_wipe_free(k->password);
 	free(k->user);
 	free(k->cbt_app);
 	free(k);
 }
 
-hvsnap_status auth_kerberos_new(auth_mech *out, const char *user, const char *password,
+hvsnap_status hvs_auth_kerberos_new(auth_mech *out, const char *user, const char *password,
                                 const char *service, const char *host,
                                 hvsnap_error *err)
 {
 	krb_ctx *k = calloc(1, sizeof(*k));
 	if (!k)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	k->ctx = GSS_C_NO_CONTEXT;
 	k->cred = GSS_C_NO_CREDENTIAL;
 	k->target = GSS_C_NO_NAME;
-	k->user = str_dup(user ? user : "");
-	k->password = password ? str_dup(password) : NULL;
+	k->user = hvs_str_dup(user ? user : "");
+	k->password = password ? hvs_str_dup(password) : NULL;
 	buf spn = BUF_INIT;
 	if (!k->user || (password && !k->password) ||
-	    buf_printf(&spn, "%s@%s", service ? service : "HTTP", host) != 0) {
-		buf_free(&spn);
+	    hvs_buf_printf(&spn, "%s@%s", service ? service : "HTTP", host) != 0) {
+		hvs_buf_free(&spn);
 		free_ctx(k);
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	}
 	OM_uint32 major, minor;
 	gss_buffer_desc name = { spn.len, spn.data };
 	major = gss_import_name(&minor, &name, GSS_C_NT_HOSTBASED_SERVICE, &k->target);
-	buf_free(&spn);
+	hvs_buf_free(&spn);
 	if (GSS_ERROR(major)) {
 		free_ctx(k);
 		return gss_fail(err, HVSNAP_ERR_USAGE, "bad service principal", major, minor);

@@ -56,7 +56,7 @@ static void provider_init(void)
 	ERR_pop_to_mark();
 }
 
-int legacy_provider_available(void)
+int hvs_legacy_provider_available(void)
 {
 	pthread_once(&provider_once, provider_init);
 	return provider_ctx != NULL;
@@ -66,7 +66,7 @@ static int resolve(legacy_impl *impl)
 {
 	if (*impl == LEGACY_IMPL_INTERNAL)
 		return 0;
-	int have = legacy_provider_available();
+	int have = hvs_legacy_provider_available();
 	if (*impl == LEGACY_IMPL_PROVIDER)
 		return have ? 0 : -1;
 	*impl = have ? LEGACY_IMPL_PROVIDER : LEGACY_IMPL_INTERNAL;
@@ -147,7 +147,7 @@ static void md4_internal(const unsigned char *p, size_t len,
 	OPENSSL_cleanse(st, sizeof(st));
 }
 
-int legacy_md4(legacy_impl impl, const void *data, size_t len,
+int hvs_legacy_md4(legacy_impl impl, const void *data, size_t len,
                unsigned char out[16])
 {
 	if (resolve(&impl) != 0)
@@ -171,7 +171,7 @@ struct legacy_rc4 {
 	unsigned char i, j;
 };
 
-legacy_rc4 *legacy_rc4_new(legacy_impl impl, const unsigned char *key,
+legacy_rc4 *hvs_legacy_rc4_new(legacy_impl impl, const unsigned char *key,
                            size_t keylen)
 {
 	if (keylen == 0 || keylen > 256 || resolve(&impl) != 0)
@@ -186,7 +186,7 @@ legacy_rc4 *legacy_rc4_new(legacy_impl impl, const unsigned char *key,
 		    !EVP_CipherInit_ex2(r->evp, provider_rc4, NULL, NULL, 1, NULL) ||
 		    !EVP_CIPHER_CTX_set_key_length(r->evp, (int)keylen) ||
 		    !EVP_CipherInit_ex2(r->evp, NULL, key, NULL, 1, NULL)) {
-			legacy_rc4_free(r);
+			hvs_legacy_rc4_free(r);
 			return NULL;
 		}
 		return r;
@@ -203,7 +203,7 @@ legacy_rc4 *legacy_rc4_new(legacy_impl impl, const unsigned char *key,
 	return r;
 }
 
-int legacy_rc4_update(legacy_rc4 *r, const unsigned char *in,
+int hvs_legacy_rc4_update(legacy_rc4 *r, const unsigned char *in,
                       unsigned char *out, size_t len)
 {
 	if (r->impl == LEGACY_IMPL_PROVIDER) {
@@ -233,7 +233,7 @@ int legacy_rc4_update(legacy_rc4 *r, const unsigned char *in,
 	return 0;
 }
 
-void legacy_rc4_free(legacy_rc4 *r)
+void hvs_legacy_rc4_free(legacy_rc4 *r)
 {
 	if (!r)
 		return;
@@ -242,14 +242,14 @@ void legacy_rc4_free(legacy_rc4 *r)
 	free(r);
 }
 
-int legacy_rc4_oneshot(legacy_impl impl, const unsigned char *key,
+int hvs_legacy_rc4_oneshot(legacy_impl impl, const unsigned char *key,
                        size_t keylen, const unsigned char *in,
                        unsigned char *out, size_t len)
 {
-	legacy_rc4 *r = legacy_rc4_new(impl, key, keylen);
+	legacy_rc4 *r = hvs_legacy_rc4_new(impl, key, keylen);
 	if (!r)
 		return -1;
-	int rc = legacy_rc4_update(r, in, out, len);
-	legacy_rc4_free(r);
+	int rc = hvs_legacy_rc4_update(r, in, out, len);
+	hvs_legacy_rc4_free(r);
 	return rc;
 }

@@ -17,11 +17,11 @@ typedef enum legacy_impl {
 
 /* 1 when OpenSSL's legacy provider could be loaded into the private library
  * context (tried once per process, thread-safe), else 0. */
-int legacy_provider_available(void);
+int hvs_legacy_provider_available(void);
 
 /* MD4 (RFC 1320) of data; 0 on success, -1 on failure (PROVIDER requested
  * but unavailable, or an OpenSSL error). */
-int legacy_md4(legacy_impl impl, const void *data, size_t len,
+int hvs_legacy_md4(legacy_impl impl, const void *data, size_t len,
                unsigned char out[16]);
 
 /* An RC4 keystream that continues across calls: NTLM's connection-oriented
@@ -29,17 +29,17 @@ int legacy_md4(legacy_impl impl, const void *data, size_t len,
 typedef struct legacy_rc4 legacy_rc4;
 
 /* NULL on failure. keylen must be 1..256. */
-legacy_rc4 *legacy_rc4_new(legacy_impl impl, const unsigned char *key,
+legacy_rc4 *hvs_legacy_rc4_new(legacy_impl impl, const unsigned char *key,
                            size_t keylen);
 /* XORs len bytes of keystream over in into out (in == out is allowed);
  * 0 on success, -1 on failure. */
-int legacy_rc4_update(legacy_rc4 *r, const unsigned char *in,
+int hvs_legacy_rc4_update(legacy_rc4 *r, const unsigned char *in,
                       unsigned char *out, size_t len);
 /* Wipes the key schedule; r may be NULL. */
-void legacy_rc4_free(legacy_rc4 *r);
+void hvs_legacy_rc4_free(legacy_rc4 *r);
 
 /* One-shot RC4 with a fresh key (NTLM's RC4K for the exchanged key). */
-int legacy_rc4_oneshot(legacy_impl impl, const unsigned char *key,
+int hvs_legacy_rc4_oneshot(legacy_impl impl, const unsigned char *key,
                        size_t keylen, const unsigned char *in,
                        unsigned char *out, size_t len);
 

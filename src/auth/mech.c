@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-void auth_mech_free(auth_mech *m)
+void hvs_auth_mech_free(auth_mech *m)
 {
 	if (!m)
 		return;

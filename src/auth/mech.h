@@ -38,7 +38,7 @@ typedef struct auth_mech {
 
 /* An NTLM mechanism for user (user, DOMAIN\user or user@domain) and
  * password, naming HTTP/<host> as target. */
-hvsnap_status auth_ntlm_new(auth_mech *out, const char *user, const char *password,
+hvsnap_status hvs_auth_ntlm_new(auth_mech *out, const char *user, const char *password,
                             const char *host, hvsnap_error *err);
 
 /* Kerberos through GSSAPI (SPNEGO tokens in the Negotiate scheme) for the
@@ -46,12 +46,12 @@ hvsnap_status auth_ntlm_new(auth_mech *out, const char *user, const char *passwo
  * password, a ticket is acquired for user; without one, the default
  * credential cache is used. HVSNAP_ERR_USAGE when the build has no
  * GSSAPI. */
-hvsnap_status auth_kerberos_new(auth_mech *out, const char *user, const char *password,
+hvsnap_status hvs_auth_kerberos_new(auth_mech *out, const char *user, const char *password,
                                 const char *service, const char *host,
                                 hvsnap_error *err);
 /* Whether this build can do Kerberos. */
-int auth_kerberos_available(void);
+int hvs_auth_kerberos_available(void);
 
-void auth_mech_free(auth_mech *m);
+void hvs_auth_mech_free(auth_mech *m);
 
 #endif

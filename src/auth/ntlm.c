@@ -77,14 +77,14 @@ static int append16(buf *b, uint32_t v)
 {
 	unsigned char t[2];
 	put16(t, v);
-	return buf_append(b, t, 2);
+	return hvs_buf_append(b, t, 2);
 }
 
 static int append32(buf *b, uint32_t v)
 {
 	unsigned char t[4];
 	put32(t, v);
-	return buf_append(b, t, 4);
+	return hvs_buf_append(b, t, 4);
 }
 
 /* Simple upper-casing of one UTF-16 code unit for NTOWFv2's UPPER(user):
@@ -205,14 +205,14 @@ static int md5v(const iov *v, size_t nv, unsigned char out[16])
 
 static hvsnap_status crypto_failed(hvsnap_error *err)
 {
-	return err_set(err, HVSNAP_ERR_INTERNAL, 0,
+	return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
 	               "NTLM cryptography failed (OpenSSL without MD5, e.g. in "
 	               "FIPS mode, cannot do NTLM)");
 }
 
 /* ---- user names ---------------------------------------------------------- */
 
-int ntlm_split_user(const char *spec, char **user, char **domain)
+int hvs_ntlm_split_user(const char *spec, char **user, char **domain)
 {
 	*user = *domain = NULL;
 	if (!spec || !*spec)
@@ -221,14 +221,14 @@ int ntlm_split_user(const char *spec, char **user, char **domain)
 	if (bs) {
 		if (bs == spec || bs[1] == '\0')
 			return -1;
-		*domain = str_ndup(spec, (size_t)(bs - spec));
-		*user = str_dup(bs + 1);
+		*domain = hvs_str_ndup(spec, (size_t)(bs - spec));
+		*user = hvs_str_dup(bs + 1);
 	} else {
 		const char *at = strchr(spec, '@');
 		if (at && (at == spec || at[1] == '\0'))
 			return -1;
-		*user = str_dup(spec);
-		*domain = str_dup("");
+		*user = hvs_str_dup(spec);
+		*domain = hvs_str_dup("");
 	}
 	if (!*user || !*domain) {
 		free(*user);
@@ -241,13 +241,13 @@ int ntlm_split_user(const char *spec, char **user, char **domain)
 
 /* ---- key derivation ------------------------------------------------------- */
 
-int ntlm_ntowfv1(const char *password, unsigned char out[16])
+int hvs_ntlm_ntowfv1(const char *password, unsigned char out[16])
 {
 	buf u = BUF_INIT;
 	int rc = utf16le(&u, password, false) == 0 &&
-	         legacy_md4(LEGACY_IMPL_AUTO, u.data ? u.data : "", u.len, out) == 0
+	         hvs_legacy_md4(LEGACY_IMPL_AUTO, u.data ? u.data : "", u.len, out) == 0
 	         ? 0 : -1;
-	buf_wipe(&u);
+	hvs_buf_wipe(&u);
 	return rc;
 }
 
@@ -260,15 +260,15 @@ static int ntowfv2_from_hash(const unsigned char nt[16], const char *user,
 		iov v = { id.data, id.len };
 		rc = hmac_md5(nt, 16, &v, 1, out);
 	}
-	buf_wipe(&id);
+	hvs_buf_wipe(&id);
 	return rc;
 }
 
-int ntlm_ntowfv2(const char *password, const char *user, const char *domain,
+int hvs_ntlm_ntowfv2(const char *password, const char *user, const char *domain,
                  unsigned char out[16])
 {
 	unsigned char nt[16];
-	int rc = ntlm_ntowfv1(password, nt) == 0 &&
+	int rc = hvs_ntlm_ntowfv1(password, nt) == 0 &&
 	         ntowfv2_from_hash(nt, user, domain, out) == 0 ? 0 : -1;
 	OPENSSL_cleanse(nt, sizeof(nt));
 	return rc;
@@ -276,8 +276,8 @@ int ntlm_ntowfv2(const char *password, const char *user, const char *domain,
 
 static void wipe_session(ntlm_ctx *c)
 {
-	legacy_rc4_free(c->rc4_out);
-	legacy_rc4_free(c->rc4_in);
+	hvs_legacy_rc4_free(c->rc4_out);
+	hvs_legacy_rc4_free(c->rc4_in);
 	c->rc4_out = c->rc4_in = NULL;
 	OPENSSL_cleanse(c->session_base_key, sizeof(c->session_base_key));
 	OPENSSL_cleanse(c->esk, sizeof(c->esk));
@@ -327,8 +327,8 @@ static hvsnap_status start_session(ntlm_ctx *c, bool as_server,
 	OPENSSL_cleanse(s2c_seal, 16);
 	if (rc != 0)
 		return crypto_failed(err);
-	c->rc4_out = legacy_rc4_new(LEGACY_IMPL_AUTO, c->seal_out, 16);
-	c->rc4_in = legacy_rc4_new(LEGACY_IMPL_AUTO, c->seal_in, 16);
+	c->rc4_out = hvs_legacy_rc4_new(LEGACY_IMPL_AUTO, c->seal_out, 16);
+	c->rc4_in = hvs_legacy_rc4_new(LEGACY_IMPL_AUTO, c->seal_in, 16);
 	if (!c->rc4_out || !c->rc4_in)
 		return crypto_failed(err);
 	c->seq_out = c->seq_in = 0;
@@ -342,41 +342,41 @@ static int valid_utf8(const char *s)
 {
 	buf t = BUF_INIT;
 	int rc = utf16le(&t, s, false);
-	buf_wipe(&t);
+	hvs_buf_wipe(&t);
 	return rc;
 }
 
-hvsnap_status ntlm_new(ntlm_ctx **out, const ntlm_options *o, hvsnap_error *err)
+hvsnap_status hvs_ntlm_new(ntlm_ctx **out, const ntlm_options *o, hvsnap_error *err)
 {
 	*out = NULL;
 	if (!o || !o->user || !o->password)
-		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		               "NTLM needs a user name and a password");
 	const char *strs[] = { o->user, o->domain, o->password, o->workstation,
 	                       o->target_spn };
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
 		int rc = valid_utf8(strs[i]);
 		if (rc == -2)
-			return err_nomem(err);
+			return hvs_err_nomem(err);
 		if (rc != 0)
-			return err_set(err, HVSNAP_ERR_USAGE, 0,
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 			               "NTLM credentials are not valid UTF-8");
 	}
 	ntlm_ctx *c = calloc(1, sizeof(*c));
 	if (!c)
-		return err_nomem(err);
-	c->user = str_dup(o->user);
-	c->domain = str_dup(o->domain ? o->domain : "");
-	c->workstation = str_dup(o->workstation ? o->workstation : "");
-	c->target_spn = o->target_spn ? str_dup(o->target_spn) : NULL;
+		return hvs_err_nomem(err);
+	c->user = hvs_str_dup(o->user);
+	c->domain = hvs_str_dup(o->domain ? o->domain : "");
+	c->workstation = hvs_str_dup(o->workstation ? o->workstation : "");
+	c->target_spn = o->target_spn ? hvs_str_dup(o->target_spn) : NULL;
 	if (!c->user || !c->domain || !c->workstation ||
 	    (o->target_spn && !c->target_spn)) {
-		ntlm_free(c);
-		return err_nomem(err);
+		hvs_ntlm_free(c);
+		return hvs_err_nomem(err);
 	}
-	if (ntlm_ntowfv1(o->password, c->nt_hash) != 0) {
-		ntlm_free(c);
-		return err_set(err, HVSNAP_ERR_INTERNAL, 0,
+	if (hvs_ntlm_ntowfv1(o->password, c->nt_hash) != 0) {
+		hvs_ntlm_free(c);
+		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
 		               "cannot compute the NT hash (MD4 unavailable)");
 	}
 	if (o->cbt_md5) {
@@ -387,7 +387,7 @@ hvsnap_status ntlm_new(ntlm_ctx **out, const ntlm_options *o, hvsnap_error *err)
 	return HVSNAP_OK;
 }
 
-void ntlm_set_channel_bindings(ntlm_ctx *c, const unsigned char *cbt_md5)
+void hvs_ntlm_set_channel_bindings(ntlm_ctx *c, const unsigned char *cbt_md5)
 {
 	c->has_cbt = cbt_md5 != NULL;
 	if (cbt_md5)
@@ -396,7 +396,7 @@ void ntlm_set_channel_bindings(ntlm_ctx *c, const unsigned char *cbt_md5)
 		memset(c->cbt, 0, sizeof(c->cbt));
 }
 
-void ntlm_free(ntlm_ctx *c)
+void hvs_ntlm_free(ntlm_ctx *c)
 {
 	if (!c)
 		return;
@@ -405,17 +405,18 @@ void ntlm_free(ntlm_ctx *c)
 	free(c->domain);
 	free(c->workstation);
 	free(c->target_spn);
-	buf_free(&c->negotiate);
+	hvs_buf_free(&c->negotiate);
 	OPENSSL_cleanse(c, sizeof(*c));
 	free(c);
 }
 
-uint32_t ntlm_flags(const ntlm_ctx *c)
+uint32_t hvs_ntlm_flags(const ntlm_ctx *c)
 {
 	return c->state == ST_SESSION || c->state == ST_BROKEN ? c->flags : 0;
 }
 
-void ntlm_test_set_fixed(ntlm_ctx *c, const unsigned char client_challenge[8],
+#ifdef HVSNAP_TEST_HOOKS
+void hvs_ntlm_test_set_fixed(ntlm_ctx *c, const unsigned char client_challenge[8],
                          const unsigned char random_session_key[16],
                          const uint64_t *filetime)
 {
@@ -433,7 +434,7 @@ void ntlm_test_set_fixed(ntlm_ctx *c, const unsigned char client_challenge[8],
 	}
 }
 
-int ntlm_test_get_keys(const ntlm_ctx *c, ntlm_test_keys *k)
+int hvs_ntlm_test_get_keys(const ntlm_ctx *c, ntlm_test_keys *k)
 {
 	if (c->state != ST_SESSION && c->state != ST_BROKEN)
 		return -1;
@@ -446,7 +447,7 @@ int ntlm_test_get_keys(const ntlm_ctx *c, ntlm_test_keys *k)
 	return 0;
 }
 
-hvsnap_status ntlm_test_start_session(ntlm_ctx *c,
+hvsnap_status hvs_ntlm_test_start_session(ntlm_ctx *c,
                                       const unsigned char exported_key[16],
                                       uint32_t flags, int as_server,
                                       hvsnap_error *err)
@@ -456,14 +457,15 @@ hvsnap_status ntlm_test_start_session(ntlm_ctx *c,
 	c->flags = flags;
 	return start_session(c, as_server != 0, err);
 }
+#endif
 
 /* ---- NEGOTIATE ----------------------------------------------------------- */
 
-hvsnap_status ntlm_negotiate(ntlm_ctx *c, buf *out, hvsnap_error *err)
+hvsnap_status hvs_ntlm_negotiate(ntlm_ctx *c, buf *out, hvsnap_error *err)
 {
 	/* A new handshake means a new connection: nothing carries over. */
 	wipe_session(c);
-	buf_reset(&c->negotiate);
+	hvs_buf_reset(&c->negotiate);
 	c->state = ST_NEW;
 
 	unsigned char m[40];
@@ -475,9 +477,9 @@ hvsnap_status ntlm_negotiate(ntlm_ctx *c, buf *out, hvsnap_error *err)
 	put32(m + 20, 40);
 	put32(m + 28, 40);
 	memcpy(m + 32, OUR_VERSION, 8);
-	if (buf_append(&c->negotiate, m, sizeof(m)) != 0 ||
-	    buf_append(out, m, sizeof(m)) != 0)
-		return err_nomem(err);
+	if (hvs_buf_append(&c->negotiate, m, sizeof(m)) != 0 ||
+	    hvs_buf_append(out, m, sizeof(m)) != 0)
+		return hvs_err_nomem(err);
 	c->state = ST_NEGOTIATED;
 	return HVSNAP_OK;
 }
@@ -494,7 +496,7 @@ typedef struct challenge {
 
 static hvsnap_status hostile(hvsnap_error *err, const char *what)
 {
-	return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "invalid NTLM CHALLENGE: %s",
+	return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "invalid NTLM CHALLENGE: %s",
 	               what);
 }
 
@@ -524,7 +526,7 @@ static hvsnap_status parse_challenge(const unsigned char *m, size_t len,
 	if (memcmp(m, SIGNATURE, 8) != 0)
 		return hostile(err, "bad signature (not NTLMSSP)");
 	if (get32(m + 8) != 2)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "invalid NTLM CHALLENGE: message type %u, expected 2",
 		               (unsigned)get32(m + 8));
 	/* NTLMv2 needs TargetInfo, so the 48-byte header with its buffer. */
@@ -590,7 +592,7 @@ static int build_av(const ntlm_ctx *c, const challenge *ch, bool mic, buf *out)
 			have_flags = true;
 		} else if (id != NTLM_AV_TARGET_NAME &&
 		           id != NTLM_AV_CHANNEL_BINDINGS) {
-			if (buf_append(out, a, 4 + alen) != 0)
+			if (hvs_buf_append(out, a, 4 + alen) != 0)
 				return -2;
 		}
 		a += 4 + alen;
@@ -599,18 +601,18 @@ static int build_av(const ntlm_ctx *c, const challenge *ch, bool mic, buf *out)
 	    (append16(out, NTLM_AV_FLAGS) || append16(out, 4) || append32(out, 2)))
 		return -2;
 	if (c->has_cbt && (append16(out, NTLM_AV_CHANNEL_BINDINGS) ||
-	                   append16(out, 16) || buf_append(out, c->cbt, 16)))
+	                   append16(out, 16) || hvs_buf_append(out, c->cbt, 16)))
 		return -2;
 	if (c->target_spn) {
 		buf t = BUF_INIT;
 		int rc = utf16le(&t, c->target_spn, false);
 		if (rc != 0 || t.len > 0xFFFF) {
-			buf_free(&t);
+			hvs_buf_free(&t);
 			return rc == -2 ? -2 : -1;
 		}
 		rc = append16(out, NTLM_AV_TARGET_NAME) || append16(out, (uint32_t)t.len) ||
-		     (t.len && buf_append(out, t.data, t.len));
-		buf_free(&t);
+		     (t.len && hvs_buf_append(out, t.data, t.len));
+		hvs_buf_free(&t);
 		if (rc)
 			return -2;
 	}
@@ -634,11 +636,11 @@ typedef struct field {
 	size_t n;
 } field;
 
-hvsnap_status ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge_msg,
+hvsnap_status hvs_ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge_msg,
                                 size_t len, buf *out, hvsnap_error *err)
 {
 	if (c->state != ST_NEGOTIATED)
-		return err_set(err, HVSNAP_ERR_INTERNAL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
 		               "NTLM AUTHENTICATE before NEGOTIATE");
 	challenge ch;
 	hvsnap_status st = parse_challenge(challenge_msg, len, &ch, err);
@@ -654,19 +656,19 @@ hvsnap_status ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge_msg,
 
 	int rc = build_av(c, &ch, mic, &av);
 	if (rc == -2) {
-		st = err_nomem(err);
+		st = hvs_err_nomem(err);
 		goto out;
 	}
 	if (rc != 0 || av.len > 0xFFFF - 16 - 28 - 4) {
-		st = err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		             "invalid NTLM CHALLENGE: TargetInfo too large");
 		goto out;
 	}
 
 	if (c->fixed_cc)
 		memcpy(cc, c->fixed_client_challenge, 8);
-	else if (platform_random(cc, 8) != 0) {
-		st = err_set(err, HVSNAP_ERR_INTERNAL, 0, "no random numbers");
+	else if (hvs_platform_random(cc, 8) != 0) {
+		st = hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0, "no random numbers");
 		goto out;
 	}
 	unsigned char ts[8];
@@ -681,10 +683,10 @@ hvsnap_status ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge_msg,
 	/* temp = 01 01 00*6 | time | clientChallenge | 00*4 | AV' | 00*4 */
 	static const unsigned char hdr[8] = { 1, 1, 0, 0, 0, 0, 0, 0 };
 	static const unsigned char z4[4] = { 0 };
-	if (buf_append(&temp, hdr, 8) || buf_append(&temp, ts, 8) ||
-	    buf_append(&temp, cc, 8) || buf_append(&temp, z4, 4) ||
-	    buf_append(&temp, av.data, av.len) || buf_append(&temp, z4, 4)) {
-		st = err_nomem(err);
+	if (hvs_buf_append(&temp, hdr, 8) || hvs_buf_append(&temp, ts, 8) ||
+	    hvs_buf_append(&temp, cc, 8) || hvs_buf_append(&temp, z4, 4) ||
+	    hvs_buf_append(&temp, av.data, av.len) || hvs_buf_append(&temp, z4, 4)) {
+		st = hvs_err_nomem(err);
 		goto out;
 	}
 
@@ -697,9 +699,9 @@ hvsnap_status ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge_msg,
 		st = crypto_failed(err);
 		goto out;
 	}
-	if (buf_append(&ntresp, ntproof, 16) ||
-	    buf_append(&ntresp, temp.data, temp.len)) {
-		st = err_nomem(err);
+	if (hvs_buf_append(&ntresp, ntproof, 16) ||
+	    hvs_buf_append(&ntresp, temp.data, temp.len)) {
+		st = hvs_err_nomem(err);
 		goto out;
 	}
 	if (mic) {
@@ -724,11 +726,11 @@ hvsnap_status ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge_msg,
 	if (flags & NTLM_NEGOTIATE_KEY_EXCH) {
 		if (c->fixed_rsk)
 			memcpy(rsk, c->fixed_random_key, 16);
-		else if (platform_random(rsk, 16) != 0) {
-			st = err_set(err, HVSNAP_ERR_INTERNAL, 0, "no random numbers");
+		else if (hvs_platform_random(rsk, 16) != 0) {
+			st = hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0, "no random numbers");
 			goto out;
 		}
-		if (legacy_rc4_oneshot(LEGACY_IMPL_AUTO, kxkey, 16, rsk, enc_key,
+		if (hvs_legacy_rc4_oneshot(LEGACY_IMPL_AUTO, kxkey, 16, rsk, enc_key,
 		                       16) != 0) {
 			st = crypto_failed(err);
 			goto out;
@@ -741,7 +743,7 @@ hvsnap_status ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge_msg,
 	if (utf16le(&uname, c->user, false) || utf16le(&dname, c->domain, false) ||
 	    utf16le(&wname, c->workstation, false) || uname.len > 0xFFFF ||
 	    dname.len > 0xFFFF || wname.len > 0xFFFF) {
-		st = err_set(err, HVSNAP_ERR_USAGE, 0, "NTLM names too long");
+		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "NTLM names too long");
 		goto out;
 	}
 
@@ -758,8 +760,8 @@ hvsnap_status ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge_msg,
 	size_t total = base;
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		total += fields[i].n;
-	if (buf_reserve(&msg, total) != 0) {
-		st = err_nomem(err);
+	if (hvs_buf_reserve(&msg, total) != 0) {
+		st = hvs_err_nomem(err);
 		goto out;
 	}
 	unsigned char *m = (unsigned char *)msg.data;
@@ -792,8 +794,8 @@ hvsnap_status ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge_msg,
 		}
 		memcpy(m + 72, micv, 16);
 	}
-	if (buf_append(out, m, total) != 0) {
-		st = err_nomem(err);
+	if (hvs_buf_append(out, m, total) != 0) {
+		st = hvs_err_nomem(err);
 		goto out;
 	}
 
@@ -811,13 +813,13 @@ out:
 	OPENSSL_cleanse(kxkey, sizeof(kxkey));
 	OPENSSL_cleanse(rsk, sizeof(rsk));
 	OPENSSL_cleanse(lm, sizeof(lm));
-	buf_free(&av);
-	buf_wipe(&temp);
-	buf_wipe(&ntresp);
-	buf_wipe(&msg);
-	buf_free(&uname);
-	buf_free(&dname);
-	buf_free(&wname);
+	hvs_buf_free(&av);
+	hvs_buf_wipe(&temp);
+	hvs_buf_wipe(&ntresp);
+	hvs_buf_wipe(&msg);
+	hvs_buf_free(&uname);
+	hvs_buf_free(&dname);
+	hvs_buf_free(&wname);
 	return st;
 }
 
@@ -826,21 +828,21 @@ out:
 static hvsnap_status session_ready(const ntlm_ctx *c, hvsnap_error *err)
 {
 	if (c->state == ST_BROKEN)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "NTLM security context is out of step after a failed "
 		               "message check; authenticate again");
 	if (c->state != ST_SESSION)
-		return err_set(err, HVSNAP_ERR_INTERNAL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
 		               "NTLM message sealing before authentication");
 	/* We always ask for 128-bit keys: a CHALLENGE that drops them would
 	 * downgrade sealing to 40 or 56 bits. */
 	uint32_t need = NTLM_NEGOTIATE_SEAL | NTLM_NEGOTIATE_ESS | NTLM_NEGOTIATE_128;
 	if ((c->flags & need) != need)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "the server did not agree to 128-bit NTLM sealing with "
 		               "extended session security");
 	if (c->flags & NTLM_NEGOTIATE_DATAGRAM)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "connectionless NTLM is not supported");
 	return HVSNAP_OK;
 }
@@ -861,13 +863,13 @@ static int make_signature(ntlm_ctx *c, const unsigned char *sign_key,
 	memcpy(sig + 4, mac, 8);
 	OPENSSL_cleanse(mac, sizeof(mac));
 	if ((c->flags & NTLM_NEGOTIATE_KEY_EXCH) &&
-	    legacy_rc4_update(rc4, sig + 4, sig + 4, 8) != 0)
+	    hvs_legacy_rc4_update(rc4, sig + 4, sig + 4, 8) != 0)
 		return -1;
 	put32(sig + 12, seq);
 	return 0;
 }
 
-hvsnap_status ntlm_wrap(ntlm_ctx *c, const unsigned char *msg, size_t len,
+hvsnap_status hvs_ntlm_wrap(ntlm_ctx *c, const unsigned char *msg, size_t len,
                         buf *sig16, buf *sealed, hvsnap_error *err)
 {
 	hvsnap_status st = session_ready(c, err);
@@ -875,10 +877,10 @@ hvsnap_status ntlm_wrap(ntlm_ctx *c, const unsigned char *msg, size_t len,
 		return st;
 	size_t start = sealed->len;
 	unsigned char sig[16];
-	if (buf_reserve(sealed, len) != 0 || buf_reserve(sig16, 16) != 0)
-		return err_nomem(err);
+	if (hvs_buf_reserve(sealed, len) != 0 || hvs_buf_reserve(sig16, 16) != 0)
+		return hvs_err_nomem(err);
 	unsigned char *ct = (unsigned char *)sealed->data + start;
-	if ((len && legacy_rc4_update(c->rc4_out, msg, ct, len) != 0) ||
+	if ((len && hvs_legacy_rc4_update(c->rc4_out, msg, ct, len) != 0) ||
 	    make_signature(c, c->sign_out, c->rc4_out, c->seq_out, msg, len,
 	                   sig) != 0) {
 		/* The stream may have advanced: this context cannot go on. */
@@ -888,12 +890,12 @@ hvsnap_status ntlm_wrap(ntlm_ctx *c, const unsigned char *msg, size_t len,
 	}
 	sealed->len = start + len;
 	sealed->data[sealed->len] = '\0';
-	buf_append(sig16, sig, 16); /* reserved above, cannot fail */
+	hvs_buf_append(sig16, sig, 16); /* reserved above, cannot fail */
 	c->seq_out++;
 	return HVSNAP_OK;
 }
 
-hvsnap_status ntlm_unwrap(ntlm_ctx *c, const unsigned char *sig16,
+hvsnap_status hvs_ntlm_unwrap(ntlm_ctx *c, const unsigned char *sig16,
                           const unsigned char *sealed, size_t len, buf *plain,
                           hvsnap_error *err)
 {
@@ -901,14 +903,14 @@ hvsnap_status ntlm_unwrap(ntlm_ctx *c, const unsigned char *sig16,
 	if (st != HVSNAP_OK)
 		return st;
 	if (!sig16)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "message signature check failed");
 	size_t start = plain->len;
-	if (buf_reserve(plain, len) != 0)
-		return err_nomem(err);
+	if (hvs_buf_reserve(plain, len) != 0)
+		return hvs_err_nomem(err);
 	unsigned char *pt = (unsigned char *)plain->data + start;
 	unsigned char want[16];
-	if ((len && legacy_rc4_update(c->rc4_in, sealed, pt, len) != 0) ||
+	if ((len && hvs_legacy_rc4_update(c->rc4_in, sealed, pt, len) != 0) ||
 	    make_signature(c, c->sign_in, c->rc4_in, c->seq_in, pt, len,
 	                   want) != 0) {
 		OPENSSL_cleanse(pt, len);
@@ -921,7 +923,7 @@ hvsnap_status ntlm_unwrap(ntlm_ctx *c, const unsigned char *sig16,
 		/* Both RC4 streams have moved on; resynchronising would mean
 		 * guessing, so the session is over. */
 		c->state = ST_BROKEN;
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "message signature check failed");
 	}
 	plain->len = start + len;
@@ -930,21 +932,21 @@ hvsnap_status ntlm_unwrap(ntlm_ctx *c, const unsigned char *sig16,
 	return HVSNAP_OK;
 }
 
-hvsnap_status ntlm_winrm_wrap(void *ctx, const unsigned char *plain, size_t len,
+hvsnap_status hvs_ntlm_winrm_wrap(void *ctx, const unsigned char *plain, size_t len,
                               buf *header, buf *payload, hvsnap_error *err)
 {
-	return ntlm_wrap(ctx, plain, len, header, payload, err);
+	return hvs_ntlm_wrap(ctx, plain, len, header, payload, err);
 }
 
-hvsnap_status ntlm_winrm_unwrap(void *ctx, const unsigned char *header,
+hvsnap_status hvs_ntlm_winrm_unwrap(void *ctx, const unsigned char *header,
                                 size_t header_len, const unsigned char *payload,
                                 size_t payload_len, size_t expected_len,
                                 buf *plain, hvsnap_error *err)
 {
 	(void)expected_len; /* NTLM has no padding: the framer checks it */
 	if (header_len != 16)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "message signature check failed (signature of %zu "
 		               "bytes, expected 16)", header_len);
-	return ntlm_unwrap(ctx, header, payload, payload_len, plain, err);
+	return hvs_ntlm_unwrap(ctx, header, payload, payload_len, plain, err);
 }

@@ -59,7 +59,7 @@ typedef struct ntlm_options {
 	const char *password;    /* UTF-8; only its NT hash is kept */
 	const char *workstation; /* UTF-8; NULL sends none */
 	const char *target_spn;  /* "HTTP/host" for the TargetName AV pair, or NULL */
-	const unsigned char *cbt_md5; /* 16 bytes from cbt_ntlm_hash, or NULL (http) */
+	const unsigned char *cbt_md5; /* 16 bytes from hvs_cbt_ntlm_hash, or NULL (http) */
 } ntlm_options;
 
 /* Splits "DOMAIN\user" into domain and user. "user@domain" (a UPN) and
@@ -67,28 +67,28 @@ typedef struct ntlm_options {
  * UPNs itself and expects DomainName empty for them, and the UPN suffix is
  * not a NetBIOS domain. Returns 0, or -1 on allocation failure or when spec
  * is NULL, empty or has an empty part. The caller frees both. */
-int ntlm_split_user(const char *spec, char **user, char **domain);
+int hvs_ntlm_split_user(const char *spec, char **user, char **domain);
 
 /* Creates a context; the password is hashed at once and not kept.
  * Invalid UTF-8 in any string is HVSNAP_ERR_USAGE. */
-hvsnap_status ntlm_new(ntlm_ctx **out, const ntlm_options *o, hvsnap_error *err);
+hvsnap_status hvs_ntlm_new(ntlm_ctx **out, const ntlm_options *o, hvsnap_error *err);
 
 /* Appends the NEGOTIATE message to out. Also resets the context: after a
  * lost connection, call it again to start over with fresh keys and
  * sequence numbers. */
-hvsnap_status ntlm_negotiate(ntlm_ctx *c, buf *out, hvsnap_error *err);
+hvsnap_status hvs_ntlm_negotiate(ntlm_ctx *c, buf *out, hvsnap_error *err);
 
 /* Parses the server's CHALLENGE and appends the AUTHENTICATE message to
  * out. A malformed or hostile CHALLENGE is HVSNAP_ERR_PROTOCOL. On success
  * the session keys are ready for wrap/unwrap (whether the server accepted
  * the password is only known from its next reply). */
-hvsnap_status ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge,
+hvsnap_status hvs_ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge,
                                 size_t len, buf *out, hvsnap_error *err);
 
 /* Seals msg: appends the 16-byte signature to sig16 and the ciphertext to
  * sealed. For WinRM and GSSAPI the token is sig16 || sealed. Requires a
  * completed handshake with SEAL and extended session security. */
-hvsnap_status ntlm_wrap(ntlm_ctx *c, const unsigned char *msg, size_t len,
+hvsnap_status hvs_ntlm_wrap(ntlm_ctx *c, const unsigned char *msg, size_t len,
                         buf *sig16, buf *sealed, hvsnap_error *err);
 
 /* Opens a sealed message and appends the plaintext to plain. A wrong
@@ -96,42 +96,45 @@ hvsnap_status ntlm_wrap(ntlm_ctx *c, const unsigned char *msg, size_t len,
  * HVSNAP_ERR_PROTOCOL ("message signature check failed") and no data is
  * returned; the incoming stream is then out of step, so every later unwrap
  * fails too and the caller must authenticate again. */
-hvsnap_status ntlm_unwrap(ntlm_ctx *c, const unsigned char *sig16,
+hvsnap_status hvs_ntlm_unwrap(ntlm_ctx *c, const unsigned char *sig16,
                           const unsigned char *sealed, size_t len, buf *plain,
                           hvsnap_error *err);
 
-/* Adapters for winrm_crypt_build / winrm_crypt_parse (ctx is ntlm_ctx *). */
-hvsnap_status ntlm_winrm_wrap(void *ctx, const unsigned char *plain, size_t len,
+/* Adapters for hvs_winrm_crypt_build / hvs_winrm_crypt_parse (ctx is ntlm_ctx *). */
+hvsnap_status hvs_ntlm_winrm_wrap(void *ctx, const unsigned char *plain, size_t len,
                               buf *header, buf *payload, hvsnap_error *err);
-hvsnap_status ntlm_winrm_unwrap(void *ctx, const unsigned char *header,
+hvsnap_status hvs_ntlm_winrm_unwrap(void *ctx, const unsigned char *header,
                                 size_t header_len, const unsigned char *payload,
                                 size_t payload_len, size_t expected_len,
                                 buf *plain, hvsnap_error *err);
 
-/* Replaces the channel-binding hash (16 bytes from cbt_ntlm_hash, or NULL
- * for none) used by the next ntlm_authenticate. Over https the peer
+/* Replaces the channel-binding hash (16 bytes from hvs_cbt_ntlm_hash, or NULL
+ * for none) used by the next hvs_ntlm_authenticate. Over https the peer
  * certificate is known only once the connection's first answer arrived,
  * which is after NEGOTIATE was sent. */
-void ntlm_set_channel_bindings(ntlm_ctx *c, const unsigned char *cbt_md5);
+void hvs_ntlm_set_channel_bindings(ntlm_ctx *c, const unsigned char *cbt_md5);
 
 /* Flags of the AUTHENTICATE message (the server's CHALLENGE flags); 0
  * before the handshake. */
-uint32_t ntlm_flags(const ntlm_ctx *c);
+uint32_t hvs_ntlm_flags(const ntlm_ctx *c);
 
 /* Wipes every key and frees c (NULL allowed). */
-void ntlm_free(ntlm_ctx *c);
+void hvs_ntlm_free(ntlm_ctx *c);
 
 /* ---- primitives and hooks for the MS-NLMP test vectors ---------------- */
 
 /* NTOWFv1 = MD4(UTF16LE(password)); 0 or -1 (bad UTF-8, crypto failure). */
-int ntlm_ntowfv1(const char *password, unsigned char out[16]);
+int hvs_ntlm_ntowfv1(const char *password, unsigned char out[16]);
 /* NTOWFv2 = HMAC_MD5(NTOWFv1, UTF16LE(UPPER(user) + domain)). */
-int ntlm_ntowfv2(const char *password, const char *user, const char *domain,
+int hvs_ntlm_ntowfv2(const char *password, const char *user, const char *domain,
                  unsigned char out[16]);
 
+#ifdef HVSNAP_TEST_HOOKS
+/* Test hooks: compiled only into the internal library the tests link, never
+ * into the shipped one. */
 /* Fixes the values a real client draws at random or from the clock: any
  * NULL argument keeps the real source. filetime is 100 ns since 1601. */
-void ntlm_test_set_fixed(ntlm_ctx *c, const unsigned char client_challenge[8],
+void hvs_ntlm_test_set_fixed(ntlm_ctx *c, const unsigned char client_challenge[8],
                          const unsigned char random_session_key[16],
                          const uint64_t *filetime);
 
@@ -142,14 +145,15 @@ typedef struct ntlm_test_keys {
 	unsigned char sign_out[16], seal_out[16]; /* client-to-server */
 	unsigned char sign_in[16], seal_in[16];   /* server-to-client */
 } ntlm_test_keys;
-int ntlm_test_get_keys(const ntlm_ctx *c, ntlm_test_keys *k);
+int hvs_ntlm_test_get_keys(const ntlm_ctx *c, ntlm_test_keys *k);
 
 /* Starts session security directly from an exported session key and
  * flags, skipping the handshake; as_server swaps the directions, giving a
  * peer for loopback tests. */
-hvsnap_status ntlm_test_start_session(ntlm_ctx *c,
+hvsnap_status hvs_ntlm_test_start_session(ntlm_ctx *c,
                                       const unsigned char exported_key[16],
                                       uint32_t flags, int as_server,
                                       hvsnap_error *err);
+#endif
 
 #endif

@@ -16,8 +16,8 @@ static hvsnap_status start(void *ctx, const unsigned char *cbt_app, size_t cbt_l
 	(void)cbt_app; /* NTLM binds the channel in AUTHENTICATE, see step */
 	(void)cbt_len;
 	ntlm_ctx *c = ctx;
-	ntlm_set_channel_bindings(c, NULL);
-	return ntlm_negotiate(c, token, err);
+	hvs_ntlm_set_channel_bindings(c, NULL);
+	return hvs_ntlm_negotiate(c, token, err);
 }
 
 static hvsnap_status step(void *ctx, const unsigned char *challenge, size_t len,
@@ -27,12 +27,12 @@ static hvsnap_status step(void *ctx, const unsigned char *challenge, size_t len,
 	ntlm_ctx *c = ctx;
 	if (cbt_app) {
 		unsigned char md5[16];
-		hvsnap_status st = cbt_ntlm_hash(cbt_app, cbt_len, md5, err);
+		hvsnap_status st = hvs_cbt_ntlm_hash(cbt_app, cbt_len, md5, err);
 		if (st != HVSNAP_OK)
 			return st;
-		ntlm_set_channel_bindings(c, md5);
+		hvs_ntlm_set_channel_bindings(c, md5);
 	}
-	return ntlm_authenticate(c, challenge, len, token, err);
+	return hvs_ntlm_authenticate(c, challenge, len, token, err);
 }
 
 static hvsnap_status finish(void *ctx, const unsigned char *token, size_t len,
@@ -47,15 +47,15 @@ static hvsnap_status finish(void *ctx, const unsigned char *token, size_t len,
 
 static void free_ctx(void *ctx)
 {
-	ntlm_free(ctx);
+	hvs_ntlm_free(ctx);
 }
 
-hvsnap_status auth_ntlm_new(auth_mech *out, const char *user, const char *password,
+hvsnap_status hvs_auth_ntlm_new(auth_mech *out, const char *user, const char *password,
                             const char *host, hvsnap_error *err)
 {
 	char *name = NULL, *domain = NULL;
-	if (ntlm_split_user(user, &name, &domain) != 0)
-		return err_set(err, HVSNAP_ERR_USAGE, 0,
+	if (hvs_ntlm_split_user(user, &name, &domain) != 0)
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		               "'%s' is not a user name (user, DOMAIN\\user or user@domain)", user);
 	char spn[300];
 	snprintf(spn, sizeof(spn), "HTTP/%s", host);
@@ -66,7 +66,7 @@ hvsnap_status auth_ntlm_new(auth_mech *out, const char *user, const char *passwo
 		.target_spn = spn,
 	};
 	ntlm_ctx *c = NULL;
-	hvsnap_status st = ntlm_new(&c, &o, err);
+	hvsnap_status st = hvs_ntlm_new(&c, &o, err);
 	free(name);
 	free(domain);
 	if (st != HVSNAP_OK)
@@ -78,8 +78,8 @@ hvsnap_status auth_ntlm_new(auth_mech *out, const char *user, const char *passwo
 	out->start = start;
 	out->step = step;
 	out->finish = finish;
-	out->wrap = ntlm_winrm_wrap;
-	out->unwrap = ntlm_winrm_unwrap;
+	out->wrap = hvs_ntlm_winrm_wrap;
+	out->unwrap = hvs_ntlm_winrm_unwrap;
 	out->free = free_ctx;
 	return HVSNAP_OK;
 }

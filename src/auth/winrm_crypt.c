@@ -27,32 +27,32 @@ static int protocol_ok(const char *p)
 	return 1;
 }
 
-hvsnap_status winrm_crypt_content_type(const char *protocol, buf *out,
+hvsnap_status hvs_winrm_crypt_content_type(const char *protocol, buf *out,
                                        hvsnap_error *err)
 {
 	if (!protocol_ok(protocol))
-		return err_set(err, HVSNAP_ERR_INTERNAL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
 		               "invalid WinRM encryption protocol string");
-	if (buf_printf(out, "multipart/encrypted;protocol=\"%s\";boundary=\""
+	if (hvs_buf_printf(out, "multipart/encrypted;protocol=\"%s\";boundary=\""
 	               BOUNDARY_NAME "\"", protocol) != 0)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	return HVSNAP_OK;
 }
 
-hvsnap_status winrm_crypt_build(const char *protocol,
+hvsnap_status hvs_winrm_crypt_build(const char *protocol,
                                 const unsigned char *plain, size_t len,
                                 winrm_wrap_fn wrap, void *wrap_ctx, buf *body,
                                 hvsnap_error *err)
 {
 	if (!protocol_ok(protocol) || !wrap)
-		return err_set(err, HVSNAP_ERR_INTERNAL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
 		               "invalid WinRM encryption parameters");
 	buf hdr = BUF_INIT, payload = BUF_INIT;
 	hvsnap_status st = wrap(wrap_ctx, plain, len, &hdr, &payload, err);
 	if (st != HVSNAP_OK)
 		goto out;
 	if (hdr.len > UINT32_MAX) {
-		st = err_set(err, HVSNAP_ERR_INTERNAL, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
 		             "message encryption header too large");
 		goto out;
 	}
@@ -60,25 +60,25 @@ hvsnap_status winrm_crypt_build(const char *protocol,
 	for (int i = 0; i < 4; i++)
 		u32[i] = (unsigned char)(hdr.len >> (8 * i));
 	size_t start = body->len;
-	if (buf_printf(body,
+	if (hvs_buf_printf(body,
 	               "--" BOUNDARY_NAME "\r\n"
 	               "\tContent-Type: %s\r\n"
 	               "\tOriginalContent: type=" ORIGINAL_TYPE ";Length=%zu\r\n"
 	               "--" BOUNDARY_NAME "\r\n"
 	               "\tContent-Type: " OCTET_STREAM "\r\n",
 	               protocol, payload.len) != 0 ||
-	    buf_append(body, u32, 4) != 0 ||
-	    buf_append(body, hdr.data, hdr.len) != 0 ||
-	    buf_append(body, payload.data, payload.len) != 0 ||
-	    buf_append_str(body, "--" BOUNDARY_NAME "--\r\n") != 0) {
+	    hvs_buf_append(body, u32, 4) != 0 ||
+	    hvs_buf_append(body, hdr.data, hdr.len) != 0 ||
+	    hvs_buf_append(body, payload.data, payload.len) != 0 ||
+	    hvs_buf_append_str(body, "--" BOUNDARY_NAME "--\r\n") != 0) {
 		body->len = start;
-		st = err_nomem(err);
+		st = hvs_err_nomem(err);
 	}
 out:
-	buf_free(&hdr);
+	hvs_buf_free(&hdr);
 	/* The payload is ciphertext, but a wrap that failed half-way might
 	 * have left plaintext behind. */
-	buf_wipe(&payload);
+	hvs_buf_wipe(&payload);
 	return st;
 }
 
@@ -232,17 +232,17 @@ static void drop_tail(buf *b, size_t start)
 
 static hvsnap_status bad(hvsnap_error *err, const char *what)
 {
-	return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+	return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 	               "malformed encrypted WinRM response: %s", what);
 }
 
-hvsnap_status winrm_crypt_parse(const char *protocol, const unsigned char *body,
+hvsnap_status hvs_winrm_crypt_parse(const char *protocol, const unsigned char *body,
                                 size_t len, winrm_unwrap_fn unwrap,
                                 void *unwrap_ctx, buf *plain,
                                 hvsnap_error *err)
 {
 	if (!unwrap)
-		return err_set(err, HVSNAP_ERR_INTERNAL, 0, "no unwrap callback");
+		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0, "no unwrap callback");
 	if (!body)
 		return bad(err, "empty body");
 	cursor c = { body, body + len };
@@ -310,14 +310,14 @@ hvsnap_status winrm_crypt_parse(const char *protocol, const unsigned char *body,
 	if (plain->len - start != expected) {
 		size_t got = plain->len - start;
 		drop_tail(plain, start);
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "malformed encrypted WinRM response: decrypted %zu "
 		               "bytes but Length=%zu", got, expected);
 	}
 	return HVSNAP_OK;
 }
 
-int winrm_crypt_is_encrypted(const char *content_type)
+int hvs_winrm_crypt_is_encrypted(const char *content_type)
 {
 	if (!content_type)
 		return 0;

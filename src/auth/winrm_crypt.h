@@ -34,14 +34,14 @@ typedef hvsnap_status (*winrm_unwrap_fn)(void *ctx, const unsigned char *header,
 
 /* Appends the request Content-Type header value:
  * multipart/encrypted;protocol="<protocol>";boundary="Encrypted Boundary" */
-hvsnap_status winrm_crypt_content_type(const char *protocol, buf *out,
+hvsnap_status hvs_winrm_crypt_content_type(const char *protocol, buf *out,
                                        hvsnap_error *err);
 
 /* Appends the exact request body for the SOAP text plain (sent with type
  * application/soap+xml;charset=UTF-8). Length= is the payload length: the
  * plaintext length for NTLM, plus padding for Kerberos RC4, as pypsrp and
  * WinRb send it. */
-hvsnap_status winrm_crypt_build(const char *protocol,
+hvsnap_status hvs_winrm_crypt_build(const char *protocol,
                                 const unsigned char *plain, size_t len,
                                 winrm_wrap_fn wrap, void *wrap_ctx, buf *body,
                                 hvsnap_error *err);
@@ -52,7 +52,7 @@ hvsnap_status winrm_crypt_build(const char *protocol,
  * headers with or without the leading TAB. Any framing defect, a
  * Length= mismatch or an unwrap failure is HVSNAP_ERR_PROTOCOL (unwrap's own
  * error is passed through). */
-hvsnap_status winrm_crypt_parse(const char *protocol, const unsigned char *body,
+hvsnap_status hvs_winrm_crypt_parse(const char *protocol, const unsigned char *body,
                                 size_t len, winrm_unwrap_fn unwrap,
                                 void *unwrap_ctx, buf *plain,
                                 hvsnap_error *err);
@@ -60,6 +60,6 @@ hvsnap_status winrm_crypt_parse(const char *protocol, const unsigned char *body,
 /* 1 when a response Content-Type header value announces an encrypted body
  * (multipart/encrypted), 0 otherwise: hosts send auth errors and some faults
  * as plain application/soap+xml, which the caller passes through. */
-int winrm_crypt_is_encrypted(const char *content_type);
+int hvs_winrm_crypt_is_encrypted(const char *content_type);
 
 #endif

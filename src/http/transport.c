@@ -46,7 +46,7 @@ struct http_conn {
 	unsigned char *peer_der;   /* peer certificate of the last response */
 	size_t peer_der_len;
 	char errbuf[CURL_ERROR_SIZE];
-	size_t last_body_sent;  /* see http_last_body_sent */
+	size_t last_body_sent;  /* see hvs_http_last_body_sent */
 };
 
 /* State of one transfer, shared by the header and write callbacks. */
@@ -68,7 +68,7 @@ static void global_init(void)
 
 /* ---- URL -------------------------------------------------------------- */
 
-char *http_make_url(int https, const char *host, unsigned port)
+char *hvs_http_make_url(int https, const char *host, unsigned port)
 {
 	if (!host || !*host || port == 0 || port > 65535)
 		return NULL;
@@ -107,31 +107,31 @@ char *http_make_url(int https, const char *host, unsigned port)
 	}
 
 	buf b = BUF_INIT;
-	int rc = buf_printf(&b, "%s://", https ? "https" : "http");
+	int rc = hvs_buf_printf(&b, "%s://", https ? "https" : "http");
 	if (ipv6) {
 		/* A zone id ("fe80::1%eth0") must be written %25 inside a URL. */
-		rc |= buf_append_str(&b, "[");
+		rc |= hvs_buf_append_str(&b, "[");
 		for (size_t i = 0; i < inner_len && rc == 0; i++) {
 			if (inner[i] == '%' && !(i + 2 < inner_len &&
 			                         inner[i + 1] == '2' && inner[i + 2] == '5'))
-				rc |= buf_append_str(&b, "%25");
+				rc |= hvs_buf_append_str(&b, "%25");
 			else
-				rc |= buf_append(&b, &inner[i], 1);
+				rc |= hvs_buf_append(&b, &inner[i], 1);
 		}
-		rc |= buf_append_str(&b, "]");
+		rc |= hvs_buf_append_str(&b, "]");
 	} else {
 		if (memchr(inner, '%', inner_len) || memchr(inner, ':', inner_len)) {
-			buf_free(&b);
+			hvs_buf_free(&b);
 			return NULL;
 		}
-		rc |= buf_append(&b, inner, inner_len);
+		rc |= hvs_buf_append(&b, inner, inner_len);
 	}
-	rc |= buf_printf(&b, ":%u/wsman", port);
+	rc |= hvs_buf_printf(&b, ":%u/wsman", port);
 	if (rc != 0) {
-		buf_free(&b);
+		hvs_buf_free(&b);
 		return NULL;
 	}
-	return buf_detach(&b);
+	return hvs_buf_detach(&b);
 }
 
 /* ---- options ---------------------------------------------------------- */
@@ -152,7 +152,7 @@ static int pin_is_valid(const char *pin)
 		if (len <= plen || strncmp(p, prefix, plen) != 0)
 			return 0;
 		size_t dlen = 0;
-		unsigned char *d = base64_decode(p + plen, len - plen, &dlen);
+		unsigned char *d = hvs_base64_decode(p + plen, len - plen, &dlen);
 		free(d);
 		if (!d || dlen != 32)
 			return 0;
@@ -172,7 +172,7 @@ static int url_scheme_ok(const char *url)
 			continue;
 		memcpy(head, url, n);
 		head[n] = '\0';
-		if (str_case_eq(head, schemes[i]))
+		if (hvs_str_case_eq(head, schemes[i]))
 			return 1;
 	}
 	return 0;
@@ -276,18 +276,18 @@ static hvsnap_status client_identity(const char *cert_path, const char *key_path
 		key_path = cert_path;
 	FILE *f = fopen(cert_path, "r");
 	if (!f)
-		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		               "cannot read the client certificate %s (--cert)", cert_path);
 	x = PEM_read_X509(f, NULL, no_passphrase, &encrypted);
 	fclose(f);
 	if (!x) {
-		st = err_set(err, HVSNAP_ERR_USAGE, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		             "%s holds no PEM certificate (--cert)", cert_path);
 		goto out;
 	}
 	f = fopen(key_path, "r");
 	if (!f) {
-		st = err_set(err, HVSNAP_ERR_USAGE, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		             "cannot read the client key %s (--key)", key_path);
 		goto out;
 	}
@@ -295,16 +295,16 @@ static hvsnap_status client_identity(const char *cert_path, const char *key_path
 	k = PEM_read_PrivateKey(f, NULL, no_passphrase, &encrypted);
 	fclose(f);
 	if (!k && encrypted) {
-		st = err_set(err, HVSNAP_ERR_USAGE, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		             "the private key in %s is encrypted; hvsnap needs an "
 		             "unencrypted key (--key)", key_path);
-		err_add_detail(err, "decrypt it once into a file only you can read, e.g. "
+		hvs_err_add_detail(err, "decrypt it once into a file only you can read, e.g. "
 		               "openssl pkey -in %s -out KEY.pem", key_path);
 	} else if (!k) {
-		st = err_set(err, HVSNAP_ERR_USAGE, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		             "%s holds no PEM private key (--key)", key_path);
 	} else if (X509_check_private_key(x, k) != 1) {
-		st = err_set(err, HVSNAP_ERR_USAGE, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		             "the key in %s is not the private key of the certificate in %s "
 		             "(--key does not match --cert)", key_path, cert_path);
 	}
@@ -316,26 +316,26 @@ out:
 	return st;
 }
 
-hvsnap_status http_conn_new(http_conn **out, const http_conn_options *o,
+hvsnap_status hvs_http_conn_new(http_conn **out, const http_conn_options *o,
                             hvsnap_error *err)
 {
 	*out = NULL;
 	if (!o || !o->url)
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "no endpoint URL given");
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no endpoint URL given");
 	if (!url_scheme_ok(o->url))
-		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		               "the endpoint URL must start with http:// or https://");
 	if (url_has_userinfo(o->url))
-		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		               "credentials in the endpoint URL are not supported");
 	if (o->connect_timeout_ms < 0 || o->timeout_ms < 0)
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "timeouts cannot be negative");
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "timeouts cannot be negative");
 	if (o->pin && !pin_is_valid(o->pin))
-		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		               "invalid public key pin: expected sha256//BASE64 of a "
 		               "32-byte SHA-256 digest (several separated by ';')");
 	if (o->client_key && !o->client_cert)
-		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		               "a client key needs a client certificate");
 
 	if (o->client_cert) {
@@ -346,47 +346,47 @@ hvsnap_status http_conn_new(http_conn **out, const http_conn_options *o,
 
 	pthread_once(&global_once, global_init);
 	if (global_rc != CURLE_OK)
-		return err_set(err, HVSNAP_ERR_INTERNAL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
 		               "cannot initialise libcurl: %s",
 		               curl_easy_strerror(global_rc));
 
 	http_conn *c = calloc(1, sizeof(*c));
 	if (!c)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	c->insecure = o->insecure;
 	c->connect_timeout_ms = o->connect_timeout_ms ? o->connect_timeout_ms
 	                                              : DEFAULT_CONNECT_TIMEOUT_MS;
 	c->timeout_ms = o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
 	c->max_response_bytes = o->max_response_bytes ? o->max_response_bytes
 	                                              : DEFAULT_MAX_RESPONSE_BYTES;
-	c->url = str_dup(o->url);
-	c->cacert = str_dup(o->cacert);
-	c->pin = str_dup(o->pin);
-	c->client_cert = str_dup(o->client_cert);
-	c->client_key = str_dup(o->client_key);
+	c->url = hvs_str_dup(o->url);
+	c->cacert = hvs_str_dup(o->cacert);
+	c->pin = hvs_str_dup(o->pin);
+	c->client_cert = hvs_str_dup(o->client_cert);
+	c->client_key = hvs_str_dup(o->client_key);
 	if (!c->url || (o->cacert && !c->cacert) || (o->pin && !c->pin) ||
 	    (o->client_cert && !c->client_cert) ||
 	    (o->client_key && !c->client_key)) {
 		conn_strings_free(c);
 		free(c);
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	}
 	c->h = curl_easy_init();
 	CURLcode rc = c->h ? apply_options(c, c->h) : CURLE_OUT_OF_MEMORY;
 	if (rc != CURLE_OK) {
 		hvsnap_status st = rc == CURLE_OUT_OF_MEMORY
-			? err_nomem(err)
-			: err_set(err, HVSNAP_ERR_USAGE, 0,
+			? hvs_err_nomem(err)
+			: hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 			          "libcurl rejected a connection option: %s",
 			          curl_easy_strerror(rc));
-		http_conn_free(c);
+		hvs_http_conn_free(c);
 		return st;
 	}
 	*out = c;
 	return HVSNAP_OK;
 }
 
-void http_conn_free(http_conn *c)
+void hvs_http_conn_free(http_conn *c)
 {
 	if (!c)
 		return;
@@ -397,7 +397,7 @@ void http_conn_free(http_conn *c)
 	free(c);
 }
 
-void http_conn_reset(http_conn *c)
+void hvs_http_conn_reset(http_conn *c)
 {
 	if (!c)
 		return;
@@ -448,7 +448,7 @@ static void capture_peer_cert(http_conn *c)
 	OPENSSL_free(der);
 }
 
-unsigned char *http_peer_cert_der(http_conn *c, size_t *len)
+unsigned char *hvs_http_peer_cert_der(http_conn *c, size_t *len)
 {
 	if (len)
 		*len = 0;
@@ -465,11 +465,11 @@ unsigned char *http_peer_cert_der(http_conn *c, size_t *len)
 
 /* ---- response --------------------------------------------------------- */
 
-void http_response_clear(http_response *resp)
+void hvs_http_response_clear(http_response *resp)
 {
 	if (!resp)
 		return;
-	buf_free(&resp->body);
+	hvs_buf_free(&resp->body);
 	free(resp->content_type);
 	for (size_t i = 0; i < MAX_WWW_AUTHENTICATE; i++)
 		free(resp->www_authenticate[i]);
@@ -503,7 +503,7 @@ static int header_value(const char *line, size_t len, const char *name,
 		return 0;
 	memcpy(head, line, nlen);
 	head[nlen] = '\0';
-	if (!str_case_eq(head, name))
+	if (!hvs_str_case_eq(head, name))
 		return 0;
 	const char *v = line + nlen + 1;
 	const char *end = line + len;
@@ -512,7 +512,7 @@ static int header_value(const char *line, size_t len, const char *name,
 	while (end > v && (end[-1] == '\r' || end[-1] == '\n' ||
 	                   end[-1] == ' ' || end[-1] == '\t'))
 		end--;
-	*value = str_ndup(v, (size_t)(end - v));
+	*value = hvs_str_ndup(v, (size_t)(end - v));
 	return *value ? 1 : -1;
 }
 
@@ -552,7 +552,7 @@ static size_t header_cb(char *data, size_t size, size_t nitems, void *userp)
 			goto oom;
 		uint64_t n;
 		/* Refuse before reading a byte of an announced oversized body. */
-		int big = str_to_u64(v, UINT64_MAX, &n) == 0 && n > x->cap;
+		int big = hvs_str_to_u64(v, UINT64_MAX, &n) == 0 && n > x->cap;
 		free(v);
 		if (big) {
 			x->too_big = 1;
@@ -573,7 +573,7 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 		x->too_big = 1;
 		return 0;
 	}
-	if (buf_append(&x->resp->body, data, len) != 0) {
+	if (hvs_buf_append(&x->resp->body, data, len) != 0) {
 		x->oom = 1;
 		return 0;
 	}
@@ -620,35 +620,35 @@ static hvsnap_status map_curl_error(http_conn *c, CURLcode rc,
 {
 	hvsnap_status st;
 	if (x->oom || rc == CURLE_OUT_OF_MEMORY)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	if (x->too_big || rc == CURLE_FILESIZE_EXCEEDED)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "response larger than %zu bytes from %s",
 		               x->cap, c->url);
 
 	switch (rc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
-		st = err_set(err, HVSNAP_ERR_CONNECT, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_CONNECT, 0,
 		             "cannot resolve the host name of %s", c->url);
 		break;
 	case CURLE_COULDNT_CONNECT:
-		st = err_set(err, HVSNAP_ERR_CONNECT, 0, "cannot connect to %s",
+		st = hvs_err_set(err, HVSNAP_ERR_CONNECT, 0, "cannot connect to %s",
 		             c->url);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
-		st = err_set(err, HVSNAP_ERR_TIMEOUT, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_TIMEOUT, 0,
 		             "request to %s timed out", c->url);
 		break;
 	case CURLE_GOT_NOTHING:
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
-		st = err_set(err, HVSNAP_ERR_CONNECT, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_CONNECT, 0,
 		             "the connection to %s was closed before a complete "
 		             "response arrived", c->url);
 		break;
 	case CURLE_SEND_FAIL_REWIND:
-		st = err_set(err, HVSNAP_ERR_CONNECT, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_CONNECT, 0,
 		             "the connection to %s broke after the request was sent; "
 		             "it was not sent again, since the host may already have it",
 		             c->url);
@@ -656,20 +656,20 @@ static hvsnap_status map_curl_error(http_conn *c, CURLcode rc,
 	case CURLE_PARTIAL_FILE:
 		/* The host sent less than it announced: a broken answer, not a
 		 * broken connection, and nothing to retry. */
-		st = err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		             "the answer from %s was cut short (fewer bytes than announced)",
 		             c->url);
 		break;
 	case CURLE_SSL_CERTPROBLEM:
 		/* client_identity vetted the files; what is left is libcurl or
 		 * the TLS library refusing them (an unsupported key type, say) */
-		st = err_set(err, HVSNAP_ERR_TLS, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_TLS, 0,
 		             "the client certificate or its key cannot be used with %s "
 		             "(--cert/--key)", c->url);
 		break;
 	case CURLE_URL_MALFORMAT:
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		st = err_set(err, HVSNAP_ERR_USAGE, 0, "invalid endpoint URL %s",
+		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "invalid endpoint URL %s",
 		             c->url);
 		break;
 	case CURLE_WEIRD_SERVER_REPLY:
@@ -677,19 +677,19 @@ static hvsnap_status map_curl_error(http_conn *c, CURLcode rc,
 	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:
 	case CURLE_HTTP3:
-		st = err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		             "malformed HTTP response from %s", c->url);
 		break;
 	default:
 		if (is_tls_error(rc))
-			st = err_set(err, HVSNAP_ERR_TLS, 0,
+			st = hvs_err_set(err, HVSNAP_ERR_TLS, 0,
 			             "TLS failure with %s", c->url);
 		else
-			st = err_set(err, HVSNAP_ERR_CONNECT, 0,
+			st = hvs_err_set(err, HVSNAP_ERR_CONNECT, 0,
 			             "request to %s failed", c->url);
 		break;
 	}
-	err_add_detail(err, "curl error %d: %s", (int)rc,
+	hvs_err_add_detail(err, "curl error %d: %s", (int)rc,
 	               c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
 	return st;
 }
@@ -724,45 +724,45 @@ static int seek_cb(void *userdata, curl_off_t offset, int origin)
 	return CURL_SEEKFUNC_FAIL;
 }
 
-size_t http_last_body_sent(const http_conn *c)
+size_t hvs_http_last_body_sent(const http_conn *c)
 {
 	return c ? c->last_body_sent : 0;
 }
 
-hvsnap_status http_post(http_conn *c, const char *content_type,
+hvsnap_status hvs_http_post(http_conn *c, const char *content_type,
                         const void *body, size_t len,
                         const char *const *headers, http_response *resp,
                         hvsnap_error *err)
 {
 	memset(resp, 0, sizeof(*resp));
 	if (!c)
-		return err_set(err, HVSNAP_ERR_INTERNAL, 0, "no connection");
+		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0, "no connection");
 	if (!c->h)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	if (!body && len)
-		return err_set(err, HVSNAP_ERR_INTERNAL, 0, "no request body");
+		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0, "no request body");
 
 	/* An empty Expect: stops libcurl's 100-continue round trip, which
 	 * WinRM does not need and which would stall a sealed exchange. */
 	struct curl_slist *hl = NULL, *tmp;
 	hl = curl_slist_append(hl, "Expect:");
 	if (!hl)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	if (content_type) {
 		buf ct = BUF_INIT;
-		if (buf_printf(&ct, "Content-Type: %s", content_type) != 0 ||
+		if (hvs_buf_printf(&ct, "Content-Type: %s", content_type) != 0 ||
 		    !(tmp = curl_slist_append(hl, ct.data))) {
-			buf_free(&ct);
+			hvs_buf_free(&ct);
 			slist_wipe_free(hl);
-			return err_nomem(err);
+			return hvs_err_nomem(err);
 		}
 		hl = tmp;
-		buf_free(&ct);
+		hvs_buf_free(&ct);
 	}
 	for (size_t i = 0; headers && headers[i]; i++) {
 		if (!(tmp = curl_slist_append(hl, headers[i]))) {
 			slist_wipe_free(hl);
-			return err_nomem(err);
+			return hvs_err_nomem(err);
 		}
 		hl = tmp;
 	}
@@ -799,7 +799,7 @@ hvsnap_status http_post(http_conn *c, const char *content_type,
 	slist_wipe_free(hl);
 
 	if (rc != CURLE_OK) {
-		http_response_clear(resp);
+		hvs_http_response_clear(resp);
 		return map_curl_error(c, rc, &x, err);
 	}
 	c->fresh = 0;
@@ -810,9 +810,9 @@ hvsnap_status http_post(http_conn *c, const char *content_type,
 	resp->status = status;
 	resp->new_connection = connects > 0;
 	/* Callers may treat the body as a C string even when it is empty. */
-	if (!resp->body.data && buf_append(&resp->body, "", 0) != 0) {
-		http_response_clear(resp);
-		return err_nomem(err);
+	if (!resp->body.data && hvs_buf_append(&resp->body, "", 0) != 0) {
+		hvs_http_response_clear(resp);
+		return hvs_err_nomem(err);
 	}
 	return HVSNAP_OK;
 }

@@ -37,11 +37,11 @@ typedef struct http_response {
 
 /* Builds the endpoint URL: scheme://host:port/wsman, adding [] around an
  * IPv6 literal. Returns a malloc'd string, or NULL for an invalid host. */
-char *http_make_url(int https, const char *host, unsigned port);
+char *hvs_http_make_url(int https, const char *host, unsigned port);
 
-hvsnap_status http_conn_new(http_conn **out, const http_conn_options *o,
+hvsnap_status hvs_http_conn_new(http_conn **out, const http_conn_options *o,
                             hvsnap_error *err);
-void http_conn_free(http_conn *c);
+void hvs_http_conn_free(http_conn *c);
 
 /* POSTs body with the given Content-Type and extra header lines
  * ("Name: value", NULL-terminated list, may be NULL). Network and TLS
@@ -50,22 +50,22 @@ void http_conn_free(http_conn *c);
  * here: the caller interprets resp->status. resp is overwritten (clear a
  * previous response first); on failure it is left empty, on success the
  * body is NUL-terminated even when empty. */
-hvsnap_status http_post(http_conn *c, const char *content_type,
+hvsnap_status hvs_http_post(http_conn *c, const char *content_type,
                         const void *body, size_t len,
                         const char *const *headers, http_response *resp,
                         hvsnap_error *err);
-void http_response_clear(http_response *resp);
+void hvs_http_response_clear(http_response *resp);
 
 /* Bytes of the last request's body that libcurl took for sending: 0 means
  * the host cannot have seen that request's body. */
-size_t http_last_body_sent(const http_conn *c);
+size_t hvs_http_last_body_sent(const http_conn *c);
 
 /* DER bytes of the peer certificate of the current connection (for channel
  * binding); NULL when there is none. Known once a response has arrived on
  * that connection (it is captured during the transfer). malloc'd. */
-unsigned char *http_peer_cert_der(http_conn *c, size_t *len);
+unsigned char *hvs_http_peer_cert_der(http_conn *c, size_t *len);
 
 /* Drops the current connection, so the next request opens a new one. */
-void http_conn_reset(http_conn *c);
+void hvs_http_conn_reset(http_conn *c);
 
 #endif

@@ -7,7 +7,7 @@
 #include "hyperv/classes.h"
 #include "util/err.h"
 
-hvsnap_epr *epr_with(const char *uri, const char *name, const char *value)
+hvsnap_epr *hvs_epr_with(const char *uri, const char *name, const char *value)
 {
 	hvsnap_epr *epr = hvsnap_epr_new(uri);
 	if (epr && hvsnap_epr_add_selector(epr, name, value) != HVSNAP_OK) {
@@ -17,22 +17,22 @@ hvsnap_epr *epr_with(const char *uri, const char *name, const char *value)
 	return epr;
 }
 
-hvsnap_epr *snapshot_service_epr(void)
+hvsnap_epr *hvs_snapshot_service_epr(void)
 {
-	return epr_with(URI_SNAPSHOT_SERVICE, "CreationClassName", CLASS_SNAPSHOT_SERVICE);
+	return hvs_epr_with(URI_SNAPSHOT_SERVICE, "CreationClassName", CLASS_SNAPSHOT_SERVICE);
 }
 
-hvsnap_epr *management_service_epr(void)
+hvsnap_epr *hvs_management_service_epr(void)
 {
-	return epr_with(URI_MGMT_SERVICE, "CreationClassName", CLASS_MGMT_SERVICE);
+	return hvs_epr_with(URI_MGMT_SERVICE, "CreationClassName", CLASS_MGMT_SERVICE);
 }
 
-hvsnap_epr *vssd_epr(const char *instance_id)
+hvsnap_epr *hvs_vssd_epr(const char *instance_id)
 {
-	return epr_with(URI_VSSD, "InstanceID", instance_id);
+	return hvs_epr_with(URI_VSSD, "InstanceID", instance_id);
 }
 
-hvsnap_status invoke_and_wait(hvsnap_session *s, const hvsnap_epr *target,
+hvsnap_status hvs_invoke_and_wait(hvsnap_session *s, const hvsnap_epr *target,
                               const char *method, const hvsnap_params *params,
                               const hvsnap_wait_options *wait,
                               hvsnap_invoke_result **result, hvsnap_job **job,
@@ -47,21 +47,21 @@ hvsnap_status invoke_and_wait(hvsnap_session *s, const hvsnap_epr *target,
 		return st;
 	if (!r->has_return_value) {
 		hvsnap_invoke_result_free(r);
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s returned no ReturnValue", method);
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s returned no ReturnValue", method);
 	}
 	uint32_t rv = r->return_value;
 	if (rv == RC_JOB_STARTED) {
 		const char *job_id = r->job ? hvsnap_epr_selector(r->job, "InstanceID") : NULL;
 		if (!job_id || !*job_id) {
 			hvsnap_invoke_result_free(r);
-			return err_set(err, HVSNAP_ERR_PROTOCOL, 4096,
+			return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 4096,
 			               "%s started a job but the answer does not say which", method);
 		}
 		st = hvsnap_job_wait(s, job_id, wait, job, err);
 	} else if (rv != RC_COMPLETED) {
-		err_set(err, HVSNAP_ERR_FAILED, (long)rv, "%s failed: %s", method,
+		hvs_err_set(err, HVSNAP_ERR_FAILED, (long)rv, "%s failed: %s", method,
 		        hvsnap_return_code_text(rv));
-		err_add_detail(err, "return value %u", rv);
+		hvs_err_add_detail(err, "return value %u", rv);
 		st = HVSNAP_ERR_FAILED;
 	}
 	if (result)
@@ -71,14 +71,14 @@ hvsnap_status invoke_and_wait(hvsnap_session *s, const hvsnap_epr *target,
 	return st;
 }
 
-hvsnap_status modify_settings(hvsnap_session *s, const char *instance_id,
+hvsnap_status hvs_modify_settings(hvsnap_session *s, const char *instance_id,
                               const char *property, hvsnap_cim_type type,
                               const char *value, const hvsnap_wait_options *wait,
                               hvsnap_error *err)
 {
 	hvsnap_cim_instance *inst = hvsnap_cim_instance_new(CLASS_VSSD, NULL);
 	hvsnap_params *p = hvsnap_params_new();
-	hvsnap_epr *svc = management_service_epr();
+	hvsnap_epr *svc = hvs_management_service_epr();
 	hvsnap_status st = HVSNAP_ERR_NOMEM;
 	if (inst && p && svc &&
 	    hvsnap_cim_set_value(inst, "InstanceID", HVSNAP_CIM_TYPE_STRING, instance_id) == HVSNAP_OK &&
@@ -90,10 +90,10 @@ hvsnap_status modify_settings(hvsnap_session *s, const char *instance_id,
 		if (wait && wait->timeout_ms)
 			w.timeout_ms = wait->timeout_ms;
 		hvsnap_job *job = NULL;
-		st = invoke_and_wait(s, svc, "ModifySystemSettings", p, &w, NULL, &job, err);
+		st = hvs_invoke_and_wait(s, svc, "ModifySystemSettings", p, &w, NULL, &job, err);
 		hvsnap_job_free(job);
 	} else {
-		err_nomem(err);
+		hvs_err_nomem(err);
 	}
 	hvsnap_epr_free(svc);
 	hvsnap_params_free(p);

@@ -6,18 +6,18 @@
 #include "hvsnap/hyperv.h"
 
 /* An EPR of uri with one selector name=value; NULL when memory runs out. */
-hvsnap_epr *epr_with(const char *uri, const char *name, const char *value);
+hvsnap_epr *hvs_epr_with(const char *uri, const char *name, const char *value);
 /* EPRs of the two singleton services, addressed by CreationClassName only
  * (which Windows accepts for singletons). */
-hvsnap_epr *snapshot_service_epr(void);
-hvsnap_epr *management_service_epr(void);
+hvsnap_epr *hvs_snapshot_service_epr(void);
+hvsnap_epr *hvs_management_service_epr(void);
 /* EPR of a settings object (snapshot or realized VSSD) by InstanceID. */
-hvsnap_epr *vssd_epr(const char *instance_id);
+hvsnap_epr *hvs_vssd_epr(const char *instance_id);
 
 /* Invokes method and, on 4096, waits for its job. ReturnValue 0 succeeds at
  * once (*job stays NULL); any other value is HVSNAP_ERR_FAILED with the code
  * and its text. *result (optional) receives the invoke output. */
-hvsnap_status invoke_and_wait(hvsnap_session *s, const hvsnap_epr *target,
+hvsnap_status hvs_invoke_and_wait(hvsnap_session *s, const hvsnap_epr *target,
                               const char *method, const hvsnap_params *params,
                               const hvsnap_wait_options *wait,
                               hvsnap_invoke_result **result, hvsnap_job **job,
@@ -25,7 +25,7 @@ hvsnap_status invoke_and_wait(hvsnap_session *s, const hvsnap_epr *target,
 
 /* ModifySystemSettings with an embedded Msvm_VirtualSystemSettingData that
  * carries instance_id and one property to change. */
-hvsnap_status modify_settings(hvsnap_session *s, const char *instance_id,
+hvsnap_status hvs_modify_settings(hvsnap_session *s, const char *instance_id,
                               const char *property, hvsnap_cim_type type,
                               const char *value, const hvsnap_wait_options *wait,
                               hvsnap_error *err);

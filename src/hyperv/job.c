@@ -38,20 +38,20 @@ hvsnap_status hvsnap_job_get(hvsnap_session *s, const char *job_id,
 	if (!err)
 		err = &local;   /* err is optional, but the not-found path reads it */
 	if (!job_id || !*job_id)
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "no job id given");
-	hvsnap_epr *epr = epr_with(URI_CONCRETE_JOB, "InstanceID", job_id);
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no job id given");
+	hvsnap_epr *epr = hvs_epr_with(URI_CONCRETE_JOB, "InstanceID", job_id);
 	if (!epr)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	hvsnap_cim_instance *inst = NULL;
 	hvsnap_status st = hvsnap_wsman_get(s, epr, &inst, err);
 	hvsnap_epr_free(epr);
 	if (st == HVSNAP_ERR_NOT_FOUND) {
-		/* err_set clears the detail, so the hint goes in after it. */
+		/* hvs_err_set clears the detail, so the hint goes in after it. */
 		char reason[sizeof(err->message)];
-		str_copy(reason, sizeof(reason), err->message);
-		err_set(err, HVSNAP_ERR_NOT_FOUND, err->code, "job %s does not exist on the host", job_id);
-		err_add_detail(err, "the host keeps a job for about 5 minutes after it ends");
-		err_add_detail(err, "host said: %s", reason);
+		hvs_str_copy(reason, sizeof(reason), err->message);
+		hvs_err_set(err, HVSNAP_ERR_NOT_FOUND, err->code, "job %s does not exist on the host", job_id);
+		hvs_err_add_detail(err, "the host keeps a job for about 5 minutes after it ends");
+		hvs_err_add_detail(err, "host said: %s", reason);
 		return st;
 	}
 	if (st != HVSNAP_OK)
@@ -59,25 +59,25 @@ hvsnap_status hvsnap_job_get(hvsnap_session *s, const char *job_id,
 	hvsnap_job *job = calloc(1, sizeof(*job));
 	if (!job) {
 		hvsnap_cim_instance_free(inst);
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	}
-	job->id = str_dup(job_id);
-	job->state = (unsigned)prop_uint(inst, "JobState", 0);
-	job->percent = (unsigned)prop_uint(inst, "PercentComplete", 0);
-	job->error_code = prop_uint(inst, "ErrorCode", 0);
-	job->error_description = prop_dup(inst, "ErrorDescription");
-	job->name = prop_dup(inst, "ElementName");
+	job->id = hvs_str_dup(job_id);
+	job->state = (unsigned)hvs_prop_uint(inst, "JobState", 0);
+	job->percent = (unsigned)hvs_prop_uint(inst, "PercentComplete", 0);
+	job->error_code = hvs_prop_uint(inst, "ErrorCode", 0);
+	job->error_description = hvs_prop_dup(inst, "ErrorDescription");
+	job->name = hvs_prop_dup(inst, "ElementName");
 	if (!job->name)
-		job->name = prop_dup(inst, "Caption");
+		job->name = hvs_prop_dup(inst, "Caption");
 	int has_state = hvsnap_cim_get_text(inst, "JobState") != NULL;
 	hvsnap_cim_instance_free(inst);
 	if (!job->id) {
 		hvsnap_job_free(job);
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	}
 	if (!has_state) {
 		hvsnap_job_free(job);
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "the host's answer for job %s has no JobState", job_id);
 	}
 	if (job->percent > 100)
@@ -90,7 +90,7 @@ hvsnap_status hvsnap_job_get(hvsnap_session *s, const char *job_id,
  * indented line and --json as a string: runs of white space and control
  * characters (Windows texts carry CRLFs) become one space, and text that
  * does not fit is cut at a UTF-8 character boundary, because
- * err_add_detail cuts bytes and a detail that is not UTF-8 is dropped
+ * hvs_err_add_detail cuts bytes and a detail that is not UTF-8 is dropped
  * from the JSON error altogether. */
 static void add_host_line(hvsnap_error *err, const char *text)
 {
@@ -120,21 +120,21 @@ static void add_host_line(hvsnap_error *err, const char *text)
 	}
 	line[n] = '\0';
 	if (n)
-		err_add_detail(err, "%s", line);
+		hvs_err_add_detail(err, "%s", line);
 }
 
 /* Asks the job for its Msvm_Error when ErrorDescription says nothing. */
 static void add_error_message(hvsnap_session *s, const char *job_id,
                               hvsnap_error *err)
 {
-	hvsnap_epr *epr = epr_with(URI_CONCRETE_JOB, "InstanceID", job_id);
+	hvsnap_epr *epr = hvs_epr_with(URI_CONCRETE_JOB, "InstanceID", job_id);
 	hvsnap_params *p = hvsnap_params_new();
 	hvsnap_invoke_result *r = NULL;
 	if (epr && p && hvsnap_wsman_invoke(s, epr, "GetError", p, &r, NULL) == HVSNAP_OK &&
 	    r->has_return_value && r->return_value == 0) {
 		const char *text = hvsnap_cim_get_text(r->output, "Error");
 		hvsnap_cim_instance *e = NULL;
-		if (text && wsman_cimxml_parse(text, strlen(text), &e, NULL) == HVSNAP_OK) {
+		if (text && hvs_wsman_cimxml_parse(text, strlen(text), &e, NULL) == HVSNAP_OK) {
 			const char *msg = hvsnap_cim_get_text(e, "Message");
 			if (msg)
 				add_host_line(err, msg);
@@ -154,8 +154,8 @@ static hvsnap_status job_outcome(hvsnap_session *s, const hvsnap_job *job,
 	const char *what = job->error_description && *job->error_description
 	                   ? job->error_description
 	                   : hvsnap_return_code_text(job->error_code);
-	err_set(err, HVSNAP_ERR_FAILED, (long)job->error_code, "%s", what);
-	err_add_detail(err, "job %s ended in state %u (%s), error code %lu (%s)", job->id,
+	hvs_err_set(err, HVSNAP_ERR_FAILED, (long)job->error_code, "%s", what);
+	hvs_err_add_detail(err, "job %s ended in state %u (%s), error code %lu (%s)", job->id,
 	               job->state, hvsnap_job_state_text(job->state), job->error_code,
 	               hvsnap_return_code_text(job->error_code));
 	if (!job->error_description || !*job->error_description)
@@ -175,7 +175,7 @@ hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
 	hvsnap_wait_options none = { 0 };
 	if (!opts)
 		opts = &none;
-	uint64_t start = platform_monotonic_ms();
+	uint64_t start = hvs_platform_monotonic_ms();
 	unsigned delay = POLL_FIRST_MS;
 	int failures = 0;
 	hvsnap_job *last = NULL;
@@ -183,7 +183,7 @@ hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
 	for (;;) {
 		hvsnap_job *job = NULL;
 		hvsnap_status st = hvsnap_job_get(s, job_id, &job, err);
-		uint64_t now = platform_monotonic_ms();
+		uint64_t now = hvs_platform_monotonic_ms();
 		if (st == HVSNAP_OK) {
 			failures = 0;
 			job->elapsed_ms = now - start;
@@ -198,9 +198,9 @@ hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
 			}
 		} else if (st == HVSNAP_ERR_NOT_FOUND && last) {
 			/* Seen running, now gone: it ended and was removed unread. */
-			err_set(err, HVSNAP_ERR_FAILED, 0,
+			hvs_err_set(err, HVSNAP_ERR_FAILED, 0,
 			        "job %s disappeared from the host before its end could be seen", job_id);
-			err_add_detail(err, "last seen in state %u (%s) at %u%%", last->state,
+			hvs_err_add_detail(err, "last seen in state %u (%s) at %u%%", last->state,
 			               hvsnap_job_state_text(last->state), last->percent);
 			*out = last;
 			return HVSNAP_ERR_FAILED;
@@ -218,12 +218,12 @@ hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
 			if (!last) {
 				last = calloc(1, sizeof(*last));
 				if (last)
-					last->id = str_dup(job_id);
+					last->id = hvs_str_dup(job_id);
 			}
 			if (last)
 				last->elapsed_ms = now - start;
 			*out = last;
-			err_set(err, HVSNAP_ERR_TIMEOUT, 0,
+			hvs_err_set(err, HVSNAP_ERR_TIMEOUT, 0,
 			        "gave up waiting for job %s after %llu ms; it goes on on the host",
 			        job_id, (unsigned long long)(now - start));
 			return HVSNAP_ERR_TIMEOUT;
@@ -234,7 +234,7 @@ hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
 			if (left < sleep_ms)
 				sleep_ms = (unsigned)left;
 		}
-		platform_sleep_ms(sleep_ms);
+		hvs_platform_sleep_ms(sleep_ms);
 		delay = delay * 3 / 2 > POLL_MAX_MS ? POLL_MAX_MS : delay * 3 / 2;
 	}
 }

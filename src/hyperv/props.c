@@ -5,12 +5,12 @@
 
 #include "util/strutil.h"
 
-char *prop_dup(const hvsnap_cim_instance *inst, const char *name)
+char *hvs_prop_dup(const hvsnap_cim_instance *inst, const char *name)
 {
-	return str_dup(hvsnap_cim_get_text(inst, name));
+	return hvs_str_dup(hvsnap_cim_get_text(inst, name));
 }
 
-unsigned long prop_uint(const hvsnap_cim_instance *inst, const char *name,
+unsigned long hvs_prop_uint(const hvsnap_cim_instance *inst, const char *name,
                         unsigned long fallback)
 {
 	uint64_t v;
@@ -19,7 +19,7 @@ unsigned long prop_uint(const hvsnap_cim_instance *inst, const char *name,
 	return (unsigned long)v;
 }
 
-int is_guid(const char *text)
+int hvs_is_guid(const char *text)
 {
 	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
 	if (!text || strlen(text) != sizeof(shape) - 1)
@@ -37,12 +37,12 @@ int is_guid(const char *text)
 	return 1;
 }
 
-const char *guid_of_instance_id(const char *instance_id)
+const char *hvs_guid_of_instance_id(const char *instance_id)
 {
 	static const char prefix[] = "Microsoft:";
 	if (!instance_id)
 		return NULL;
 	if (strncmp(instance_id, prefix, sizeof(prefix) - 1) == 0)
 		instance_id += sizeof(prefix) - 1;
-	return is_guid(instance_id) ? instance_id : NULL;
+	return hvs_is_guid(instance_id) ? instance_id : NULL;
 }

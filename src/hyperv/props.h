@@ -7,13 +7,13 @@
 
 /* malloc'd copy of a scalar property's text; NULL when absent or nil (and
  * when memory runs out: callers treat all three as "not known"). */
-char *prop_dup(const hvsnap_cim_instance *inst, const char *name);
+char *hvs_prop_dup(const hvsnap_cim_instance *inst, const char *name);
 /* An unsigned property, or fallback when absent, nil or not a number. */
-unsigned long prop_uint(const hvsnap_cim_instance *inst, const char *name,
+unsigned long hvs_prop_uint(const hvsnap_cim_instance *inst, const char *name,
                         unsigned long fallback);
 /* The GUID inside "Microsoft:<GUID>" or a bare GUID; NULL otherwise. */
-const char *guid_of_instance_id(const char *instance_id);
+const char *hvs_guid_of_instance_id(const char *instance_id);
 /* Whether text looks like a GUID (8-4-4-4-12 hex, braces not allowed). */
-int is_guid(const char *text);
+int hvs_is_guid(const char *text);
 
 #endif

@@ -11,7 +11,7 @@
 
 #define QUERY_MAX_ELEMENTS 100u
 
-void instance_list_clear(instance_list *l)
+void hvs_instance_list_clear(instance_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		hvsnap_cim_instance_free(l->items[i]);
@@ -20,7 +20,7 @@ void instance_list_clear(instance_list *l)
 	l->n = 0;
 }
 
-hvsnap_status query_all(hvsnap_session *s, const char *wql, instance_list *out,
+hvsnap_status hvs_query_all(hvsnap_session *s, const char *wql, instance_list *out,
                         hvsnap_error *err)
 {
 	out->items = NULL;
@@ -47,7 +47,7 @@ hvsnap_status query_all(hvsnap_session *s, const char *wql, instance_list *out,
 			hvsnap_cim_instance **p = realloc(out->items, ncap * sizeof(*p));
 			if (!p) {
 				hvsnap_cim_instance_free(item);
-				st = err_nomem(err);
+				st = hvs_err_nomem(err);
 				break;
 			}
 			out->items = p;
@@ -57,30 +57,30 @@ hvsnap_status query_all(hvsnap_session *s, const char *wql, instance_list *out,
 	}
 	hvsnap_enum_free(e);
 	if (st != HVSNAP_OK)
-		instance_list_clear(out);
+		hvs_instance_list_clear(out);
 	return st;
 }
 
-hvsnap_status query_literal(hvsnap_session *s, const char *before, const char *literal,
+hvsnap_status hvs_query_literal(hvsnap_session *s, const char *before, const char *literal,
                             const char *after, instance_list *out, hvsnap_error *err)
 {
 	out->items = NULL;
 	out->n = 0;
 	buf q = BUF_INIT;
-	if (buf_append_str(&q, before) != 0) {
-		buf_free(&q);
-		return err_nomem(err);
+	if (hvs_buf_append_str(&q, before) != 0) {
+		hvs_buf_free(&q);
+		return hvs_err_nomem(err);
 	}
-	if (wql_append_literal(&q, literal) != 0) {
-		buf_free(&q);
-		return err_set(err, HVSNAP_ERR_USAGE, 0,
+	if (hvs_wql_append_literal(&q, literal) != 0) {
+		hvs_buf_free(&q);
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		               "'%s' cannot be used in a query (it holds a control character)", literal);
 	}
-	if (after && buf_append_str(&q, after) != 0) {
-		buf_free(&q);
-		return err_nomem(err);
+	if (after && hvs_buf_append_str(&q, after) != 0) {
+		hvs_buf_free(&q);
+		return hvs_err_nomem(err);
 	}
-	hvsnap_status st = query_all(s, q.data, out, err);
-	buf_free(&q);
+	hvsnap_status st = hvs_query_all(s, q.data, out, err);
+	hvs_buf_free(&q);
 	return st;
 }

@@ -11,13 +11,13 @@ typedef struct instance_list {
 } instance_list;
 
 /* Runs wql on the root/virtualization/v2 "*" URI. */
-hvsnap_status query_all(hvsnap_session *s, const char *wql, instance_list *out,
+hvsnap_status hvs_query_all(hvsnap_session *s, const char *wql, instance_list *out,
                         hvsnap_error *err);
 /* Runs before + literal (quoted and escaped) + after, where before and after
  * are fixed WQL text. A literal no WQL string can hold (a control
  * character) is HVSNAP_ERR_USAGE. */
-hvsnap_status query_literal(hvsnap_session *s, const char *before, const char *literal,
+hvsnap_status hvs_query_literal(hvsnap_session *s, const char *before, const char *literal,
                             const char *after, instance_list *out, hvsnap_error *err);
-void instance_list_clear(instance_list *l);
+void hvs_instance_list_clear(instance_list *l);
 
 #endif

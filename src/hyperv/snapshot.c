@@ -18,11 +18,11 @@ void hvsnap_snapshot_free(hvsnap_snapshot *snap)
 {
 	if (!snap)
 		return;
-	snapshot_clear(snap);
+	hvs_snapshot_clear(snap);
 	free(snap);
 }
 
-void snapshot_clear(hvsnap_snapshot *snap)
+void hvs_snapshot_clear(hvsnap_snapshot *snap)
 {
 	free(snap->id);
 	free(snap->instance_id);
@@ -37,7 +37,7 @@ void hvsnap_snapshot_list_free(hvsnap_snapshot *snaps, size_t n)
 	if (!snaps)
 		return;
 	for (size_t i = 0; i < n; i++)
-		snapshot_clear(&snaps[i]);
+		hvs_snapshot_clear(&snaps[i]);
 	free(snaps);
 }
 
@@ -45,35 +45,35 @@ void hvsnap_snapshot_list_free(hvsnap_snapshot *snaps, size_t n)
  *   \\HOST\root\virtualization\v2:Msvm_VirtualSystemSettingData.InstanceID="Microsoft:<GUID>"
  * The exact format is inferred, so any "Microsoft:<GUID>" in the path
  * will do. Returns a malloc'd upper-case GUID or NULL. */
-char *guid_from_object_path(const char *path)
+char *hvs_guid_from_object_path(const char *path)
 {
 	if (!path)
 		return NULL;
 	for (const char *p = strstr(path, "Microsoft:"); p; p = strstr(p + 1, "Microsoft:")) {
 		char candidate[37];
-		str_copy(candidate, sizeof(candidate), p + strlen("Microsoft:"));
-		if (is_guid(candidate))
-			return str_dup(candidate);
+		hvs_str_copy(candidate, sizeof(candidate), p + strlen("Microsoft:"));
+		if (hvs_is_guid(candidate))
+			return hvs_str_dup(candidate);
 	}
 	return NULL;
 }
 
-int snapshot_from_instance(hvsnap_snapshot *snap, const hvsnap_cim_instance *inst)
+int hvs_snapshot_from_instance(hvsnap_snapshot *snap, const hvsnap_cim_instance *inst)
 {
 	memset(snap, 0, sizeof(*snap));
-	snap->instance_id = prop_dup(inst, "InstanceID");
-	snap->id = prop_dup(inst, "ConfigurationID");
-	if (!is_guid(snap->id)) {
+	snap->instance_id = hvs_prop_dup(inst, "InstanceID");
+	snap->id = hvs_prop_dup(inst, "ConfigurationID");
+	if (!hvs_is_guid(snap->id)) {
 		free(snap->id);
-		snap->id = str_dup(guid_of_instance_id(snap->instance_id));
+		snap->id = hvs_str_dup(hvs_guid_of_instance_id(snap->instance_id));
 	}
-	snap->name = prop_dup(inst, "ElementName");
+	snap->name = hvs_prop_dup(inst, "ElementName");
 	if (!snap->name)
-		snap->name = str_dup("");
-	snap->parent_id = guid_from_object_path(hvsnap_cim_get_text(inst, "Parent"));
-	snap->created = prop_dup(inst, "CreationTime");
+		snap->name = hvs_str_dup("");
+	snap->parent_id = hvs_guid_from_object_path(hvsnap_cim_get_text(inst, "Parent"));
+	snap->created = hvs_prop_dup(inst, "CreationTime");
 	if (!snap->instance_id || !snap->id || !snap->name) {
-		snapshot_clear(snap);
+		hvs_snapshot_clear(snap);
 		return -1;
 	}
 	return 0;
@@ -93,7 +93,7 @@ static int depth_of(const hvsnap_snapshot *snaps, size_t n, size_t i)
 	/* Bounded by n: a cycle in bad data must not loop forever. */
 	while (parent && (size_t)depth < n) {
 		size_t k = 0;
-		while (k < n && !str_case_eq(snaps[k].id, parent))
+		while (k < n && !hvs_str_case_eq(snaps[k].id, parent))
 			k++;
 		if (k == n)
 			break;
@@ -136,7 +136,7 @@ hvsnap_status hvsnap_snapshot_list(hvsnap_session *s, const hvsnap_vm *vm,
 	*snaps = NULL;
 	*n = 0;
 	instance_list l;
-	hvsnap_status st = query_literal(s, "SELECT * FROM " CLASS_VSSD
+	hvsnap_status st = hvs_query_literal(s, "SELECT * FROM " CLASS_VSSD
 	                                 " WHERE VirtualSystemIdentifier = ", vm->id, NULL,
 	                                 &l, err);
 	if (st != HVSNAP_OK)
@@ -145,29 +145,29 @@ hvsnap_status hvsnap_snapshot_list(hvsnap_session *s, const hvsnap_vm *vm,
 	char *current = NULL;
 	size_t count = 0;
 	if (!out) {
-		instance_list_clear(&l);
-		return err_nomem(err);
+		hvs_instance_list_clear(&l);
+		return hvs_err_nomem(err);
 	}
 	for (size_t i = 0; i < l.n; i++) {
 		const char *type = hvsnap_cim_get_text(l.items[i], "VirtualSystemType");
 		if (type && strcmp(type, REALIZED_TYPE) == 0) {
 			free(current);
-			current = guid_from_object_path(hvsnap_cim_get_text(l.items[i], "Parent"));
+			current = hvs_guid_from_object_path(hvsnap_cim_get_text(l.items[i], "Parent"));
 			continue;
 		}
 		if (!type || strcmp(type, SNAPSHOT_VIRTUAL_SYSTEM_TYPE) != 0)
 			continue;
-		if (snapshot_from_instance(&out[count], l.items[i]) != 0) {
-			instance_list_clear(&l);
+		if (hvs_snapshot_from_instance(&out[count], l.items[i]) != 0) {
+			hvs_instance_list_clear(&l);
 			hvsnap_snapshot_list_free(out, count);
 			free(current);
-			return err_nomem(err);
+			return hvs_err_nomem(err);
 		}
 		count++;
 	}
-	instance_list_clear(&l);
+	hvs_instance_list_clear(&l);
 	for (size_t i = 0; i < count; i++)
-		out[i].current = current && str_case_eq(out[i].id, current);
+		out[i].current = current && hvs_str_case_eq(out[i].id, current);
 	free(current);
 	order_snapshots(out, count);
 	*snaps = out;
@@ -181,16 +181,16 @@ hvsnap_status hvsnap_snapshot_find(hvsnap_session *s, const hvsnap_vm *vm,
 {
 	*out = NULL;
 	if (!ref || !*ref)
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "no snapshot name or id given");
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no snapshot name or id given");
 	hvsnap_snapshot *snaps = NULL;
 	size_t n = 0;
 	hvsnap_status st = hvsnap_snapshot_list(s, vm, &snaps, &n, err);
 	if (st != HVSNAP_OK)
 		return st;
-	const char *guid = guid_of_instance_id(ref);
+	const char *guid = hvs_guid_of_instance_id(ref);
 	size_t match = n, matches = 0;
 	for (size_t i = 0; i < n; i++) {
-		int hit = guid ? str_case_eq(snaps[i].id, guid) : strcmp(snaps[i].name, ref) == 0;
+		int hit = guid ? hvs_str_case_eq(snaps[i].id, guid) : strcmp(snaps[i].name, ref) == 0;
 		if (hit) {
 			if (!matches)
 				match = i;
@@ -199,16 +199,16 @@ hvsnap_status hvsnap_snapshot_find(hvsnap_session *s, const hvsnap_vm *vm,
 	}
 	if (matches == 0) {
 		hvsnap_snapshot_list_free(snaps, n);
-		return err_set(err, HVSNAP_ERR_NOT_FOUND, 0, "VM '%s' has no snapshot '%s'",
+		return hvs_err_set(err, HVSNAP_ERR_NOT_FOUND, 0, "VM '%s' has no snapshot '%s'",
 		               vm->name, ref);
 	}
 	if (matches > 1) {
-		err_set(err, HVSNAP_ERR_AMBIGUOUS, 0,
+		hvs_err_set(err, HVSNAP_ERR_AMBIGUOUS, 0,
 		        "%zu snapshots of '%s' are named '%s'; give the id of the one you mean",
 		        matches, vm->name, ref);
 		for (size_t i = 0; i < n; i++)
 			if (strcmp(snaps[i].name, ref) == 0)
-				err_add_detail(err, "%s (created %s)", snaps[i].id,
+				hvs_err_add_detail(err, "%s (created %s)", snaps[i].id,
 				               snaps[i].created ? snaps[i].created : "?");
 		hvsnap_snapshot_list_free(snaps, n);
 		return HVSNAP_ERR_AMBIGUOUS;
@@ -216,7 +216,7 @@ hvsnap_status hvsnap_snapshot_find(hvsnap_session *s, const hvsnap_vm *vm,
 	hvsnap_snapshot *snap = malloc(sizeof(*snap));
 	if (!snap) {
 		hvsnap_snapshot_list_free(snaps, n);
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	}
 	*snap = snaps[match];
 	memset(&snaps[match], 0, sizeof(snaps[match]));

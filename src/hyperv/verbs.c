@@ -28,13 +28,13 @@ static size_t utf8_chars(const char *s)
 static hvsnap_status check_name(const char *name, hvsnap_error *err)
 {
 	if (!name || !*name || strspn(name, " \t") == strlen(name))
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "a snapshot name cannot be empty");
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "a snapshot name cannot be empty");
 	if (utf8_chars(name) > MAX_SNAPSHOT_NAME)
-		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		               "a snapshot name can have at most %d characters", MAX_SNAPSHOT_NAME);
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return err_set(err, HVSNAP_ERR_USAGE, 0,
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 			               "a snapshot name cannot contain control characters");
 	return HVSNAP_OK;
 }
@@ -46,25 +46,25 @@ static hvsnap_status realized_settings(hvsnap_session *s, const hvsnap_vm *vm,
 {
 	*instance_id = *snapshot_type = NULL;
 	instance_list l;
-	hvsnap_status st = query_literal(s, "SELECT * FROM " CLASS_VSSD
+	hvsnap_status st = hvs_query_literal(s, "SELECT * FROM " CLASS_VSSD
 	                                 " WHERE VirtualSystemIdentifier = ", vm->id,
 	                                 " AND VirtualSystemType = 'Microsoft:Hyper-V:System:Realized'",
 	                                 &l, err);
 	if (st != HVSNAP_OK)
 		return st;
 	if (l.n != 1) {
-		instance_list_clear(&l);
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		hvs_instance_list_clear(&l);
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "expected one realized settings object for VM %s, the host sent %zu",
 		               vm->id, l.n);
 	}
-	*instance_id = prop_dup(l.items[0], "InstanceID");
-	*snapshot_type = prop_dup(l.items[0], "UserSnapshotType");
-	instance_list_clear(&l);
+	*instance_id = hvs_prop_dup(l.items[0], "InstanceID");
+	*snapshot_type = hvs_prop_dup(l.items[0], "UserSnapshotType");
+	hvs_instance_list_clear(&l);
 	if (!*instance_id) {
 		free(*snapshot_type);
 		*snapshot_type = NULL;
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "VM %s's settings have no InstanceID", vm->id);
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "VM %s's settings have no InstanceID", vm->id);
 	}
 	return HVSNAP_OK;
 }
@@ -72,19 +72,19 @@ static hvsnap_status realized_settings(hvsnap_session *s, const hvsnap_vm *vm,
 static hvsnap_status get_snapshot(hvsnap_session *s, const char *instance_id,
                                   hvsnap_snapshot **out, hvsnap_error *err)
 {
-	hvsnap_epr *epr = vssd_epr(instance_id);
+	hvsnap_epr *epr = hvs_vssd_epr(instance_id);
 	if (!epr)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	hvsnap_cim_instance *inst = NULL;
 	hvsnap_status st = hvsnap_wsman_get(s, epr, &inst, err);
 	hvsnap_epr_free(epr);
 	if (st != HVSNAP_OK)
 		return st;
 	hvsnap_snapshot *snap = calloc(1, sizeof(*snap));
-	if (!snap || snapshot_from_instance(snap, inst) != 0) {
+	if (!snap || hvs_snapshot_from_instance(snap, inst) != 0) {
 		free(snap);
 		hvsnap_cim_instance_free(inst);
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "the new snapshot %s could not be read",
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "the new snapshot %s could not be read",
 		               instance_id);
 	}
 	hvsnap_cim_instance_free(inst);
@@ -107,10 +107,10 @@ static hvsnap_status find_new_snapshot(hvsnap_session *s, const hvsnap_invoke_re
 	if (id && *id)
 		return get_snapshot(s, id, out, err);
 	if (!job)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "CreateSnapshot finished without a job or a ResultingSnapshot");
 	instance_list l;
-	hvsnap_status st = query_literal(s, "ASSOCIATORS OF {" CLASS_CONCRETE_JOB ".InstanceID=",
+	hvsnap_status st = hvs_query_literal(s, "ASSOCIATORS OF {" CLASS_CONCRETE_JOB ".InstanceID=",
 	                                 job->id, "} WHERE AssocClass = Msvm_AffectedJobElement"
 	                                 " ResultClass = " CLASS_VSSD, &l, err);
 	if (st != HVSNAP_OK)
@@ -120,14 +120,14 @@ static hvsnap_status find_new_snapshot(hvsnap_session *s, const hvsnap_invoke_re
 		if (!type || strcmp(type, SNAPSHOT_VIRTUAL_SYSTEM_TYPE) != 0)
 			continue;
 		hvsnap_snapshot *snap = calloc(1, sizeof(*snap));
-		if (snap && snapshot_from_instance(snap, l.items[i]) == 0)
+		if (snap && hvs_snapshot_from_instance(snap, l.items[i]) == 0)
 			*out = snap;
 		else
 			free(snap);
 	}
-	instance_list_clear(&l);
+	hvs_instance_list_clear(&l);
 	if (!*out)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "job %s completed but the host names no new snapshot for it", job->id);
 	return HVSNAP_OK;
 }
@@ -137,7 +137,7 @@ static hvsnap_status create_snapshot(hvsnap_session *s, const hvsnap_vm *vm,
                                      hvsnap_snapshot **snap, hvsnap_job **job,
                                      hvsnap_error *err)
 {
-	hvsnap_epr *svc = snapshot_service_epr();
+	hvsnap_epr *svc = hvs_snapshot_service_epr();
 	hvsnap_epr *system = hvsnap_epr_new(URI_COMPUTER_SYSTEM);
 	hvsnap_params *p = hvsnap_params_new();
 	if (!svc || !system || !p ||
@@ -150,10 +150,10 @@ static hvsnap_status create_snapshot(hvsnap_session *s, const hvsnap_vm *vm,
 		hvsnap_params_free(p);
 		hvsnap_epr_free(system);
 		hvsnap_epr_free(svc);
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	}
 	hvsnap_invoke_result *r = NULL;
-	hvsnap_status st = invoke_and_wait(s, svc, "CreateSnapshot", p, &o->wait, &r, job, err);
+	hvsnap_status st = hvs_invoke_and_wait(s, svc, "CreateSnapshot", p, &o->wait, &r, job, err);
 	hvsnap_params_free(p);
 	hvsnap_epr_free(system);
 	hvsnap_epr_free(svc);
@@ -161,18 +161,18 @@ static hvsnap_status create_snapshot(hvsnap_session *s, const hvsnap_vm *vm,
 		st = find_new_snapshot(s, r, *job, snap, err);
 	hvsnap_invoke_result_free(r);
 	if (st == HVSNAP_OK && *snap && o->name) {
-		st = modify_settings(s, (*snap)->instance_id, "ElementName",
+		st = hvs_modify_settings(s, (*snap)->instance_id, "ElementName",
 		                     HVSNAP_CIM_TYPE_STRING, o->name, &o->wait, err);
 		if (st == HVSNAP_OK) {
-			char *name = str_dup(o->name);
+			char *name = hvs_str_dup(o->name);
 			if (name) {
 				free((*snap)->name);
 				(*snap)->name = name;
 			}
 		} else {
 			char why[sizeof(err->message)];
-			str_copy(why, sizeof(why), err->message);
-			err_set(err, st, err->code, "snapshot %s was created but could not be renamed: %s",
+			hvs_str_copy(why, sizeof(why), err->message);
+			hvs_err_set(err, st, err->code, "snapshot %s was created but could not be renamed: %s",
 			        (*snap)->id, why);
 		}
 	}
@@ -194,11 +194,11 @@ hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,
 	memset(&none, 0, sizeof(none));
 	const hvsnap_create_options *o = opts ? opts : &none;
 	if (o->kind && o->kind != HVSNAP_SNAPSHOT_FULL && o->kind != HVSNAP_SNAPSHOT_DISK)
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "unknown snapshot kind %d", (int)o->kind);
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "unknown snapshot kind %d", (int)o->kind);
 	if (o->name && check_name(o->name, err) != HVSNAP_OK)
 		return HVSNAP_ERR_USAGE;
 	if (o->wait.no_wait && (o->name || o->type != HVSNAP_CHECKPOINT_UNCHANGED))
-		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		               "naming the checkpoint or choosing its type needs to wait for the job");
 
 	char *settings_id = NULL, *old_type = NULL;
@@ -209,7 +209,7 @@ hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,
 		char value[16];
 		snprintf(value, sizeof(value), "%d", (int)o->type);
 		if (!old_type || strcmp(old_type, value) != 0) {
-			st = modify_settings(s, settings_id, "UserSnapshotType", HVSNAP_CIM_TYPE_UINT16,
+			st = hvs_modify_settings(s, settings_id, "UserSnapshotType", HVSNAP_CIM_TYPE_UINT16,
 			                     value, &o->wait, err);
 			if (st != HVSNAP_OK) {
 				free(settings_id);
@@ -227,15 +227,15 @@ hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,
 	if (old_type) {
 		/* Put the VM's own checkpoint type back whatever happened. */
 		hvsnap_error restore_err;
-		hvsnap_status rst = modify_settings(s, settings_id, "UserSnapshotType",
+		hvsnap_status rst = hvs_modify_settings(s, settings_id, "UserSnapshotType",
 		                                    HVSNAP_CIM_TYPE_UINT16, old_type, NULL,
 		                                    &restore_err);
 		if (rst != HVSNAP_OK && st == HVSNAP_OK) {
-			st = err_set(err, HVSNAP_ERR_FAILED, restore_err.code,
+			st = hvs_err_set(err, HVSNAP_ERR_FAILED, restore_err.code,
 			             "the checkpoint was created, but the VM's checkpoint type could not "
 			             "be put back to %s: %s", old_type, restore_err.message);
 		} else if (rst != HVSNAP_OK) {
-			err_add_detail(err, "also, the VM's checkpoint type could not be put back to %s: %s",
+			hvs_err_add_detail(err, "also, the VM's checkpoint type could not be put back to %s: %s",
 			               old_type, restore_err.message);
 		}
 	}
@@ -253,16 +253,16 @@ hvsnap_status hvsnap_snapshot_apply(hvsnap_session *s, const hvsnap_snapshot *sn
 		err = &local;   /* optional, but the code is read back below */
 	hvsnap_error_clear(err);
 	*job = NULL;
-	hvsnap_epr *svc = snapshot_service_epr();
-	hvsnap_epr *target = vssd_epr(snap->instance_id);
+	hvsnap_epr *svc = hvs_snapshot_service_epr();
+	hvsnap_epr *target = hvs_vssd_epr(snap->instance_id);
 	hvsnap_params *p = hvsnap_params_new();
 	hvsnap_status st;
 	if (!svc || !target || !p || hvsnap_params_add_epr(p, "Snapshot", target) != HVSNAP_OK) {
-		st = err_nomem(err);
+		st = hvs_err_nomem(err);
 	} else {
-		st = invoke_and_wait(s, svc, "ApplySnapshot", p, wait, NULL, job, err);
+		st = hvs_invoke_and_wait(s, svc, "ApplySnapshot", p, wait, NULL, job, err);
 		if (st == HVSNAP_ERR_FAILED && (err->code == 32775 || err->code == 5))
-			err_add_detail(err, "a checkpoint can be applied only while the VM is Off or "
+			hvs_err_add_detail(err, "a checkpoint can be applied only while the VM is Off or "
 			               "Saved; turn the VM off or save it first");
 	}
 	hvsnap_params_free(p);
@@ -277,16 +277,16 @@ hvsnap_status hvsnap_snapshot_delete(hvsnap_session *s, const hvsnap_snapshot *s
 {
 	hvsnap_error_clear(err);
 	*job = NULL;
-	hvsnap_epr *svc = snapshot_service_epr();
-	hvsnap_epr *target = vssd_epr(snap->instance_id);
+	hvsnap_epr *svc = hvs_snapshot_service_epr();
+	hvsnap_epr *target = hvs_vssd_epr(snap->instance_id);
 	hvsnap_params *p = hvsnap_params_new();
 	hvsnap_status st;
 	if (!svc || !target || !p ||
 	    hvsnap_params_add_epr(p, tree ? "SnapshotSettingData" : "AffectedSnapshot",
 	                          target) != HVSNAP_OK)
-		st = err_nomem(err);
+		st = hvs_err_nomem(err);
 	else
-		st = invoke_and_wait(s, svc, tree ? "DestroySnapshotTree" : "DestroySnapshot", p,
+		st = hvs_invoke_and_wait(s, svc, tree ? "DestroySnapshotTree" : "DestroySnapshot", p,
 		                     wait, NULL, job, err);
 	hvsnap_params_free(p);
 	hvsnap_epr_free(target);
@@ -302,6 +302,6 @@ hvsnap_status hvsnap_snapshot_rename(hvsnap_session *s, const hvsnap_snapshot *s
 	hvsnap_error_clear(err);
 	if (check_name(new_name, err) != HVSNAP_OK)
 		return HVSNAP_ERR_USAGE;
-	return modify_settings(s, snap->instance_id, "ElementName", HVSNAP_CIM_TYPE_STRING,
+	return hvs_modify_settings(s, snap->instance_id, "ElementName", HVSNAP_CIM_TYPE_STRING,
 	                       new_name, wait, err);
 }

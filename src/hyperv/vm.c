@@ -34,16 +34,16 @@ void hvsnap_vm_list_free(hvsnap_vm *vms, size_t n)
 
 static int is_vm(const hvsnap_cim_instance *inst)
 {
-	return is_guid(hvsnap_cim_get_text(inst, "Name"));
+	return hvs_is_guid(hvsnap_cim_get_text(inst, "Name"));
 }
 
 static int fill_vm(hvsnap_vm *vm, const hvsnap_cim_instance *inst)
 {
-	vm->id = prop_dup(inst, "Name");
-	vm->name = prop_dup(inst, "ElementName");
+	vm->id = hvs_prop_dup(inst, "Name");
+	vm->name = hvs_prop_dup(inst, "ElementName");
 	if (!vm->name)
-		vm->name = str_dup("");
-	vm->state = (unsigned)prop_uint(inst, "EnabledState", 0);
+		vm->name = hvs_str_dup("");
+	vm->state = (unsigned)hvs_prop_uint(inst, "EnabledState", 0);
 	return vm->id && vm->name ? 0 : -1;
 }
 
@@ -55,20 +55,20 @@ static hvsnap_status keep_vms(instance_list *l, hvsnap_vm **vms, size_t *n,
 	*n = 0;
 	hvsnap_vm *out = calloc(l->n ? l->n : 1, sizeof(*out));
 	if (!out) {
-		instance_list_clear(l);
-		return err_nomem(err);
+		hvs_instance_list_clear(l);
+		return hvs_err_nomem(err);
 	}
 	size_t count = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		if (!is_vm(l->items[i]))
 			continue;
 		if (fill_vm(&out[count++], l->items[i]) != 0) {
-			instance_list_clear(l);
+			hvs_instance_list_clear(l);
 			hvsnap_vm_list_free(out, count);
-			return err_nomem(err);
+			return hvs_err_nomem(err);
 		}
 	}
-	instance_list_clear(l);
+	hvs_instance_list_clear(l);
 	*vms = out;
 	*n = count;
 	return HVSNAP_OK;
@@ -79,7 +79,7 @@ hvsnap_status hvsnap_vm_list(hvsnap_session *s, hvsnap_vm **vms, size_t *n,
 {
 	hvsnap_error_clear(err);
 	instance_list l;
-	hvsnap_status st = query_all(s, "SELECT * FROM " CLASS_COMPUTER_SYSTEM, &l, err);
+	hvsnap_status st = hvs_query_all(s, "SELECT * FROM " CLASS_COMPUTER_SYSTEM, &l, err);
 	return st == HVSNAP_OK ? keep_vms(&l, vms, n, err) : st;
 }
 
@@ -89,15 +89,15 @@ hvsnap_status hvsnap_vm_find(hvsnap_session *s, const char *name_or_id,
 	hvsnap_error_clear(err);
 	*out = NULL;
 	if (!name_or_id || !*name_or_id)
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "no VM name or id given");
-	int by_id = is_guid(name_or_id);
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no VM name or id given");
+	int by_id = hvs_is_guid(name_or_id);
 	/* VM GUIDs are upper case on the host. */
 	char upper[37];
-	str_copy(upper, sizeof(upper), name_or_id);
+	hvs_str_copy(upper, sizeof(upper), name_or_id);
 	for (char *p = upper; by_id && *p; p++)
 		*p = (char)toupper((unsigned char)*p);
 	instance_list l;
-	hvsnap_status st = query_literal(s, by_id
+	hvsnap_status st = hvs_query_literal(s, by_id
 	                                 ? "SELECT * FROM " CLASS_COMPUTER_SYSTEM " WHERE Name = "
 	                                 : "SELECT * FROM " CLASS_COMPUTER_SYSTEM " WHERE ElementName = ",
 	                                 by_id ? upper : name_or_id, NULL, &l, err);
@@ -109,20 +109,20 @@ hvsnap_status hvsnap_vm_find(hvsnap_session *s, const char *name_or_id,
 		return st;
 	if (n == 0) {
 		hvsnap_vm_list_free(vms, n);
-		return err_set(err, HVSNAP_ERR_NOT_FOUND, 0, "no VM named '%s'", name_or_id);
+		return hvs_err_set(err, HVSNAP_ERR_NOT_FOUND, 0, "no VM named '%s'", name_or_id);
 	}
 	if (n > 1) {
-		err_set(err, HVSNAP_ERR_AMBIGUOUS, 0,
+		hvs_err_set(err, HVSNAP_ERR_AMBIGUOUS, 0,
 		        "%zu VMs are named '%s'; give the id of the one you mean", n, name_or_id);
 		for (size_t i = 0; i < n; i++)
-			err_add_detail(err, "%s (%s)", vms[i].id, hvsnap_vm_state_text(vms[i].state));
+			hvs_err_add_detail(err, "%s (%s)", vms[i].id, hvsnap_vm_state_text(vms[i].state));
 		hvsnap_vm_list_free(vms, n);
 		return HVSNAP_ERR_AMBIGUOUS;
 	}
 	hvsnap_vm *vm = malloc(sizeof(*vm));
 	if (!vm) {
 		hvsnap_vm_list_free(vms, n);
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	}
 	*vm = vms[0];
 	free(vms);

@@ -8,6 +8,6 @@
  * every quote and backslash, so a name like  O'Brien "x" \ y  cannot end the
  * literal. Returns 0, or -1 when memory runs out or value holds a control
  * character that no WQL literal can carry. */
-int wql_append_literal(buf *b, const char *value);
+int hvs_wql_append_literal(buf *b, const char *value);
 
 #endif

@@ -6,21 +6,21 @@
 #include <openssl/rand.h>
 #include <time.h>
 
-int platform_random(void *buf, size_t len)
+int hvs_platform_random(void *buf, size_t len)
 {
 	if (len > (size_t)INT32_MAX)
 		return -1;
 	return RAND_bytes(buf, (int)len) == 1 ? 0 : -1;
 }
 
-uint64_t platform_monotonic_ms(void)
+uint64_t hvs_platform_monotonic_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-void platform_sleep_ms(unsigned ms)
+void hvs_platform_sleep_ms(unsigned ms)
 {
 	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)

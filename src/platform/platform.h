@@ -7,10 +7,10 @@
 #include <stdint.h>
 
 /* Fills buf with cryptographically strong random bytes; 0 on success. */
-int platform_random(void *buf, size_t len);
+int hvs_platform_random(void *buf, size_t len);
 /* Milliseconds from an arbitrary fixed point, never going backwards. */
-uint64_t platform_monotonic_ms(void);
+uint64_t hvs_platform_monotonic_ms(void);
 /* Sleeps for ms milliseconds (restarting after signals). */
-void platform_sleep_ms(unsigned ms);
+void hvs_platform_sleep_ms(unsigned ms);
 
 #endif

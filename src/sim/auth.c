@@ -44,22 +44,22 @@ const sim_user *auth_find_user(const sim_ctx *ctx, const char *login)
 	const char *bs = strchr(login, '\\'), *at = strchr(login, '@');
 	size_t i;
 	if (bs) {
-		str_copy(dom, sizeof(dom), login);
+		hvs_str_copy(dom, sizeof(dom), login);
 		dom[bs - login < 255 ? bs - login : 255] = '\0';
-		str_copy(name, sizeof(name), bs + 1);
+		hvs_str_copy(name, sizeof(name), bs + 1);
 	} else if (at) {
-		str_copy(name, sizeof(name), login);
+		hvs_str_copy(name, sizeof(name), login);
 		name[at - login < 255 ? at - login : 255] = '\0';
-		str_copy(dom, sizeof(dom), at + 1);
+		hvs_str_copy(dom, sizeof(dom), at + 1);
 	} else {
-		str_copy(name, sizeof(name), login);
+		hvs_str_copy(name, sizeof(name), login);
 	}
 	for (i = 0; i < ctx->sc->nusers; i++) {
 		const sim_user *u = &ctx->sc->users[i];
-		if (!str_case_eq(u->name, name))
+		if (!hvs_str_case_eq(u->name, name))
 			continue;
-		if (dom[0] && !str_case_eq(dom, u->domain ? u->domain : "") &&
-		    !str_case_eq(dom, ctx->model->host))
+		if (dom[0] && !hvs_str_case_eq(dom, u->domain ? u->domain : "") &&
+		    !hvs_str_case_eq(dom, ctx->model->host))
 			continue;
 		return u;
 	}
@@ -75,10 +75,10 @@ static int check_basic(sim_ctx *ctx, sim_conn *conn, const char *b64)
 	int ok = 0;
 	while (*b64 == ' ')
 		b64++;
-	dec = base64_decode(b64, strlen(b64), &len);
+	dec = hvs_base64_decode(b64, strlen(b64), &len);
 	if (!dec)
 		return 0;
-	/* base64_decode's buffer is not terminated for us: copy safely */
+	/* hvs_base64_decode's buffer is not terminated for us: copy safely */
 	{
 		char *s = malloc(len + 1);
 		if (!s) {
@@ -101,8 +101,8 @@ static int check_basic(sim_ctx *ctx, sim_conn *conn, const char *b64)
 			    CRYPTO_memcmp(u->password, colon + 1,
 			                  strlen(u->password)) == 0) {
 				auth_conn_reset(conn);
-				conn->user = str_dup(s);
-				str_copy(conn->scheme, sizeof(conn->scheme), "basic");
+				conn->user = hvs_str_dup(s);
+				hvs_str_copy(conn->scheme, sizeof(conn->scheme), "basic");
 				ok = 1;
 			}
 		}
@@ -142,8 +142,8 @@ static int check_certificate(sim_ctx *ctx, sim_conn *conn)
 	snprintf(login, sizeof(login), "%s\\%s",
 	         u->domain ? u->domain : ctx->model->host, u->name);
 	auth_conn_reset(conn);
-	conn->user = str_dup(login);
-	str_copy(conn->scheme, sizeof(conn->scheme), "certificate");
+	conn->user = hvs_str_dup(login);
+	hvs_str_copy(conn->scheme, sizeof(conn->scheme), "certificate");
 	return 1;
 }
 
@@ -175,7 +175,7 @@ enum sim_auth_result auth_check(sim_ctx *ctx, sim_conn *conn,
 			return AUTH_CHALLENGE;
 		while (*b64 == ' ')
 			b64++;
-		tok = base64_decode(b64, strlen(b64), &len);
+		tok = hvs_base64_decode(b64, strlen(b64), &len);
 		if (!tok || len == 0) {
 			free(tok);
 			auth_conn_reset(conn);

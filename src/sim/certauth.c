@@ -31,18 +31,18 @@ static char *slurp(const char *path, size_t *len)
 	if (!f)
 		return NULL;
 	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		if (buf_append(&b, tmp, n) != 0)
+		if (hvs_buf_append(&b, tmp, n) != 0)
 			break;
 	fclose(f);
 	*len = b.len;
-	return buf_detach(&b);
+	return hvs_buf_detach(&b);
 }
 
 static char *fmt_err(const char *key, const char *path, const char *why)
 {
 	char tmp[1200];
 	snprintf(tmp, sizeof(tmp), "%s: %s: %s", key, path, why);
-	return str_dup(tmp);
+	return hvs_str_dup(tmp);
 }
 
 /* The CA bundle must hold at least one certificate: an empty or mistyped
@@ -177,14 +177,14 @@ static const sim_user *user_by_upn(sim_ctx *ctx, const char *upn)
 	size_t i;
 	if (!at || at == upn)
 		return NULL;
-	if (!str_case_eq(at + 1, "localhost"))
+	if (!hvs_str_case_eq(at + 1, "localhost"))
 		return auth_find_user(ctx, upn);
 	if ((size_t)(at - upn) >= sizeof(name))
 		return NULL;
 	memcpy(name, upn, (size_t)(at - upn));
 	name[at - upn] = '\0';
 	for (i = 0; i < ctx->sc->nusers; i++)
-		if (str_case_eq(ctx->sc->users[i].name, name))
+		if (hvs_str_case_eq(ctx->sc->users[i].name, name))
 			return &ctx->sc->users[i];
 	return NULL;
 }

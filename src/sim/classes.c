@@ -42,7 +42,7 @@ static int class_index(const char *cls)
 {
 	size_t i;
 	for (i = 0; cls && i < sizeof(classes) / sizeof(classes[0]); i++)
-		if (str_case_eq(classes[i].name, cls))
+		if (hvs_str_case_eq(classes[i].name, cls))
 			return (int)i;
 	return -1;
 }
@@ -600,7 +600,7 @@ sim_inst *class_resolve(sim_model *m, const sim_epr *e, const char *lang)
 		int ok = e->nsel > 0;
 		for (k = 0; k < e->nsel && ok; k++) {
 			const char *v = inst_text(all.v[i], e->sel[k].name);
-			ok = v && str_case_eq(v, e->sel[k].value);
+			ok = v && hvs_str_case_eq(v, e->sel[k].value);
 		}
 		if (ok) {
 			found = all.v[i];

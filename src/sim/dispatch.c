@@ -35,10 +35,10 @@ void sim_dispatch(sim_ctx *ctx, sim_conn *conn, const char *body, size_t len,
 	(void)conn;
 
 	f = req_parse(body, len, &req, &detail);
-	*log_action = str_dup(req.op == OP_IDENTIFY && f == F_NONE
+	*log_action = hvs_str_dup(req.op == OP_IDENTIFY && f == F_NONE
 	                      ? "Identify" : req.action);
-	*log_uri = str_dup(req.resource_uri);
-	*log_method = str_dup(req.method);
+	*log_uri = hvs_str_dup(req.resource_uri);
+	*log_method = hvs_str_dup(req.method);
 	resp->status = 200;
 	resp->content_type = "application/soap+xml;charset=UTF-8";
 	if (identify_only && (f != F_NONE || req.op != OP_IDENTIFY)) {

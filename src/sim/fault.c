@@ -116,40 +116,40 @@ void fault_write(sim_resp *r, enum sim_fault f, const char *lang,
 	int ja = lang && strcmp(lang, "ja-JP") == 0 && fi->reason_ja;
 	const char *reason = ja ? fi->reason_ja : fi->reason;
 
-	buf_reset(b);
+	hvs_buf_reset(b);
 	r->status = 500;
 	r->content_type = "application/soap+xml;charset=UTF-8";
-	buf_append_str(b, "<s:Envelope xml:lang=\"");
+	hvs_buf_append_str(b, "<s:Envelope xml:lang=\"");
 	xw_attr(b, lang ? lang : "en-US");
-	buf_append_str(b, "\" xmlns:s=\"" SIM_NS_SOAP "\" xmlns:a=\"" SIM_NS_WSA
+	hvs_buf_append_str(b, "\" xmlns:s=\"" SIM_NS_SOAP "\" xmlns:a=\"" SIM_NS_WSA
 	               "\" xmlns:x=\"" SIM_NS_WXF "\" xmlns:e=\"" SIM_NS_WSE
 	               "\" xmlns:n=\"" SIM_NS_WSEN "\" xmlns:w=\"" SIM_NS_WSMAN
 	               "\" xmlns:p=\"" SIM_NS_MSWSMAN "\">");
 	xw_header(b, fi->action, relates_to);
-	buf_append_str(b, "<s:Body><s:Fault><s:Code><s:Value>");
-	buf_append_str(b, fi->code);
-	buf_append_str(b, "</s:Value><s:Subcode><s:Value>");
-	buf_append_str(b, fi->subcode);
-	buf_append_str(b, "</s:Value></s:Subcode></s:Code><s:Reason>"
+	hvs_buf_append_str(b, "<s:Body><s:Fault><s:Code><s:Value>");
+	hvs_buf_append_str(b, fi->code);
+	hvs_buf_append_str(b, "</s:Value><s:Subcode><s:Value>");
+	hvs_buf_append_str(b, fi->subcode);
+	hvs_buf_append_str(b, "</s:Value></s:Subcode></s:Code><s:Reason>"
 	                  "<s:Text xml:lang=\"");
 	xw_attr(b, ja ? "ja-JP" : (lang ? lang : "en-US"));
-	buf_append_str(b, "\">");
+	hvs_buf_append_str(b, "\">");
 	xw_text(b, reason);
-	buf_append_str(b, "</s:Text></s:Reason><s:Detail>");
+	hvs_buf_append_str(b, "</s:Text></s:Reason><s:Detail>");
 	if (fi->fault_detail) {
-		buf_append_str(b, "<w:FaultDetail>" DETAIL_BASE);
-		buf_append_str(b, fi->fault_detail);
-		buf_append_str(b, "</w:FaultDetail>");
+		hvs_buf_append_str(b, "<w:FaultDetail>" DETAIL_BASE);
+		hvs_buf_append_str(b, fi->fault_detail);
+		hvs_buf_append_str(b, "</w:FaultDetail>");
 	}
-	buf_printf(b, "<f:WSManFault xmlns:f=\"" SIM_NS_FAULT "\" Code=\"%lu\" "
+	hvs_buf_printf(b, "<f:WSManFault xmlns:f=\"" SIM_NS_FAULT "\" Code=\"%lu\" "
 	           "Machine=\"", fi->wsman_code);
 	xw_attr(b, machine);
-	buf_append_str(b, "\"><f:Message>");
+	hvs_buf_append_str(b, "\"><f:Message>");
 	if (detail) {
 		xw_text(b, detail);
 	} else {
 		xw_text(b, reason);
 	}
-	buf_append_str(b, "</f:Message></f:WSManFault></s:Detail></s:Fault>"
+	hvs_buf_append_str(b, "</f:Message></f:WSManFault></s:Detail></s:Fault>"
 	                  "</s:Body></s:Envelope>");
 }

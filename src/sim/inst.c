@@ -26,7 +26,7 @@ static char *xdup(const char *s)
 	char *d;
 	if (!s)
 		return NULL;
-	d = str_dup(s);
+	d = hvs_str_dup(s);
 	if (!d) {
 		fputs("hvsim: out of memory\n", stderr);
 		abort();
@@ -235,7 +235,7 @@ const sim_prop *inst_get(const sim_inst *in, const char *name)
 {
 	size_t i;
 	for (i = 0; i < in->n; i++)
-		if (str_case_eq(in->props[i].name, name))
+		if (hvs_str_case_eq(in->props[i].name, name))
 			return &in->props[i];
 	return NULL;
 }
@@ -311,14 +311,14 @@ void epr_copy(sim_epr *dst, const sim_epr *src)
 int epr_equal(const sim_epr *a, const sim_epr *b)
 {
 	size_t i, k;
-	if (!a->cls || !b->cls || !str_case_eq(a->cls, b->cls) ||
+	if (!a->cls || !b->cls || !hvs_str_case_eq(a->cls, b->cls) ||
 	    a->nsel != b->nsel)
 		return 0;
 	for (i = 0; i < a->nsel; i++) {
 		int found = 0;
 		for (k = 0; k < b->nsel; k++)
-			if (str_case_eq(a->sel[i].name, b->sel[k].name) &&
-			    str_case_eq(a->sel[i].value, b->sel[k].value))
+			if (hvs_str_case_eq(a->sel[i].name, b->sel[k].name) &&
+			    hvs_str_case_eq(a->sel[i].value, b->sel[k].value))
 				found = 1;
 		if (!found)
 			return 0;

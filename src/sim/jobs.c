@@ -42,11 +42,11 @@ sim_job *jobs_start(sim_model *m, enum job_kind kind, const char *vm_id,
 	j->job_type = job_types[kind];
 	if (kind == JK_STATE)
 		j->job_type = arg == 2 ? 12 : arg == 6 ? 14 : 13;
-	str_copy(j->vm_id, sizeof(j->vm_id), vm_id);
+	hvs_str_copy(j->vm_id, sizeof(j->vm_id), vm_id);
 	if (kind == JK_CREATE)
 		guid_upper(j->snap_id); /* the snapshot-to-be */
 	else
-		str_copy(j->snap_id, sizeof(j->snap_id), snap_id ? snap_id : "");
+		hvs_str_copy(j->snap_id, sizeof(j->snap_id), snap_id ? snap_id : "");
 	j->arg = arg;
 	j->submitted_ms = now_ms();
 	j->duration_ms = m->job_duration_ms;
@@ -76,7 +76,7 @@ static int is_descendant(sim_model *m, const char *id, const char *root)
 	sim_snap *s = model_snap(m, id);
 	int guard = 0;
 	while (s && guard++ < 10000) {
-		if (str_case_eq(s->id, root))
+		if (hvs_str_case_eq(s->id, root))
 			return 1;
 		s = model_snap(m, s->parent_id);
 	}
@@ -86,7 +86,7 @@ static int is_descendant(sim_model *m, const char *id, const char *root)
 static void set_message(sim_job *j, const char *text)
 {
 	free(j->error_message);
-	j->error_message = str_dup(text);
+	j->error_message = hvs_str_dup(text);
 }
 
 /* text is "<before>'<name>'<after>" or just before when name is NULL.
@@ -103,7 +103,7 @@ static void fail(sim_job *j, unsigned code, const char *before,
 	j->state = JS_EXCEPTION;
 	j->error_code = code;
 	free(j->error_description);
-	j->error_description = str_dup(tmp);
+	j->error_description = hvs_str_dup(tmp);
 	set_message(j, tmp);
 }
 
@@ -120,7 +120,7 @@ static void fail_as_scenario(sim_job *j, const char *vm_name)
 		j->error_code = 32768;
 	free(j->error_description);
 	j->error_description = desc || j->outcome.description_nil
-	                       ? str_dup(desc) : str_dup(tmp);
+	                       ? hvs_str_dup(desc) : hvs_str_dup(tmp);
 	set_message(j, j->outcome.error_message ? j->outcome.error_message
 	               : desc && *desc ? desc : tmp);
 }
@@ -134,20 +134,20 @@ static void effect_create(sim_model *m, sim_job *j, sim_vm *vm)
 	int standard = vm->user_snapshot_type == UST_STANDARD ||
 	               (vm->user_snapshot_type == UST_PRODUCTION &&
 	                !vm->guest_vss);
-	str_copy(vm_id, sizeof(vm_id), vm->id);
-	str_copy(parent, sizeof(parent), vm->current);
-	str_copy(snap_id, sizeof(snap_id), j->snap_id);
+	hvs_str_copy(vm_id, sizeof(vm_id), vm->id);
+	hvs_str_copy(parent, sizeof(parent), vm->current);
+	hvs_str_copy(snap_id, sizeof(snap_id), j->snap_id);
 	name = model_default_snap_name(vm->name, j->submitted_ms);
 	s = model_add_snap(m, vm, name, parent, j->submitted_ms);
 	free(name);
-	str_copy(s->id, sizeof(s->id), snap_id);
+	hvs_str_copy(s->id, sizeof(s->id), snap_id);
 	s->recovery = j->arg == 32768;
 	/* a standard checkpoint of a running VM keeps its memory state */
 	s->is_saved = standard && (vm->state == VM_RUNNING ||
 	                           vm->state == VM_PAUSED ||
 	                           vm->state == VM_SAVED);
 	vm = model_vm(m, vm_id);
-	str_copy(vm->current, sizeof(vm->current), snap_id);
+	hvs_str_copy(vm->current, sizeof(vm->current), snap_id);
 	vssd_epr(&e, snap_id);
 	model_add_aje(m, j->id, &e, 5); /* Create */
 	epr_clear(&e);
@@ -160,13 +160,13 @@ static void effect_destroy(sim_model *m, sim_job *j, sim_vm *vm, int tree)
 	size_t i;
 	if (!s)
 		return;
-	str_copy(parent, sizeof(parent), s->parent_id);
+	hvs_str_copy(parent, sizeof(parent), s->parent_id);
 	if (tree) {
 		if (vm->current[0] && is_descendant(m, vm->current, j->snap_id))
-			str_copy(vm->current, sizeof(vm->current), parent);
+			hvs_str_copy(vm->current, sizeof(vm->current), parent);
 		for (i = 0; i < m->nsnaps;) {
 			if (is_descendant(m, m->snaps[i].id, j->snap_id) &&
-			    !str_case_eq(m->snaps[i].id, j->snap_id)) {
+			    !hvs_str_case_eq(m->snaps[i].id, j->snap_id)) {
 				model_remove_snap(m, m->snaps[i].id);
 				i = 0;
 			} else {
@@ -176,11 +176,11 @@ static void effect_destroy(sim_model *m, sim_job *j, sim_vm *vm, int tree)
 	} else {
 		/* children are re-parented onto the deleted one's parent */
 		for (i = 0; i < m->nsnaps; i++)
-			if (str_case_eq(m->snaps[i].parent_id, j->snap_id))
-				str_copy(m->snaps[i].parent_id,
+			if (hvs_str_case_eq(m->snaps[i].parent_id, j->snap_id))
+				hvs_str_copy(m->snaps[i].parent_id,
 				         sizeof(m->snaps[i].parent_id), parent);
-		if (str_case_eq(vm->current, j->snap_id))
-			str_copy(vm->current, sizeof(vm->current), parent);
+		if (hvs_str_case_eq(vm->current, j->snap_id))
+			hvs_str_copy(vm->current, sizeof(vm->current), parent);
 	}
 	model_remove_snap(m, j->snap_id);
 }
@@ -195,7 +195,7 @@ static void finish(sim_model *m, sim_job *j, long long at)
 	j->state = j->outcome.state;
 	j->error_code = j->outcome.error_code;
 	free(j->error_description);
-	j->error_description = str_dup(j->outcome.error_description);
+	j->error_description = hvs_str_dup(j->outcome.error_description);
 	if (!vm) {
 		fail(j, 32768, "The virtual machine no longer exists.", NULL, NULL);
 		return;
@@ -226,7 +226,7 @@ static void finish(sim_model *m, sim_job *j, long long at)
 			fail(j, 32768, "The checkpoint no longer exists.", NULL, NULL);
 			return;
 		}
-		str_copy(vm->current, sizeof(vm->current), s->id);
+		hvs_str_copy(vm->current, sizeof(vm->current), s->id);
 		/* standard checkpoints return to saved, production to off */
 		vm->state = s->is_saved ? VM_SAVED : VM_OFF;
 		vm->state_ms = at;
@@ -248,7 +248,7 @@ static void purge_ajes(sim_model *m, const char *job_id)
 {
 	size_t i = 0;
 	while (i < m->najes) {
-		if (str_case_eq(m->ajes[i].job_id, job_id)) {
+		if (hvs_str_case_eq(m->ajes[i].job_id, job_id)) {
 			epr_clear(&m->ajes[i].element);
 			memmove(&m->ajes[i], &m->ajes[i + 1],
 			        (m->najes - i - 1) * sizeof(sim_aje));
@@ -331,7 +331,7 @@ unsigned jobs_request_state(sim_model *m, sim_job *j, unsigned requested)
 	j->ended_ms = now_ms();
 	j->error_code = 32768;
 	free(j->error_description);
-	j->error_description = str_dup("The operation was cancelled.");
+	j->error_description = hvs_str_dup("The operation was cancelled.");
 	set_message(j, j->error_description);
 	vm = model_vm(m, j->vm_id);
 	if (vm)

@@ -31,7 +31,7 @@ long long now_ms(void)
 void guid_upper(char out[GUID_LEN])
 {
 	size_t i;
-	if (uuid_random(out) != 0)
+	if (hvs_uuid_random(out) != 0)
 		abort();
 	for (i = 0; out[i]; i++)
 		out[i] = (char)toupper((unsigned char)out[i]);
@@ -42,8 +42,8 @@ sim_model *model_new(void)
 	sim_model *m = calloc(1, sizeof(*m));
 	if (!m)
 		abort();
-	m->host = str_dup("HVHOST");
-	m->locale = str_dup("en-US");
+	m->host = hvs_str_dup("HVHOST");
+	m->locale = hvs_str_dup("en-US");
 	m->boot_ms = now_ms() - 3600 * 1000;
 	m->job_duration_ms = 2000;
 	m->job_retention_ms = 300000; /* TimeBeforeRemoval: 5 minutes */
@@ -63,9 +63,9 @@ void outcome_copy(sim_outcome *dst, const sim_outcome *src)
 {
 	dst->state = src->state;
 	dst->error_code = src->error_code;
-	dst->error_description = str_dup(src->error_description);
+	dst->error_description = hvs_str_dup(src->error_description);
 	dst->description_nil = src->description_nil;
-	dst->error_message = str_dup(src->error_message);
+	dst->error_message = hvs_str_dup(src->error_message);
 }
 
 void model_free(sim_model *m)
@@ -103,7 +103,7 @@ sim_vm *model_vm(sim_model *m, const char *id)
 {
 	size_t i;
 	for (i = 0; id && i < m->nvms; i++)
-		if (str_case_eq(m->vms[i].id, id))
+		if (hvs_str_case_eq(m->vms[i].id, id))
 			return &m->vms[i];
 	return NULL;
 }
@@ -112,7 +112,7 @@ sim_snap *model_snap(sim_model *m, const char *id)
 {
 	size_t i;
 	for (i = 0; id && *id && i < m->nsnaps; i++)
-		if (str_case_eq(m->snaps[i].id, id))
+		if (hvs_str_case_eq(m->snaps[i].id, id))
 			return &m->snaps[i];
 	return NULL;
 }
@@ -121,7 +121,7 @@ sim_job *model_job(sim_model *m, const char *id)
 {
 	size_t i;
 	for (i = 0; id && i < m->njobs; i++)
-		if (str_case_eq(m->jobs[i].id, id))
+		if (hvs_str_case_eq(m->jobs[i].id, id))
 			return &m->jobs[i];
 	return NULL;
 }
@@ -132,7 +132,7 @@ sim_vm *model_add_vm(sim_model *m, const char *name)
 	m->vms = grow(m->vms, m->nvms, sizeof(sim_vm));
 	vm = &m->vms[m->nvms++];
 	guid_upper(vm->id);
-	vm->name = str_dup(name);
+	vm->name = hvs_str_dup(name);
 	vm->state = VM_OFF;
 	vm->user_snapshot_type = UST_PRODUCTION;
 	vm->guest_vss = 1;
@@ -146,13 +146,13 @@ sim_snap *model_add_snap(sim_model *m, sim_vm *vm, const char *name,
 {
 	sim_snap *s;
 	char vm_id[GUID_LEN];
-	str_copy(vm_id, sizeof(vm_id), vm->id); /* vm may live in m->vms */
+	hvs_str_copy(vm_id, sizeof(vm_id), vm->id); /* vm may live in m->vms */
 	m->snaps = grow(m->snaps, m->nsnaps, sizeof(sim_snap));
 	s = &m->snaps[m->nsnaps++];
 	guid_upper(s->id);
-	str_copy(s->vm_id, sizeof(s->vm_id), vm_id);
-	str_copy(s->parent_id, sizeof(s->parent_id), parent_id ? parent_id : "");
-	s->name = str_dup(name);
+	hvs_str_copy(s->vm_id, sizeof(s->vm_id), vm_id);
+	hvs_str_copy(s->parent_id, sizeof(s->parent_id), parent_id ? parent_id : "");
+	s->name = hvs_str_dup(name);
 	s->created_ms = created_ms;
 	s->vm_state = vm->state;
 	return s;
@@ -162,7 +162,7 @@ void model_remove_snap(sim_model *m, const char *id)
 {
 	size_t i;
 	for (i = 0; i < m->nsnaps; i++)
-		if (str_case_eq(m->snaps[i].id, id)) {
+		if (hvs_str_case_eq(m->snaps[i].id, id)) {
 			free(m->snaps[i].name);
 			free(m->snaps[i].notes);
 			memmove(&m->snaps[i], &m->snaps[i + 1],
@@ -178,7 +178,7 @@ void model_add_aje(sim_model *m, const char *job_id, const sim_epr *e,
 	sim_aje *a;
 	m->ajes = grow(m->ajes, m->najes, sizeof(sim_aje));
 	a = &m->ajes[m->najes++];
-	str_copy(a->job_id, sizeof(a->job_id), job_id);
+	hvs_str_copy(a->job_id, sizeof(a->job_id), job_id);
 	epr_copy(&a->element, e);
 	a->effect = effect;
 }

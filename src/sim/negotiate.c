@@ -114,7 +114,7 @@ static void add_line(buf *b, const char *dom, const char *user,
 		return;
 	if (!file_safe(dom, 1) || !file_safe(user, 1) || !file_safe(pw, 0))
 		return;
-	buf_printf(b, "%s:%s:%s\n", dom, user, pw);
+	hvs_buf_printf(b, "%s:%s:%s\n", dom, user, pw);
 }
 
 /* Writes the file: first the line for the spelling a client just sent (if
@@ -137,7 +137,7 @@ static int write_user_file(const char *first_dom, const char *first_user,
 		char upn[600];
 		add_line(&b, u->domain ? u->domain : g_ctx->model->host, u->name,
 		         pw);
-		if (!u->domain || !str_case_eq(u->domain, g_ctx->model->host))
+		if (!u->domain || !hvs_str_case_eq(u->domain, g_ctx->model->host))
 			add_line(&b, g_ctx->model->host, u->name, pw);
 		snprintf(upn, sizeof(upn), "%s@%s", u->name,
 		         u->domain ? u->domain : g_ctx->model->host);
@@ -146,14 +146,14 @@ static int write_user_file(const char *first_dom, const char *first_user,
 	snprintf(tmp, sizeof(tmp), "%s.tmp", user_file);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		buf_wipe(&b);
+		hvs_buf_wipe(&b);
 		return -1;
 	}
 	if (b.len && write(fd, b.data, b.len) != (ssize_t)b.len)
 		rc = -1;
 	if (close(fd) != 0)
 		rc = -1;
-	buf_wipe(&b);
+	hvs_buf_wipe(&b);
 	if (rc == 0 && rename(tmp, user_file) != 0)
 		rc = -1;
 	if (rc != 0)
@@ -180,14 +180,14 @@ static int compute_cbt(sim_ctx *ctx, const char *path, char **err)
 	if (!f) {
 		snprintf(msg, sizeof(msg), "cannot read %s: %s", path,
 		         strerror(errno));
-		*err = str_dup(msg);
+		*err = hvs_str_dup(msg);
 		return -1;
 	}
 	x = PEM_read_X509(f, NULL, NULL, NULL);
 	fclose(f);
 	if (!x) {
 		snprintf(msg, sizeof(msg), "%s: not a PEM certificate", path);
-		*err = str_dup(msg);
+		*err = hvs_str_dup(msg);
 		return -1;
 	}
 	if (!X509_get_signature_info(x, &mdnid, NULL, NULL, NULL))
@@ -201,7 +201,7 @@ static int compute_cbt(sim_ctx *ctx, const char *path, char **err)
 	if (derlen <= 0 ||
 	    !EVP_Digest(der, (size_t)derlen, h, &hl, md, NULL)) {
 		OPENSSL_free(der);
-		*err = str_dup("cannot hash the certificate");
+		*err = hvs_str_dup("cannot hash the certificate");
 		return -1;
 	}
 	OPENSSL_free(der);
@@ -236,12 +236,12 @@ int nego_init(sim_ctx *ctx, const char *cert_path, char **err)
 		snprintf(msg, sizeof(msg), "cannot create a private directory "
 		         "for NTLM_USER_FILE: %s", strerror(errno));
 		user_dir[0] = '\0';
-		*err = str_dup(msg);
+		*err = hvs_str_dup(msg);
 		return -1;
 	}
 	snprintf(user_file, sizeof(user_file), "%s/users", user_dir);
 	if (write_user_file(NULL, NULL, NULL) != 0) {
-		*err = str_dup("cannot write NTLM_USER_FILE");
+		*err = hvs_str_dup("cannot write NTLM_USER_FILE");
 		return -1;
 	}
 	setenv("NTLM_USER_FILE", user_file, 1);
@@ -266,7 +266,7 @@ int nego_init(sim_ctx *ctx, const char *cert_path, char **err)
 		if (access(ctx->sc->keytab, R_OK) != 0) {
 			snprintf(msg, sizeof(msg), "auth.keytab: cannot read %s: %s",
 			         ctx->sc->keytab, strerror(errno));
-			*err = str_dup(msg);
+			*err = hvs_str_dup(msg);
 			return -1;
 		}
 		maj = gss_acquire_cred_from(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE,
@@ -276,7 +276,7 @@ int nego_init(sim_ctx *ctx, const char *cert_path, char **err)
 			gss_log("auth.keytab", maj, min, &oid_krb5);
 			snprintf(msg, sizeof(msg), "auth.keytab: no acceptor "
 			         "credentials from %s", ctx->sc->keytab);
-			*err = str_dup(msg);
+			*err = hvs_str_dup(msg);
 			return -1;
 		}
 		/* SPNEGO offers only Kerberos here; NTLM comes raw. */
@@ -461,8 +461,8 @@ static void set_identity(sim_conn *conn, const sim_user *u, int kerberos)
 	free(conn->user);
 	snprintf(who, sizeof(who), "%s\\%s",
 	         u->domain ? u->domain : g_ctx->model->host, u->name);
-	conn->user = str_dup(who);
-	str_copy(conn->scheme, sizeof(conn->scheme),
+	conn->user = hvs_str_dup(who);
+	hvs_str_copy(conn->scheme, sizeof(conn->scheme),
 	         kerberos ? "negotiate-kerberos" : "negotiate-ntlm");
 }
 
@@ -543,7 +543,7 @@ enum nego_step nego_accept(sim_ctx *ctx, sim_conn *conn,
 		                             NULL, NULL);
 	}
 
-	if (out.length && buf_append(token_out, out.value, out.length) != 0)
+	if (out.length && hvs_buf_append(token_out, out.value, out.length) != 0)
 		maj = GSS_S_FAILURE;
 	gss_release_buffer(&min, &out);
 	if (maj == GSS_S_CONTINUE_NEEDED) {
@@ -609,7 +609,7 @@ int nego_unwrap(sim_conn *conn, const unsigned char *in, size_t len,
 	size_t n = ob.length < expect ? ob.length : expect;
 	size_t diff = ob.length > expect ? ob.length - expect : expect - ob.length;
 	if (diff == 0 || (nc->kerberos && diff <= 16))
-		rc = buf_append(out, ob.value, n) == 0 ? 0 : -1;
+		rc = hvs_buf_append(out, ob.value, n) == 0 ? 0 : -1;
 	OPENSSL_cleanse(ob.value, ob.length);
 	gss_release_buffer(&min, &ob);
 	return rc;
@@ -620,7 +620,7 @@ static void put32(buf *b, uint32_t v)
 	unsigned char le[4] = { (unsigned char)v, (unsigned char)(v >> 8),
 	                        (unsigned char)(v >> 16),
 	                        (unsigned char)(v >> 24) };
-	buf_append(b, le, 4);
+	hvs_buf_append(b, le, 4);
 }
 
 int nego_wrap(sim_conn *conn, const void *msg, size_t len, buf *out)
@@ -639,7 +639,7 @@ int nego_wrap(sim_conn *conn, const void *msg, size_t len, buf *out)
 			return -1;
 		}
 		put32(out, 16);
-		buf_append(out, ob.value, ob.length);
+		hvs_buf_append(out, ob.value, ob.length);
 		gss_release_buffer(&min, &ob);
 		return 0;
 	} else {
@@ -662,10 +662,10 @@ int nego_wrap(sim_conn *conn, const void *msg, size_t len, buf *out)
 		                   3);
 		if (maj == GSS_S_COMPLETE && conf) {
 			put32(out, (uint32_t)iov[0].buffer.length);
-			buf_append(out, iov[0].buffer.value, iov[0].buffer.length);
-			buf_append(out, data, len);
+			hvs_buf_append(out, iov[0].buffer.value, iov[0].buffer.length);
+			hvs_buf_append(out, data, len);
 			if (iov[2].buffer.length)
-				buf_append(out, iov[2].buffer.value,
+				hvs_buf_append(out, iov[2].buffer.value,
 				           iov[2].buffer.length);
 			rc = 0;
 		}

@@ -81,10 +81,10 @@ static void write_item(buf *b, const sim_inst *in, enum enum_mode mode)
 	if (mode == EM_EPR) {
 		xw_epr_item(b, &e);
 	} else {
-		buf_append_str(b, "<w:Item>");
+		hvs_buf_append_str(b, "<w:Item>");
 		xw_instance(b, in);
 		xw_epr_item(b, &e);
-		buf_append_str(b, "</w:Item>");
+		hvs_buf_append_str(b, "</w:Item>");
 	}
 	epr_clear(&e);
 }
@@ -104,13 +104,13 @@ static int write_items(buf *b, enum_ctx *e, size_t max)
 static int epr_has_keys(const sim_epr *e, const sim_epr *keys)
 {
 	size_t i, k;
-	if (!str_case_eq(e->cls, keys->cls))
+	if (!hvs_str_case_eq(e->cls, keys->cls))
 		return 0;
 	for (i = 0; i < keys->nsel; i++) {
 		int ok = 0;
 		for (k = 0; k < e->nsel; k++)
-			if (str_case_eq(e->sel[k].name, keys->sel[i].name) &&
-			    str_case_eq(e->sel[k].value, keys->sel[i].value))
+			if (hvs_str_case_eq(e->sel[k].name, keys->sel[i].name) &&
+			    hvs_str_case_eq(e->sel[k].value, keys->sel[i].value))
 				ok = 1;
 		if (!ok)
 			return 0;
@@ -142,7 +142,7 @@ static enum sim_fault associators(sim_ctx *ctx, const wql_query *q,
 	inst_free(source);
 	for (a = 0; assoc_classes[a]; a++) {
 		sim_list rows = { 0 };
-		if (ac && !str_case_eq(ac, assoc_classes[a]))
+		if (ac && !hvs_str_case_eq(ac, assoc_classes[a]))
 			continue;
 		class_instances(ctx->model, assoc_classes[a], lang, &rows);
 		for (i = 0; i < rows.n; i++) {
@@ -158,12 +158,12 @@ static enum sim_fault associators(sim_ctx *ctx, const wql_query *q,
 				int dup = 0;
 				if (!epr_has_keys(&me->epr, src))
 					continue;
-				if (wql_role(q) && !str_case_eq(wql_role(q), me->name))
+				if (wql_role(q) && !hvs_str_case_eq(wql_role(q), me->name))
 					continue;
 				if (wql_result_role(q) &&
-				    !str_case_eq(wql_result_role(q), other->name))
+				    !hvs_str_case_eq(wql_result_role(q), other->name))
 					continue;
-				if (rc && !str_case_eq(rc, other->epr.cls))
+				if (rc && !hvs_str_case_eq(rc, other->epr.cls))
 					continue;
 				for (s = 0; s < nseen; s++)
 					if (epr_equal(&seen[s], &other->epr))
@@ -219,7 +219,7 @@ void op_enumerate(sim_ctx *ctx, sim_req *req, sim_resp *r)
 	if (n && f == F_NONE) {
 		char *t = req_text(n);
 		uint64_t v;
-		if (str_to_u64(t, 32000, &v) != 0 || v == 0)
+		if (hvs_str_to_u64(t, 32000, &v) != 0 || v == 0)
 			f = F_SCHEMA;
 		else
 			max = (size_t)v;
@@ -272,25 +272,25 @@ void op_enumerate(sim_ctx *ctx, sim_req *req, sim_resp *r)
 	e->touched_ms = now;
 	xw_envelope_open(&r->body, lang, SIM_NS_WSEN "/EnumerateResponse",
 	                 req->message_id);
-	buf_append_str(&r->body, "<n:EnumerateResponse>");
+	hvs_buf_append_str(&r->body, "<n:EnumerateResponse>");
 	if (optimize) {
 		buf tmp = BUF_INIT;
-		buf_append_str(&tmp, "<w:Items>");
+		hvs_buf_append_str(&tmp, "<w:Items>");
 		ended = write_items(&tmp, e, max);
-		buf_append_str(&tmp, "</w:Items>");
+		hvs_buf_append_str(&tmp, "</w:Items>");
 		if (!ended)
-			buf_printf(&r->body, "<n:EnumerationContext>%s"
+			hvs_buf_printf(&r->body, "<n:EnumerationContext>%s"
 			           "</n:EnumerationContext>", e->id);
-		buf_append(&r->body, tmp.data, tmp.len);
-		buf_free(&tmp);
+		hvs_buf_append(&r->body, tmp.data, tmp.len);
+		hvs_buf_free(&tmp);
 		if (ended)
-			buf_append_str(&r->body, "<w:EndOfSequence/>");
+			hvs_buf_append_str(&r->body, "<w:EndOfSequence/>");
 	} else {
 		ended = 0;
-		buf_printf(&r->body, "<n:EnumerationContext>%s"
+		hvs_buf_printf(&r->body, "<n:EnumerationContext>%s"
 		           "</n:EnumerationContext>", e->id);
 	}
-	buf_append_str(&r->body, "</n:EnumerateResponse>");
+	hvs_buf_append_str(&r->body, "</n:EnumerateResponse>");
 	xw_envelope_close(&r->body);
 	if (ended || ncontexts >= ENUM_MAX) {
 		ctx_free(e);
@@ -341,7 +341,7 @@ void op_pull(sim_ctx *ctx, sim_req *req, sim_resp *r)
 	if (n) {
 		char *t = req_text(n);
 		uint64_t v;
-		int bad = str_to_u64(t, 32000, &v) != 0 || v == 0;
+		int bad = hvs_str_to_u64(t, 32000, &v) != 0 || v == 0;
 		free(t);
 		if (bad) {
 			sim_fault(ctx, req, r, F_SCHEMA, "MaxElements is invalid.");
@@ -357,28 +357,28 @@ void op_pull(sim_ctx *ctx, sim_req *req, sim_resp *r)
 	e = *pp;
 	xw_envelope_open(&r->body, sim_lang(ctx, req), SIM_NS_WSEN "/PullResponse",
 	                 req->message_id);
-	buf_append_str(&r->body, "<n:PullResponse>");
+	hvs_buf_append_str(&r->body, "<n:PullResponse>");
 	{
 		buf tmp = BUF_INIT;
-		buf_append_str(&tmp, "<n:Items>");
+		hvs_buf_append_str(&tmp, "<n:Items>");
 		ended = write_items(&tmp, e, max);
-		buf_append_str(&tmp, "</n:Items>");
+		hvs_buf_append_str(&tmp, "</n:Items>");
 		if (!ended) {
 			xw_uuid(e->id); /* every Pull hands out a new context */
 			e->touched_ms = now;
-			buf_printf(&r->body, "<n:EnumerationContext>%s"
+			hvs_buf_printf(&r->body, "<n:EnumerationContext>%s"
 			           "</n:EnumerationContext>", e->id);
 		}
-		buf_append(&r->body, tmp.data, tmp.len);
-		buf_free(&tmp);
+		hvs_buf_append(&r->body, tmp.data, tmp.len);
+		hvs_buf_free(&tmp);
 	}
 	if (ended) {
-		buf_append_str(&r->body, "<n:EndOfSequence/>");
+		hvs_buf_append_str(&r->body, "<n:EndOfSequence/>");
 		*pp = e->next;
 		ctx_free(e);
 		ncontexts--;
 	}
-	buf_append_str(&r->body, "</n:PullResponse>");
+	hvs_buf_append_str(&r->body, "</n:PullResponse>");
 	xw_envelope_close(&r->body);
 }
 

@@ -40,7 +40,7 @@ static const char *embedded_get(const embedded *e, const char *name)
 {
 	size_t i;
 	for (i = 0; i < e->n; i++)
-		if (str_case_eq(e->name[i], name))
+		if (hvs_str_case_eq(e->name[i], name))
 			return e->value[i];
 	return NULL;
 }
@@ -74,7 +74,7 @@ static enum sim_fault embedded_parse(const char *text, embedded *out)
 		return F_INVALID_PARAMETER;
 	}
 	cls = xmlGetProp(root, (const xmlChar *)"CLASSNAME");
-	out->cls = str_dup(cls ? (const char *)cls : "");
+	out->cls = hvs_str_dup(cls ? (const char *)cls : "");
 	xmlFree(cls);
 	for (c = root->children; c && out->n < 32; c = c->next) {
 		xmlNodePtr v;
@@ -89,7 +89,7 @@ static enum sim_fault embedded_parse(const char *text, embedded *out)
 			if (v->type == XML_ELEMENT_NODE &&
 			    strcmp((const char *)v->name, "VALUE") == 0)
 				break;
-		out->name[out->n] = str_dup((const char *)name);
+		out->name[out->n] = hvs_str_dup((const char *)name);
 		out->value[out->n] = v ? req_text(v) : NULL;
 		out->n++;
 		xmlFree(name);
@@ -105,9 +105,9 @@ static void write_output(sim_ctx *ctx, sim_req *req, sim_resp *r,
 	char action[512];
 	snprintf(action, sizeof(action), "%sResponse", req->action);
 	xw_envelope_open(b, sim_lang(ctx, req), action, req->message_id);
-	buf_printf(b, "<p:%s_OUTPUT xmlns:p=\"", req->method);
+	hvs_buf_printf(b, "<p:%s_OUTPUT xmlns:p=\"", req->method);
 	xw_attr(b, req->resource_uri);
-	buf_append_str(b, "\">");
+	hvs_buf_append_str(b, "\">");
 	if (job) {
 		sim_epr e;
 		epr_init(&e, "Msvm_ConcreteJob");
@@ -115,7 +115,7 @@ static void write_output(sim_ctx *ctx, sim_req *req, sim_resp *r,
 		xw_epr(b, "p:Job", &e, 1);
 		epr_clear(&e);
 	}
-	buf_printf(b, "<p:ReturnValue>%u</p:ReturnValue></p:%s_OUTPUT>", rv,
+	hvs_buf_printf(b, "<p:ReturnValue>%u</p:ReturnValue></p:%s_OUTPUT>", rv,
 	           req->method);
 	xw_envelope_close(b);
 }
@@ -133,10 +133,10 @@ static enum sim_fault epr_param(xmlNodePtr input, const char *ns,
 static sim_vm *epr_vm(sim_model *m, const sim_epr *e)
 {
 	size_t i;
-	if (!str_case_eq(e->cls, "Msvm_ComputerSystem"))
+	if (!hvs_str_case_eq(e->cls, "Msvm_ComputerSystem"))
 		return NULL;
 	for (i = 0; i < e->nsel; i++)
-		if (str_case_eq(e->sel[i].name, "Name"))
+		if (hvs_str_case_eq(e->sel[i].name, "Name"))
 			return model_vm(m, e->sel[i].value);
 	return NULL;
 }
@@ -144,10 +144,10 @@ static sim_vm *epr_vm(sim_model *m, const sim_epr *e)
 static sim_snap *epr_snap(sim_model *m, const sim_epr *e)
 {
 	size_t i;
-	if (!str_case_eq(e->cls, "Msvm_VirtualSystemSettingData"))
+	if (!hvs_str_case_eq(e->cls, "Msvm_VirtualSystemSettingData"))
 		return NULL;
 	for (i = 0; i < e->nsel; i++)
-		if (str_case_eq(e->sel[i].name, "InstanceID") &&
+		if (hvs_str_case_eq(e->sel[i].name, "InstanceID") &&
 		    strncmp(e->sel[i].value, "Microsoft:", 10) == 0)
 			return model_snap(m, e->sel[i].value + 10);
 	return NULL;
@@ -182,7 +182,7 @@ static void create_snapshot(sim_ctx *ctx, sim_req *req, sim_resp *r,
 	if (settings && *settings) {
 		embedded em;
 		f = embedded_parse(settings, &em);
-		if (f == F_NONE && !str_case_eq(em.cls,
+		if (f == F_NONE && !hvs_str_case_eq(em.cls,
 		        "Msvm_VirtualSystemSnapshotSettingData"))
 			f = F_INVALID_PARAMETER;
 		embedded_free(&em);
@@ -198,7 +198,7 @@ static void create_snapshot(sim_ctx *ctx, sim_req *req, sim_resp *r,
 	}
 	free(settings);
 	type = text_param(in, req->resource_uri, "SnapshotType");
-	if (type && (str_to_u64(type, 65535, &stype) != 0 ||
+	if (type && (hvs_str_to_u64(type, 65535, &stype) != 0 ||
 	             (stype != 2 && stype != 3 && stype != 32768))) {
 		free(type);
 		write_output(ctx, req, r, 4, NULL);
@@ -240,7 +240,7 @@ static void snapshot_job(sim_ctx *ctx, sim_req *req, sim_resp *r,
 		write_output(ctx, req, r, 32775, NULL);
 		return;
 	}
-	str_copy(snap_id, sizeof(snap_id), s->id);
+	hvs_str_copy(snap_id, sizeof(snap_id), s->id);
 	job = jobs_start(ctx->model, k, vm->id, snap_id, 0);
 	write_output(ctx, req, r, 4096, job);
 }
@@ -269,7 +269,7 @@ static void modify_settings(sim_ctx *ctx, sim_req *req, sim_resp *r,
 		return;
 	}
 	if (f != F_NONE ||
-	    !str_case_eq(em.cls, "Msvm_VirtualSystemSettingData")) {
+	    !hvs_str_case_eq(em.cls, "Msvm_VirtualSystemSettingData")) {
 		embedded_free(&em);
 		write_output(ctx, req, r, 4, NULL);
 		return;
@@ -284,7 +284,7 @@ static void modify_settings(sim_ctx *ctx, sim_req *req, sim_resp *r,
 	notes = embedded_get(&em, "Notes");
 	/* the 100 limit is in characters: 100 x "é" is 200 bytes, and fine */
 	if ((!vm && !s) || (name && (!*name || xw_utf8_chars(name) > 100)) ||
-	    (ust && (str_to_u64(ust, 65535, &t) != 0 || t < 2 || t > 5)) ||
+	    (ust && (hvs_str_to_u64(ust, 65535, &t) != 0 || t < 2 || t > 5)) ||
 	    (ust && s)) {
 		embedded_free(&em);
 		write_output(ctx, req, r, 4, NULL);
@@ -293,12 +293,12 @@ static void modify_settings(sim_ctx *ctx, sim_req *req, sim_resp *r,
 	if (name) {
 		char **slot = s ? &s->name : &vm->name;
 		free(*slot);
-		*slot = str_dup(name);
+		*slot = hvs_str_dup(name);
 	}
 	if (notes) {
 		char **slot = s ? &s->notes : &vm->notes;
 		free(*slot);
-		*slot = str_dup(notes);
+		*slot = hvs_str_dup(notes);
 	}
 	if (ust)
 		vm->user_snapshot_type = (int)t;
@@ -310,7 +310,7 @@ static sim_vm *target_vm(sim_ctx *ctx, sim_req *req)
 {
 	size_t i;
 	for (i = 0; i < req->nsel; i++)
-		if (str_case_eq(req->sel[i].name, "Name"))
+		if (hvs_str_case_eq(req->sel[i].name, "Name"))
 			return model_vm(ctx->model, req->sel[i].value);
 	return NULL;
 }
@@ -319,8 +319,8 @@ static int is_host(sim_ctx *ctx, sim_req *req)
 {
 	size_t i;
 	for (i = 0; i < req->nsel; i++)
-		if (str_case_eq(req->sel[i].name, "Name"))
-			return str_case_eq(req->sel[i].value, ctx->model->host);
+		if (hvs_str_case_eq(req->sel[i].name, "Name"))
+			return hvs_str_case_eq(req->sel[i].value, ctx->model->host);
 	return 0;
 }
 
@@ -330,7 +330,7 @@ static void vm_state_change(sim_ctx *ctx, sim_req *req, sim_resp *r,
 	char *t = text_param(in, req->resource_uri, "RequestedState");
 	uint64_t want = 0;
 	sim_vm *vm = target_vm(ctx, req);
-	int bad = !t || str_to_u64(t, 65535, &want) != 0;
+	int bad = !t || hvs_str_to_u64(t, 65535, &want) != 0;
 	free(t);
 	if (!vm) {
 		if (is_host(ctx, req))
@@ -360,10 +360,10 @@ static void job_state_change(sim_ctx *ctx, sim_req *req, sim_resp *r,
 	uint64_t want = 0;
 	sim_job *j = NULL;
 	size_t i;
-	int bad = !t || str_to_u64(t, 65535, &want) != 0;
+	int bad = !t || hvs_str_to_u64(t, 65535, &want) != 0;
 	free(t);
 	for (i = 0; i < req->nsel; i++)
-		if (str_case_eq(req->sel[i].name, "InstanceID"))
+		if (hvs_str_case_eq(req->sel[i].name, "InstanceID"))
 			j = model_job(ctx->model, req->sel[i].value);
 	if (!j) {
 		sim_fault(ctx, req, r, F_NOT_FOUND, NULL);
@@ -416,7 +416,7 @@ static void job_get_error(sim_ctx *ctx, sim_req *req, sim_resp *r, int ex)
 	char action[512];
 	size_t i;
 	for (i = 0; i < req->nsel; i++)
-		if (str_case_eq(req->sel[i].name, "InstanceID"))
+		if (hvs_str_case_eq(req->sel[i].name, "InstanceID"))
 			j = model_job(ctx->model, req->sel[i].value);
 	if (!j) {
 		sim_fault(ctx, req, r, F_NOT_FOUND, NULL);
@@ -424,19 +424,19 @@ static void job_get_error(sim_ctx *ctx, sim_req *req, sim_resp *r, int ex)
 	}
 	snprintf(action, sizeof(action), "%sResponse", req->action);
 	xw_envelope_open(b, sim_lang(ctx, req), action, req->message_id);
-	buf_printf(b, "<p:%s_OUTPUT xmlns:p=\"", req->method);
+	hvs_buf_printf(b, "<p:%s_OUTPUT xmlns:p=\"", req->method);
 	xw_attr(b, req->resource_uri);
-	buf_append_str(b, "\">");
+	hvs_buf_append_str(b, "\">");
 	if (JOB_FAILED(j)) {
 		buf inst = BUF_INIT;
 		const char *tag = ex ? "p:Errors" : "p:Error";
 		error_instance(ctx, j, &inst);
-		buf_printf(b, "<%s>", tag);
+		hvs_buf_printf(b, "<%s>", tag);
 		xw_text(b, inst.data);
-		buf_printf(b, "</%s>", tag);
-		buf_free(&inst);
+		hvs_buf_printf(b, "</%s>", tag);
+		hvs_buf_free(&inst);
 	}
-	buf_printf(b, "<p:ReturnValue>0</p:ReturnValue></p:%s_OUTPUT>",
+	hvs_buf_printf(b, "<p:ReturnValue>0</p:ReturnValue></p:%s_OUTPUT>",
 	           req->method);
 	xw_envelope_close(b);
 }
@@ -452,15 +452,15 @@ static int service_selectors_ok(sim_ctx *ctx, sim_req *req)
 	for (i = 0; i < req->nsel; i++) {
 		int ok = 0;
 		for (k = 0; keys[k]; k++)
-			if (str_case_eq(keys[k], req->sel[i].name))
+			if (hvs_str_case_eq(keys[k], req->sel[i].name))
 				ok = 1;
 		if (!ok)
 			return 0;
-		if (str_case_eq(req->sel[i].name, "CreationClassName") &&
-		    !str_case_eq(req->sel[i].value, req->cls))
+		if (hvs_str_case_eq(req->sel[i].name, "CreationClassName") &&
+		    !hvs_str_case_eq(req->sel[i].value, req->cls))
 			return 0;
-		if (str_case_eq(req->sel[i].name, "SystemName") &&
-		    !str_case_eq(req->sel[i].value, ctx->model->host))
+		if (hvs_str_case_eq(req->sel[i].name, "SystemName") &&
+		    !hvs_str_case_eq(req->sel[i].value, ctx->model->host))
 			return 0;
 	}
 	return 1;
@@ -470,9 +470,9 @@ void op_invoke(sim_ctx *ctx, sim_req *req, sim_resp *r)
 {
 	char el[128];
 	xmlNodePtr in;
-	int vsss = str_case_eq(req->cls, VSSS), vsms = str_case_eq(req->cls, VSMS);
-	int cs = str_case_eq(req->cls, "Msvm_ComputerSystem");
-	int job = str_case_eq(req->cls, "Msvm_ConcreteJob");
+	int vsss = hvs_str_case_eq(req->cls, VSSS), vsms = hvs_str_case_eq(req->cls, VSMS);
+	int cs = hvs_str_case_eq(req->cls, "Msvm_ComputerSystem");
+	int job = hvs_str_case_eq(req->cls, "Msvm_ConcreteJob");
 	static const char *const snap_methods[] = { "CreateSnapshot",
 		"ApplySnapshot", "DestroySnapshot", "DestroySnapshotTree", NULL };
 	int known = 0;

@@ -15,9 +15,9 @@ void op_identify(sim_ctx *ctx, sim_req *req, sim_resp *r)
 {
 	buf *b = &r->body;
 	(void)req;
-	buf_append_str(b, "<s:Envelope xml:lang=\"");
+	hvs_buf_append_str(b, "<s:Envelope xml:lang=\"");
 	xw_attr(b, ctx->model->locale);
-	buf_append_str(b, "\" xmlns:s=\"" SIM_NS_SOAP "\"><s:Header/><s:Body>"
+	hvs_buf_append_str(b, "\" xmlns:s=\"" SIM_NS_SOAP "\"><s:Header/><s:Body>"
 	               "<wsmid:IdentifyResponse xmlns:wsmid=\"" SIM_NS_WSMID "\">"
 	               "<wsmid:ProtocolVersion>" SIM_NS_WSMAN
 	               "</wsmid:ProtocolVersion>"
@@ -26,16 +26,16 @@ void op_identify(sim_ctx *ctx, sim_req *req, sim_resp *r)
 	               "<wsmid:ProductVersion>OS: 10.0.20348 SP: 0.0 Stack: 3.0"
 	               "</wsmid:ProductVersion><wsmid:SecurityProfiles>");
 	if (ctx->sc->negotiate)
-		buf_printf(b, "<wsmid:SecurityProfileName>http://schemas.dmtf.org/"
+		hvs_buf_printf(b, "<wsmid:SecurityProfileName>http://schemas.dmtf.org/"
 		           "wbem/wsman/1/wsman/secprofile/%s/spnego-kerberos"
 		           "</wsmid:SecurityProfileName>",
 		           ctx->https ? "https" : "http");
 	if (ctx->sc->basic)
-		buf_printf(b, "<wsmid:SecurityProfileName>http://schemas.dmtf.org/"
+		hvs_buf_printf(b, "<wsmid:SecurityProfileName>http://schemas.dmtf.org/"
 		           "wbem/wsman/1/wsman/secprofile/%s/basic"
 		           "</wsmid:SecurityProfileName>",
 		           ctx->https ? "https" : "http");
-	buf_append_str(b, "</wsmid:SecurityProfiles></wsmid:IdentifyResponse>"
+	hvs_buf_append_str(b, "</wsmid:SecurityProfiles></wsmid:IdentifyResponse>"
 	                  "</s:Body></s:Envelope>");
 }
 
@@ -56,7 +56,7 @@ static sim_inst *find_target(sim_ctx *ctx, sim_req *req, sim_resp *r)
 	for (i = 0; i < req->nsel; i++) {
 		int ok = 0;
 		for (k = 0; keys[k]; k++)
-			if (str_case_eq(keys[k], req->sel[i].name))
+			if (hvs_str_case_eq(keys[k], req->sel[i].name))
 				ok = 1;
 		if (!ok) {
 			sim_fault(ctx, req, r, F_SELECTORS, NULL);
@@ -68,7 +68,7 @@ static sim_inst *find_target(sim_ctx *ctx, sim_req *req, sim_resp *r)
 		int ok = 1;
 		for (k = 0; k < req->nsel && ok; k++) {
 			const char *v = inst_text(all.v[i], req->sel[k].name);
-			ok = v && str_case_eq(v, req->sel[k].value);
+			ok = v && hvs_str_case_eq(v, req->sel[k].value);
 		}
 		if (ok) {
 			hits++;
@@ -114,7 +114,7 @@ void op_put(sim_ctx *ctx, sim_req *req, sim_resp *r)
 	sim_vm *vm;
 	sim_snap *s;
 
-	if (!str_case_eq(req->cls, "Msvm_VirtualSystemSettingData")) {
+	if (!hvs_str_case_eq(req->cls, "Msvm_VirtualSystemSettingData")) {
 		sim_fault(ctx, req, r, F_ACTION,
 		          "Put is not supported for this class.");
 		return;

@@ -47,7 +47,7 @@ char *req_text(void *node)
 	if (!node)
 		return NULL;
 	t = xmlNodeGetContent((xmlNodePtr)node);
-	s = str_dup(t ? (const char *)t : "");
+	s = hvs_str_dup(t ? (const char *)t : "");
 	xmlFree(t);
 	return s;
 }
@@ -158,7 +158,7 @@ static int valid_to(const char *to)
 	p = strchr(p, '/');
 	if (!p)
 		return 0;
-	return str_case_eq(p, "/wsman") || str_case_eq(p, "/wsman/");
+	return hvs_str_case_eq(p, "/wsman") || hvs_str_case_eq(p, "/wsman/");
 }
 
 enum sim_fault req_epr(void *node, sim_epr *out)
@@ -221,11 +221,11 @@ static enum sim_fault parse_selectors(xmlNodePtr header, sim_req *req)
 			return F_SELECTORS;
 		}
 		for (i = 0; i < req->nsel; i++)
-			if (str_case_eq(req->sel[i].name, (const char *)name)) {
+			if (hvs_str_case_eq(req->sel[i].name, (const char *)name)) {
 				xmlFree(name);
 				return F_SELECTORS; /* duplicate */
 			}
-		req->sel[req->nsel].name = str_dup((const char *)name);
+		req->sel[req->nsel].name = hvs_str_dup((const char *)name);
 		req->sel[req->nsel].value = trimmed(c);
 		req->nsel++;
 		xmlFree(name);
@@ -372,7 +372,7 @@ enum sim_fault req_parse(const char *body, size_t len, sim_req *req,
 			return F_ACTION;
 		}
 		req->op = OP_INVOKE;
-		req->method = str_dup(slash + 1);
+		req->method = hvs_str_dup(slash + 1);
 	}
 	if (!req->resource_uri || !*req->resource_uri) {
 		*detail = "The ResourceURI header is missing.";
@@ -382,7 +382,7 @@ enum sim_fault req_parse(const char *body, size_t len, sim_req *req,
 		*detail = "The resource URI is not supported by this host.";
 		return F_DEST_UNREACHABLE;
 	}
-	req->cls = str_dup(req->resource_uri + strlen(SIM_WMI_V2));
+	req->cls = hvs_str_dup(req->resource_uri + strlen(SIM_WMI_V2));
 	if (strcmp(req->cls, "*") != 0 && !class_known(req->cls)) {
 		*detail = "Invalid class.";
 		return F_DEST_UNREACHABLE;
@@ -412,14 +412,14 @@ enum sim_fault req_parse(const char *body, size_t len, sim_req *req,
 		xmlChar *l = xmlGetNsProp(n, (const xmlChar *)"lang",
 		                          XML_XML_NAMESPACE);
 		if (l)
-			req->locale = str_dup((const char *)l);
+			req->locale = hvs_str_dup((const char *)l);
 		xmlFree(l);
 	}
 	n = req_child(header, SIM_NS_WSMAN, "MaxEnvelopeSize");
 	if (n) {
 		char *t = trimmed(n);
 		uint64_t v;
-		int bad = str_to_u64(t, 0xffffffffu, &v) != 0 || v < 8192;
+		int bad = hvs_str_to_u64(t, 0xffffffffu, &v) != 0 || v < 8192;
 		free(t);
 		if (bad) {
 			*detail = "MaxEnvelopeSize is not valid.";
@@ -450,7 +450,7 @@ void req_peek(const char *body, size_t len, char **action, char **uri,
 		header = req_child(root, SIM_NS_SOAP, "Header");
 		sbody = req_child(root, SIM_NS_SOAP, "Body");
 		if (req_child(sbody, SIM_NS_WSMID, "Identify")) {
-			*action = str_dup("Identify"); /* as sim_dispatch logs it */
+			*action = hvs_str_dup("Identify"); /* as sim_dispatch logs it */
 		} else {
 			*action = trimmed(req_child(header, SIM_NS_WSA, "Action"));
 			*uri = trimmed(req_child(header, SIM_NS_WSMAN,
@@ -468,7 +468,7 @@ void req_peek(const char *body, size_t len, char **action, char **uri,
 	if (!known && ul && strncmp(*action, *uri, ul) == 0 &&
 	    (*action)[ul] == '/' && (*action)[ul + 1] &&
 	    !strchr(*action + ul + 1, '/'))
-		*method = str_dup(*action + ul + 1);
+		*method = hvs_str_dup(*action + ul + 1);
 }
 
 void req_free(sim_req *req)

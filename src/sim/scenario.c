@@ -213,14 +213,14 @@ static void load_outcome(loader *l, json_t *o, const char *where,
 	if (v) {
 		s = get_str(l, o, "error_description", where, NULL);
 		free(out->error_description);
-		out->error_description = str_dup(s);
+		out->error_description = hvs_str_dup(s);
 		out->description_nil = s == NULL;
 	}
 	v = json_object_get(o, "error_message");
 	if (v) {
 		s = get_str(l, o, "error_message", where, NULL);
 		free(out->error_message);
-		out->error_message = str_dup(s);
+		out->error_message = hvs_str_dup(s);
 	}
 }
 
@@ -233,7 +233,7 @@ static void load_snapshots(loader *l, sim_vm *vm_in, json_t *arr,
 	size_t i;
 	json_t *s;
 	char vm_id[GUID_LEN];
-	str_copy(vm_id, sizeof(vm_id), vm_in->id);
+	hvs_str_copy(vm_id, sizeof(vm_id), vm_in->id);
 	if (!json_is_array(arr)) {
 		lerr(l, "%s: expected an array", where);
 		return;
@@ -265,12 +265,12 @@ static void load_snapshots(loader *l, sim_vm *vm_in, json_t *arr,
 		{
 			const char *notes = get_str(l, s, "notes", w, NULL);
 			if (notes)
-				sn->notes = str_dup(notes);
+				sn->notes = hvs_str_dup(notes);
 		}
-		str_copy(id, sizeof(id), sn->id);
+		hvs_str_copy(id, sizeof(id), sn->id);
 		/* the last snapshot listed is current unless "current" says */
 		vm = model_vm(l->m, vm_id);
-		str_copy(vm->current, sizeof(vm->current), id);
+		hvs_str_copy(vm->current, sizeof(vm->current), id);
 		if (json_object_get(s, "children"))
 			load_snapshots(l, vm, json_object_get(s, "children"), id, w,
 			               clock);
@@ -326,7 +326,7 @@ static void load_vm(loader *l, json_t *o, const char *where)
 	vm->guest_vss = get_bool(l, o, "guest_vss", where, 1);
 	s = get_str(l, o, "notes", where, NULL);
 	if (s)
-		vm->notes = str_dup(s);
+		vm->notes = hvs_str_dup(s);
 	if (json_object_get(o, "job")) {
 		char w[256];
 		snprintf(w, sizeof(w), "%s.job", where);
@@ -334,7 +334,7 @@ static void load_vm(loader *l, json_t *o, const char *where)
 		outcome_copy(&vm->outcome, &l->m->job_outcome);
 		load_outcome(l, json_object_get(o, "job"), w, &vm->outcome);
 	}
-	str_copy(vm_id, sizeof(vm_id), vm->id);
+	hvs_str_copy(vm_id, sizeof(vm_id), vm->id);
 	clock = l->m->boot_ms - 86400000LL * 7;
 	if (json_object_get(o, "snapshots")) {
 		char w[256];
@@ -353,9 +353,9 @@ static void load_vm(loader *l, json_t *o, const char *where)
 		}
 		for (i = 0; i < l->m->nsnaps && !found; i++) {
 			sim_snap *sn = &l->m->snaps[i];
-			if (str_case_eq(sn->vm_id, vm_id) &&
-			    (strcmp(sn->name, s) == 0 || str_case_eq(sn->id, s))) {
-				str_copy(vm->current, sizeof(vm->current), sn->id);
+			if (hvs_str_case_eq(sn->vm_id, vm_id) &&
+			    (strcmp(sn->name, s) == 0 || hvs_str_case_eq(sn->id, s))) {
+				hvs_str_copy(vm->current, sizeof(vm->current), sn->id);
 				found = 1;
 			}
 		}
@@ -408,7 +408,7 @@ static void load_faults(loader *l, json_t *arr)
 		                                  600000);
 		ac = get_str(l, f, "action_contains", w, NULL);
 		if (ac)
-			r->action_contains = str_dup(ac);
+			r->action_contains = hvs_str_dup(ac);
 		l->sc->nrules++;
 	}
 }
@@ -433,7 +433,7 @@ static void load_root(loader *l, json_t *root)
 			return;
 		}
 		free(l->m->host);
-		l->m->host = str_dup(s);
+		l->m->host = hvs_str_dup(s);
 	}
 	s = get_str(l, root, "locale", "scenario", NULL);
 	if (s) {
@@ -442,7 +442,7 @@ static void load_root(loader *l, json_t *root)
 			return;
 		}
 		free(l->m->locale);
-		l->m->locale = str_dup(s);
+		l->m->locale = hvs_str_dup(s);
 	}
 	v = json_object_get(root, "users");
 	if (v) {
@@ -464,13 +464,13 @@ static void load_root(loader *l, json_t *root)
 				lerr(l, "%s.name: required", w);
 				return;
 			}
-			su->name = str_dup(s);
-			su->domain = str_dup(get_str(l, u, "domain", w,
+			su->name = hvs_str_dup(s);
+			su->domain = hvs_str_dup(get_str(l, u, "domain", w,
 			                             l->m->host));
-			su->password = str_dup(get_str(l, u, "password", w, ""));
+			su->password = hvs_str_dup(get_str(l, u, "password", w, ""));
 			s = get_str(l, u, "certificate", w, NULL);
 			if (s)
-				su->certificate = str_dup(s);
+				su->certificate = hvs_str_dup(s);
 			l->sc->nusers++;
 		}
 	}
@@ -485,10 +485,10 @@ static void load_root(loader *l, json_t *root)
 		                                    "auth", 0);
 		s = get_str(l, v, "keytab", "auth", NULL);
 		if (s)
-			l->sc->keytab = str_dup(s);
+			l->sc->keytab = hvs_str_dup(s);
 		s = get_str(l, v, "client_ca", "auth", NULL);
 		if (s)
-			l->sc->client_ca = str_dup(s);
+			l->sc->client_ca = hvs_str_dup(s);
 		s = get_str(l, v, "cbt_hardening", "auth", NULL);
 		if (s) {
 			if (strcmp(s, "none") == 0)
@@ -553,7 +553,7 @@ int scenario_load(const char *path, sim_model *m, sim_scenario *sc,
 		char tmp[600];
 		snprintf(tmp, sizeof(tmp), "%s:%d:%d: %s", path, je.line,
 		         je.column, je.text);
-		*err = str_dup(tmp);
+		*err = hvs_str_dup(tmp);
 		return -1;
 	}
 	l.m = m;
@@ -563,7 +563,7 @@ int scenario_load(const char *path, sim_model *m, sim_scenario *sc,
 	if (l.failed) {
 		char tmp[800];
 		snprintf(tmp, sizeof(tmp), "%s: %s", path, l.err);
-		*err = str_dup(tmp);
+		*err = hvs_str_dup(tmp);
 		return -1;
 	}
 	return 0;
@@ -578,30 +578,30 @@ void scenario_demo(sim_model *m, sim_scenario *sc)
 	sc->users = calloc(1, sizeof(sim_user));
 	if (!sc->users)
 		abort();
-	sc->users[0].name = str_dup("demo");
-	sc->users[0].domain = str_dup("HVHOST");
-	sc->users[0].password = str_dup("demo");
+	sc->users[0].name = hvs_str_dup("demo");
+	sc->users[0].domain = hvs_str_dup("HVHOST");
+	sc->users[0].password = hvs_str_dup("demo");
 	sc->nusers = 1;
 	/* fixed GUIDs so a demo transcript stays the same between runs */
 	vm = model_add_vm(m, "web01");
-	str_copy(vm->id, GUID_LEN, "5B3A3F0E-9A51-4E6F-8C1D-2E7A4B9C0D11");
+	hvs_str_copy(vm->id, GUID_LEN, "5B3A3F0E-9A51-4E6F-8C1D-2E7A4B9C0D11");
 	vm->state = VM_RUNNING;
 	vm = model_add_vm(m, "db01");
-	str_copy(vm->id, GUID_LEN, "6C4B4A1F-AB62-4F70-9D2E-3F8B5CAD1E22");
+	hvs_str_copy(vm->id, GUID_LEN, "6C4B4A1F-AB62-4F70-9D2E-3F8B5CAD1E22");
 	vm = model_add_vm(m, "ci-runner");
-	str_copy(vm->id, GUID_LEN, "7D5C5B2A-BC73-4081-AE3F-4A9C6DBE2F33");
+	hvs_str_copy(vm->id, GUID_LEN, "7D5C5B2A-BC73-4081-AE3F-4A9C6DBE2F33");
 	vm->state = VM_SAVED;
 	vm->user_snapshot_type = UST_STANDARD;
-	str_copy(ci, sizeof(ci), vm->id);
+	hvs_str_copy(ci, sizeof(ci), vm->id);
 	s = model_add_snap(m, vm, "clean-install", NULL,
 	                   m->boot_ms - 86400000LL * 3);
-	str_copy(s->id, GUID_LEN, "8E6D6C3B-CD84-4192-BF40-5BAD7ECF3044");
-	str_copy(first, sizeof(first), s->id);
+	hvs_str_copy(s->id, GUID_LEN, "8E6D6C3B-CD84-4192-BF40-5BAD7ECF3044");
+	hvs_str_copy(first, sizeof(first), s->id);
 	s = model_add_snap(m, model_vm(m, ci), "before-upgrade", first,
 	                   m->boot_ms - 86400000LL);
-	str_copy(s->id, GUID_LEN, "9F7E7D4C-DE95-42A3-8051-6CBE8FD04155");
+	hvs_str_copy(s->id, GUID_LEN, "9F7E7D4C-DE95-42A3-8051-6CBE8FD04155");
 	s->is_saved = 1;
-	str_copy(model_vm(m, ci)->current, GUID_LEN, s->id);
+	hvs_str_copy(model_vm(m, ci)->current, GUID_LEN, s->id);
 }
 
 void scenario_free(sim_scenario *sc)

@@ -142,18 +142,18 @@ int seal_close(sim_conn *conn, const char *msg, size_t len, buf *out)
 {
 	buf payload = BUF_INIT;
 	if (nego_wrap(conn, msg, len, &payload) != 0) {
-		buf_free(&payload);
+		hvs_buf_free(&payload);
 		return -1;
 	}
-	buf_printf(out, BOUNDARY "\r\n"
+	hvs_buf_printf(out, BOUNDARY "\r\n"
 	           "\tContent-Type: " SEAL_PROTOCOL "\r\n"
 	           "\tOriginalContent: type=application/soap+xml;"
 	           "charset=UTF-8;Length=%zu\r\n"
 	           BOUNDARY "\r\n"
 	           "\tContent-Type: application/octet-stream\r\n", len);
-	buf_append(out, payload.data, payload.len);
-	buf_append_str(out, BOUNDARY "--\r\n");
-	buf_free(&payload);
+	hvs_buf_append(out, payload.data, payload.len);
+	hvs_buf_append_str(out, BOUNDARY "--\r\n");
+	hvs_buf_free(&payload);
 	return 0;
 }
 

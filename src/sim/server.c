@@ -63,7 +63,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)c;
 	(void)toe;
 	if (st) {
-		buf_free(&st->body);
+		hvs_buf_free(&st->body);
 		free(st);
 	}
 	*con_cls = NULL;
@@ -131,7 +131,7 @@ static enum MHD_Result queue_truncated(struct MHD_Connection *c,
 		return MHD_NO;
 	t->len = resp->body.len;
 	t->half = t->len / 2;
-	t->data = buf_detach(&resp->body);
+	t->data = hvs_buf_detach(&resp->body);
 	r = MHD_create_response_from_callback(t->len, 4096, trunc_reader, t,
 	                                      trunc_free);
 	if (!r) {
@@ -243,7 +243,7 @@ static char *negotiate_header(const buf *tok)
 	size_t n;
 	if (!tok->len)
 		return NULL;
-	b64 = base64_encode(tok->data, tok->len);
+	b64 = hvs_base64_encode(tok->data, tok->len);
 	if (!b64)
 		return NULL;
 	n = strlen(b64) + 11;
@@ -289,7 +289,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	if (*upload_size) {
 		if (st->body.len + *upload_size > SIM_MAX_BODY)
 			st->too_big = 1;
-		else if (buf_append(&st->body, upload, *upload_size) != 0)
+		else if (hvs_buf_append(&st->body, upload, *upload_size) != 0)
 			return MHD_NO;
 		*upload_size = 0;
 		return MHD_YES;
@@ -340,7 +340,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	if (slow) {
 		fault = "latency";
 		if (latency)
-			platform_sleep_ms(latency);
+			hvs_platform_sleep_ms(latency);
 	}
 	if (inj == INJ_DROP) {
 		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 0,
@@ -388,7 +388,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		goto out;
 	}
 	if (ar == AUTH_CHALLENGE &&
-	    !(ident && str_case_eq(ident, "unauthenticated"))) {
+	    !(ident && hvs_str_case_eq(ident, "unauthenticated"))) {
 		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 401, fault);
 		ret = queue(c, 401, NULL, "", 0, offers, noffers);
 		goto out;
@@ -442,11 +442,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		if (seal_close(conn, resp.body.data ? resp.body.data : "",
 		               resp.body.len, &sealed) != 0) {
 			auth_conn_reset(conn);
-			buf_free(&resp.body);
+			hvs_buf_free(&resp.body);
 			resp.status = 500;
 			resp.content_type = "text/html";
 		} else {
-			buf_free(&resp.body);
+			hvs_buf_free(&resp.body);
 			resp.body = sealed;
 			sealed = (buf)BUF_INIT;
 			resp.content_type = SEAL_CONTENT_TYPE;
@@ -469,15 +469,15 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		            h, www ? 1 : 0);
 	}
 	log_line(ctx, conn, body, body_len, la, lu, lm, resp.status, fault);
-	buf_free(&resp.body);
+	hvs_buf_free(&resp.body);
 	free(la);
 	free(lu);
 	free(lm);
 out:
 	free(www);
-	buf_free(&token);
-	buf_free(&sealed);
-	buf_wipe(&plain);
+	hvs_buf_free(&token);
+	hvs_buf_free(&sealed);
+	hvs_buf_wipe(&plain);
 	return ret;
 }
 
@@ -490,9 +490,9 @@ static char *read_file(const char *path)
 	if (!f)
 		return NULL;
 	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		buf_append(&b, tmp, n);
+		hvs_buf_append(&b, tmp, n);
 	fclose(f);
-	return buf_detach(&b);
+	return hvs_buf_detach(&b);
 }
 
 static int parse_listen(const char *s, struct sockaddr_storage *ss,
@@ -518,7 +518,7 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss,
 		addr[colon - s] = '\0';
 		*v6 = strchr(addr, ':') != NULL;
 	}
-	if (str_to_u64(colon + 1, 65535, &port) != 0)
+	if (hvs_str_to_u64(colon + 1, 65535, &port) != 0)
 		return -1;
 	if (*v6) {
 		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;

@@ -80,14 +80,14 @@ static void next(parser *p)
 		while (isalnum((unsigned char)s[i]) || s[i] == '_')
 			i++;
 		p->t = T_IDENT;
-		p->text = str_ndup(s + start, i - start);
+		p->text = hvs_str_ndup(s + start, i - start);
 	} else if (isdigit((unsigned char)s[i]) ||
 	           (s[i] == '-' && isdigit((unsigned char)s[i + 1]))) {
 		i++;
 		while (isdigit((unsigned char)s[i]) || s[i] == '.')
 			i++;
 		p->t = T_NUMBER;
-		p->text = str_ndup(s + start, i - start);
+		p->text = hvs_str_ndup(s + start, i - start);
 	} else if (s[i] == '\'' || s[i] == '"') {
 		char q = s[i++];
 		size_t o = 0;
@@ -120,10 +120,10 @@ static void next(parser *p)
 		/* two-character operators first */
 		if ((s[i] == '<' && s[i + 1] == '>') ||
 		    (s[i] == '!' && s[i + 1] == '=')) {
-			p->text = str_ndup(s + i, 2);
+			p->text = hvs_str_ndup(s + i, 2);
 			i += 2;
 		} else {
-			p->text = str_ndup(s + i, 1);
+			p->text = hvs_str_ndup(s + i, 1);
 			i++;
 		}
 		p->t = T_PUNCT;
@@ -133,7 +133,7 @@ static void next(parser *p)
 
 static int is_kw(parser *p, const char *kw)
 {
-	return p->t == T_IDENT && str_case_eq(p->text, kw);
+	return p->t == T_IDENT && hvs_str_case_eq(p->text, kw);
 }
 
 static int is_punct(parser *p, const char *c)
@@ -417,9 +417,9 @@ static int value_eq(const char *v, const node *n)
 {
 	switch (n->lk) {
 	case L_STRING:
-		return str_case_eq(v, n->lit);
+		return hvs_str_case_eq(v, n->lit);
 	case L_BOOL:
-		return str_case_eq(v, n->lit);
+		return hvs_str_case_eq(v, n->lit);
 	case L_NUMBER: {
 		char *e1, *e2;
 		double a = strtod(v, &e1), b = strtod(n->lit, &e2);
@@ -465,7 +465,7 @@ int wql_match(const wql_query *q, const sim_inst *in)
 {
 	if (q->assoc)
 		return 1;
-	if (!str_case_eq(in->cls, q->cls))
+	if (!hvs_str_case_eq(in->cls, q->cls))
 		return 0;
 	return eval(q->where, in);
 }

@@ -14,7 +14,7 @@
 
 static void put(buf *b, const char *s)
 {
-	if (buf_append_str(b, s) != 0)
+	if (hvs_buf_append_str(b, s) != 0)
 		abort();
 }
 
@@ -38,13 +38,13 @@ static void xw_escape(buf *b, const char *s, int attr)
 				rep = "?";
 		}
 		if (rep) {
-			if (buf_append(b, start, (size_t)(s - start)) != 0)
+			if (hvs_buf_append(b, start, (size_t)(s - start)) != 0)
 				abort();
 			put(b, rep);
 			start = s + 1;
 		}
 	}
-	if (buf_append(b, start, (size_t)(s - start)) != 0)
+	if (hvs_buf_append(b, start, (size_t)(s - start)) != 0)
 		abort();
 }
 
@@ -62,7 +62,7 @@ void xw_uuid(char out[48])
 {
 	char u[UUID_STR_LEN];
 	size_t i;
-	if (uuid_random(u) != 0)
+	if (hvs_uuid_random(u) != 0)
 		abort();
 	for (i = 0; u[i]; i++)
 		u[i] = (char)toupper((unsigned char)u[i]);
@@ -124,12 +124,12 @@ static void epr_body(buf *b, const sim_epr *e)
 
 void xw_epr(buf *b, const char *tag, const sim_epr *e, int decl)
 {
-	buf_printf(b, "<%s", tag);
+	hvs_buf_printf(b, "<%s", tag);
 	if (decl)
 		put(b, " xmlns:a=\"" SIM_NS_WSA "\" xmlns:w=\"" SIM_NS_WSMAN "\"");
 	put(b, ">");
 	epr_body(b, e);
-	buf_printf(b, "</%s>", tag);
+	hvs_buf_printf(b, "</%s>", tag);
 }
 
 void xw_epr_item(buf *b, const sim_epr *e)
@@ -141,7 +141,7 @@ void xw_epr_item(buf *b, const sim_epr *e)
 
 static void prop_open(buf *b, const char *name, const char *extra)
 {
-	buf_printf(b, "<p:%s%s>", name, extra ? extra : "");
+	hvs_buf_printf(b, "<p:%s%s>", name, extra ? extra : "");
 }
 
 void xw_instance(buf *b, const sim_inst *in)
@@ -159,12 +159,12 @@ void xw_instance(buf *b, const sim_inst *in)
 		const sim_prop *p = &in->props[i];
 		switch (p->kind) {
 		case PK_NIL:
-			buf_printf(b, "<p:%s xsi:nil=\"true\"/>", p->name);
+			hvs_buf_printf(b, "<p:%s xsi:nil=\"true\"/>", p->name);
 			break;
 		case PK_TEXT:
 			prop_open(b, p->name, NULL);
 			xw_text(b, p->text);
-			buf_printf(b, "</p:%s>", p->name);
+			hvs_buf_printf(b, "</p:%s>", p->name);
 			break;
 		case PK_DATETIME:
 		case PK_INTERVAL:
@@ -174,7 +174,7 @@ void xw_instance(buf *b, const sim_inst *in)
 			xw_text(b, p->text);
 			put(b, p->kind == PK_DATETIME ? "</cim:Datetime>"
 			                              : "</cim:Interval>");
-			buf_printf(b, "</p:%s>", p->name);
+			hvs_buf_printf(b, "</p:%s>", p->name);
 			break;
 		case PK_EPR: {
 			char tag[128];
@@ -186,7 +186,7 @@ void xw_instance(buf *b, const sim_inst *in)
 			for (k = 0; k < p->nitems; k++) {
 				prop_open(b, p->name, NULL);
 				xw_text(b, p->items[k]);
-				buf_printf(b, "</p:%s>", p->name);
+				hvs_buf_printf(b, "</p:%s>", p->name);
 			}
 			break;
 		}

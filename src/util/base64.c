@@ -7,7 +7,7 @@
 static const char alphabet[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-char *base64_encode(const void *data, size_t len)
+char *hvs_base64_encode(const void *data, size_t len)
 {
 	const unsigned char *in = data;
 	if (len > (SIZE_MAX - 1) / 4 * 3 - 3)
@@ -42,7 +42,7 @@ static int decode_char(char c)
 	return -1;
 }
 
-unsigned char *base64_decode(const char *text, size_t text_len, size_t *out_len)
+unsigned char *hvs_base64_decode(const char *text, size_t text_len, size_t *out_len)
 {
 	if (text_len % 4 != 0)
 		return NULL;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int buf_reserve(buf *b, size_t extra)
+int hvs_buf_reserve(buf *b, size_t extra)
 {
 	if (extra > SIZE_MAX - b->len - 1)
 		return -1;
@@ -24,9 +24,9 @@ int buf_reserve(buf *b, size_t extra)
 	return 0;
 }
 
-int buf_append(buf *b, const void *data, size_t len)
+int hvs_buf_append(buf *b, const void *data, size_t len)
 {
-	if (buf_reserve(b, len) != 0)
+	if (hvs_buf_reserve(b, len) != 0)
 		return -1;
 	if (len)
 		memcpy(b->data + b->len, data, len);
@@ -35,57 +35,57 @@ int buf_append(buf *b, const void *data, size_t len)
 	return 0;
 }
 
-int buf_append_str(buf *b, const char *s)
+int hvs_buf_append_str(buf *b, const char *s)
 {
-	return buf_append(b, s, strlen(s));
+	return hvs_buf_append(b, s, strlen(s));
 }
 
-int buf_vprintf(buf *b, const char *fmt, va_list ap)
+int hvs_buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
 	va_list copy;
 	va_copy(copy, ap);
 	int n = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
-	if (n < 0 || buf_reserve(b, (size_t)n) != 0)
+	if (n < 0 || hvs_buf_reserve(b, (size_t)n) != 0)
 		return -1;
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 	return 0;
 }
 
-int buf_printf(buf *b, const char *fmt, ...)
+int hvs_buf_printf(buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int rc = buf_vprintf(b, fmt, ap);
+	int rc = hvs_buf_vprintf(b, fmt, ap);
 	va_end(ap);
 	return rc;
 }
 
-void buf_reset(buf *b)
+void hvs_buf_reset(buf *b)
 {
 	b->len = 0;
 	if (b->data)
 		b->data[0] = '\0';
 }
 
-void buf_free(buf *b)
+void hvs_buf_free(buf *b)
 {
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
 
-void buf_wipe(buf *b)
+void hvs_buf_wipe(buf *b)
 {
 	if (b->data)
 		OPENSSL_cleanse(b->data, b->cap);
-	buf_free(b);
+	hvs_buf_free(b);
 }
 
-char *buf_detach(buf *b)
+char *hvs_buf_detach(buf *b)
 {
-	if (!b->data && buf_reserve(b, 0) != 0)
+	if (!b->data && hvs_buf_reserve(b, 0) != 0)
 		return NULL;
 	b->data[b->len] = '\0';
 	char *p = b->data;

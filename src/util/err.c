@@ -50,7 +50,7 @@ static void trim_partial_utf8(char *s, size_t size)
 		s[i - 1] = '\0';
 }
 
-hvsnap_status err_set(hvsnap_error *err, hvsnap_status kind, long code,
+hvsnap_status hvs_err_set(hvsnap_error *err, hvsnap_status kind, long code,
                       const char *fmt, ...)
 {
 	if (!err)
@@ -66,7 +66,7 @@ hvsnap_status err_set(hvsnap_error *err, hvsnap_status kind, long code,
 	return kind;
 }
 
-void err_add_detail(hvsnap_error *err, const char *fmt, ...)
+void hvs_err_add_detail(hvsnap_error *err, const char *fmt, ...)
 {
 	if (!err)
 		return;
@@ -84,7 +84,7 @@ void err_add_detail(hvsnap_error *err, const char *fmt, ...)
 	trim_partial_utf8(err->detail, sizeof(err->detail));
 }
 
-hvsnap_status err_nomem(hvsnap_error *err)
+hvsnap_status hvs_err_nomem(hvsnap_error *err)
 {
-	return err_set(err, HVSNAP_ERR_NOMEM, 0, "out of memory");
+	return hvs_err_set(err, HVSNAP_ERR_NOMEM, 0, "out of memory");
 }

@@ -5,14 +5,14 @@
 #include "hvsnap/error.h"
 
 /* Sets kind, code and a formatted message; returns kind so callers can write
- * `return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "...")`. err may be NULL. */
-hvsnap_status err_set(hvsnap_error *err, hvsnap_status kind, long code,
+ * `return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "...")`. err may be NULL. */
+hvsnap_status hvs_err_set(hvsnap_error *err, hvsnap_status kind, long code,
                       const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* Appends to detail ("; " separated). */
-void err_add_detail(hvsnap_error *err, const char *fmt, ...)
+void hvs_err_add_detail(hvsnap_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Shorthand for an allocation failure. */
-hvsnap_status err_nomem(hvsnap_error *err);
+hvsnap_status hvs_err_nomem(hvsnap_error *err);
 
 #endif

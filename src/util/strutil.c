@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *str_ndup(const char *s, size_t n)
+char *hvs_str_ndup(const char *s, size_t n)
 {
 	if (!s)
 		return NULL;
@@ -17,9 +17,9 @@ char *str_ndup(const char *s, size_t n)
 	return p;
 }
 
-char *str_dup(const char *s)
+char *hvs_str_dup(const char *s)
 {
-	return s ? str_ndup(s, strlen(s)) : NULL;
+	return s ? hvs_str_ndup(s, strlen(s)) : NULL;
 }
 
 static int ascii_lower(int c)
@@ -27,7 +27,7 @@ static int ascii_lower(int c)
 	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
 }
 
-int str_case_eq(const char *a, const char *b)
+int hvs_str_case_eq(const char *a, const char *b)
 {
 	if (!a || !b)
 		return a == b;
@@ -37,7 +37,7 @@ int str_case_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
-int str_to_u64(const char *s, uint64_t max, uint64_t *out)
+int hvs_str_to_u64(const char *s, uint64_t max, uint64_t *out)
 {
 	if (!s || !*s)
 		return -1;
@@ -54,7 +54,7 @@ int str_to_u64(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-void str_copy(char *dst, size_t size, const char *src)
+void hvs_str_copy(char *dst, size_t size, const char *src)
 {
 	if (!size)
 		return;
@@ -66,7 +66,7 @@ void str_copy(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
-void str_wipe_free(char *s)
+void hvs_str_wipe_free(char *s)
 {
 	if (!s)
 		return;

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include "platform/platform.h"
 
-int uuid_random(char out[UUID_STR_LEN])
+int hvs_uuid_random(char out[UUID_STR_LEN])
 {
 	unsigned char b[16];
-	if (platform_random(b, sizeof(b)) != 0)
+	if (hvs_platform_random(b, sizeof(b)) != 0)
 		return -1;
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */

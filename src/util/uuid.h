@@ -6,6 +6,6 @@
 
 /* Writes a lower-case UUID into out; returns 0, or -1 when no randomness is
  * available. */
-int uuid_random(char out[UUID_STR_LEN]);
+int hvs_uuid_random(char out[UUID_STR_LEN]);
 
 #endif

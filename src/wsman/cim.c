@@ -32,9 +32,9 @@ hvsnap_cim_instance *hvsnap_cim_instance_new(const char *class_name,
 	hvsnap_cim_instance *inst = calloc(1, sizeof(*inst));
 	if (!inst)
 		return NULL;
-	inst->class_name = str_dup(class_name);
+	inst->class_name = hvs_str_dup(class_name);
 	if (resource_uri) {
-		inst->resource_uri = str_dup(resource_uri);
+		inst->resource_uri = hvs_str_dup(resource_uri);
 	} else {
 		size_t n = strlen(HVSNAP_WMI_V2_URI) + strlen(class_name) + 1;
 		inst->resource_uri = malloc(n);
@@ -125,7 +125,7 @@ static hvsnap_status put_prop(hvsnap_cim_instance *inst, const char *name,
 		inst->props = np;
 		inst->cap = cap;
 	}
-	char *copy = str_dup(name);
+	char *copy = hvs_str_dup(name);
 	if (!copy) {
 		hvsnap_cim_value_clear(value);
 		return HVSNAP_ERR_NOMEM;
@@ -147,7 +147,7 @@ hvsnap_status hvsnap_cim_set_value(hvsnap_cim_instance *inst, const char *name,
 {
 	if (!text)
 		return hvsnap_cim_set_nil(inst, name, type);
-	hvsnap_cim_value v = { .kind = kind_for_type(type), .text = str_dup(text) };
+	hvsnap_cim_value v = { .kind = kind_for_type(type), .text = hvs_str_dup(text) };
 	if (!v.text)
 		return HVSNAP_ERR_NOMEM;
 	return put_prop(inst, name, type, &v);
@@ -176,7 +176,7 @@ hvsnap_status hvsnap_cim_set_array(hvsnap_cim_instance *inst, const char *name,
 			return HVSNAP_ERR_USAGE;
 		}
 		v.items[i].kind = kind_for_type(type);
-		v.items[i].text = str_dup(texts[i]);
+		v.items[i].text = hvs_str_dup(texts[i]);
 		v.n_items = i + 1;
 		if (!v.items[i].text) {
 			hvsnap_cim_value_clear(&v);
@@ -266,7 +266,7 @@ hvsnap_status hvsnap_cim_get_uint(const hvsnap_cim_instance *inst,
 	const char *text = hvsnap_cim_get_text(inst, name);
 	if (!text)
 		return HVSNAP_ERR_NOT_FOUND;
-	return str_to_u64(text, UINT64_MAX, out) == 0 ? HVSNAP_OK : HVSNAP_ERR_PROTOCOL;
+	return hvs_str_to_u64(text, UINT64_MAX, out) == 0 ? HVSNAP_OK : HVSNAP_ERR_PROTOCOL;
 }
 
 hvsnap_epr *hvsnap_epr_new(const char *resource_uri)
@@ -274,8 +274,8 @@ hvsnap_epr *hvsnap_epr_new(const char *resource_uri)
 	hvsnap_epr *epr = calloc(1, sizeof(*epr));
 	if (!epr)
 		return NULL;
-	epr->address = str_dup(WSA_ANONYMOUS);
-	epr->resource_uri = str_dup(resource_uri ? resource_uri : "");
+	epr->address = hvs_str_dup(WSA_ANONYMOUS);
+	epr->resource_uri = hvs_str_dup(resource_uri ? resource_uri : "");
 	if (!epr->address || !epr->resource_uri) {
 		hvsnap_epr_free(epr);
 		return NULL;
@@ -293,8 +293,8 @@ hvsnap_status hvsnap_epr_add_selector(hvsnap_epr *epr, const char *name,
 	if (!s)
 		return HVSNAP_ERR_NOMEM;
 	epr->selectors = s;
-	s[epr->n_selectors].name = str_dup(name);
-	s[epr->n_selectors].value = str_dup(value);
+	s[epr->n_selectors].name = hvs_str_dup(name);
+	s[epr->n_selectors].value = hvs_str_dup(value);
 	if (!s[epr->n_selectors].name || !s[epr->n_selectors].value) {
 		free(s[epr->n_selectors].name);
 		free(s[epr->n_selectors].value);
@@ -323,7 +323,7 @@ hvsnap_epr *hvsnap_epr_dup(const hvsnap_epr *epr)
 		return NULL;
 	if (epr->address) {
 		free(copy->address);
-		copy->address = str_dup(epr->address);
+		copy->address = hvs_str_dup(epr->address);
 		if (!copy->address) {
 			hvsnap_epr_free(copy);
 			return NULL;

@@ -40,101 +40,101 @@ static hvsnap_status read_property(hvsnap_cim_instance *inst, xmlNodePtr p,
                                    const char *name, hvsnap_cim_type type,
                                    hvsnap_error *err)
 {
-	xmlNodePtr value = xu_child(p, NULL, "VALUE");
+	xmlNodePtr value = hvs_xu_child(p, NULL, "VALUE");
 	hvsnap_status st;
 	if (!value) {
 		st = hvsnap_cim_set_nil(inst, name, type);
 	} else {
-		char *text = xu_text(value);
+		char *text = hvs_xu_text(value);
 		st = text ? hvsnap_cim_set_value(inst, name, type, text) : HVSNAP_ERR_NOMEM;
 		free(text);
 	}
-	return st == HVSNAP_OK ? HVSNAP_OK : err_nomem(err);
+	return st == HVSNAP_OK ? HVSNAP_OK : hvs_err_nomem(err);
 }
 
 static hvsnap_status read_array(hvsnap_cim_instance *inst, xmlNodePtr p,
                                 const char *name, hvsnap_cim_type type,
                                 hvsnap_error *err)
 {
-	xmlNodePtr va = xu_child(p, NULL, "VALUE.ARRAY");
+	xmlNodePtr va = hvs_xu_child(p, NULL, "VALUE.ARRAY");
 	if (!va)
 		return hvsnap_cim_set_nil(inst, name, type) == HVSNAP_OK ? HVSNAP_OK
-		                                                          : err_nomem(err);
+		                                                          : hvs_err_nomem(err);
 	size_t n = 0, cap = 0;
 	char **texts = NULL;
 	hvsnap_status st = HVSNAP_OK;
-	for (xmlNodePtr v = xu_first_elem(va); v; v = xu_next_elem(v)) {
+	for (xmlNodePtr v = hvs_xu_first_elem(va); v; v = hvs_xu_next_elem(v)) {
 		/* VALUE.NULL entries have no place in a text array; the API keeps
 		 * arrays of text, so they are skipped. */
-		if (!xu_is(v, NULL, "VALUE"))
+		if (!hvs_xu_is(v, NULL, "VALUE"))
 			continue;
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 8;
 			char **nt = realloc(texts, ncap * sizeof(*nt));
 			if (!nt) {
-				st = err_nomem(err);
+				st = hvs_err_nomem(err);
 				break;
 			}
 			texts = nt;
 			cap = ncap;
 		}
-		texts[n] = xu_text(v);
+		texts[n] = hvs_xu_text(v);
 		if (!texts[n]) {
-			st = err_nomem(err);
+			st = hvs_err_nomem(err);
 			break;
 		}
 		n++;
 	}
 	if (st == HVSNAP_OK &&
 	    hvsnap_cim_set_array(inst, name, type, (const char *const *)texts, n) != HVSNAP_OK)
-		st = err_nomem(err);
+		st = hvs_err_nomem(err);
 	for (size_t i = 0; i < n; i++)
 		free(texts[i]);
 	free(texts);
 	return st;
 }
 
-hvsnap_status wsman_cimxml_parse(const char *text, size_t len,
+hvsnap_status hvs_wsman_cimxml_parse(const char *text, size_t len,
                                  hvsnap_cim_instance **out, hvsnap_error *err)
 {
 	*out = NULL;
 	xmlDocPtr doc = NULL;
-	hvsnap_status st = xu_load(text, len, 0, "embedded instance", &doc, err);
+	hvsnap_status st = hvs_xu_load(text, len, 0, "embedded instance", &doc, err);
 	if (st != HVSNAP_OK)
 		return st;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
-	if (!xu_is(root, NULL, "INSTANCE")) {
-		st = err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+	if (!hvs_xu_is(root, NULL, "INSTANCE")) {
+		st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		             "embedded instance root is %s, not a CIM-XML INSTANCE",
-		             xu_name(root));
+		             hvs_xu_name(root));
 		xmlFreeDoc(doc);
 		return st;
 	}
-	char *class_name = xu_attr(root, "CLASSNAME");
+	char *class_name = hvs_xu_attr(root, "CLASSNAME");
 	if (!class_name || !*class_name) {
 		free(class_name);
 		xmlFreeDoc(doc);
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "embedded instance has no CLASSNAME");
 	}
 	hvsnap_cim_instance *inst = hvsnap_cim_instance_new(class_name, NULL);
 	free(class_name);
 	if (!inst) {
 		xmlFreeDoc(doc);
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	}
 	size_t count = 0;
-	for (xmlNodePtr p = xu_first_elem(root); p && st == HVSNAP_OK; p = xu_next_elem(p)) {
-		int scalar = xu_is(p, NULL, "PROPERTY");
-		if (!scalar && !xu_is(p, NULL, "PROPERTY.ARRAY"))
+	for (xmlNodePtr p = hvs_xu_first_elem(root); p && st == HVSNAP_OK; p = hvs_xu_next_elem(p)) {
+		int scalar = hvs_xu_is(p, NULL, "PROPERTY");
+		if (!scalar && !hvs_xu_is(p, NULL, "PROPERTY.ARRAY"))
 			continue; /* QUALIFIER, PROPERTY.REFERENCE and extensions */
-		char *name = xu_attr(p, "NAME");
-		char *type = xu_attr(p, "TYPE");
+		char *name = hvs_xu_attr(p, "NAME");
+		char *type = hvs_xu_attr(p, "TYPE");
 		if (!name || !*name) {
-			st = err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+			st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 			             "embedded instance has a property without a NAME");
 		} else if (++count > WSMAN_MAX_PROPERTIES) {
-			st = err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+			st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 			             "embedded instance has more than %d properties",
 			             WSMAN_MAX_PROPERTIES);
 		} else if (scalar) {

@@ -35,7 +35,7 @@ static const char *type_name(hvsnap_cim_type t)
  * raw and escaped by the serialiser. */
 static int add_value(xmlNodePtr parent, const char *text)
 {
-	if (!wsman_text_ok(text))
+	if (!hvs_wsman_text_ok(text))
 		return -1;
 	xmlNodePtr v = xmlNewChild(parent, NULL, BAD_CAST "VALUE", NULL);
 	if (!v)
@@ -61,7 +61,7 @@ static int add_property(xmlNodePtr inst, const char *name, hvsnap_cim_type type,
                         const hvsnap_cim_value *v)
 {
 	const char *tname = type_name(type);
-	if (!tname || !wsman_text_ok(name) || !*name || !v)
+	if (!tname || !hvs_wsman_text_ok(name) || !*name || !v)
 		return -1;
 	int is_array = v->kind == HVSNAP_CIM_ARRAY;
 	if (!is_array && v->kind != HVSNAP_CIM_NIL && !scalar_kind(v->kind))
@@ -115,10 +115,10 @@ static char *dump_element(xmlNodePtr node)
 	return out;
 }
 
-char *wsman_cimxml_serialize(const hvsnap_cim_instance *inst)
+char *hvs_wsman_cimxml_serialize(const hvsnap_cim_instance *inst)
 {
 	const char *cls = hvsnap_cim_instance_class(inst);
-	if (!cls || !wsman_text_ok(cls))
+	if (!cls || !hvs_wsman_text_ok(cls))
 		return NULL;
 	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
 	if (!doc)

@@ -14,65 +14,65 @@
 #include "wsman/ns.h"
 #include "wsman/xmlutil.h"
 
-int wsman_holds_epr(const xmlNode *element)
+int hvs_wsman_holds_epr(const xmlNode *element)
 {
-	return xu_child(element, NS_WSA, "Address") ||
-	       xu_child(element, NS_WSA, "ReferenceParameters") ||
-	       xu_child(element, NS_WSA, "EndpointReference");
+	return hvs_xu_child(element, NS_WSA, "Address") ||
+	       hvs_xu_child(element, NS_WSA, "ReferenceParameters") ||
+	       hvs_xu_child(element, NS_WSA, "EndpointReference");
 }
 
 static hvsnap_status decode_selectors(hvsnap_epr *epr, const xmlNode *set,
                                       hvsnap_error *err)
 {
-	for (xmlNodePtr s = xu_first_elem(set); s; s = xu_next_elem(s)) {
-		if (!xu_is(s, NS_WSMAN, "Selector"))
+	for (xmlNodePtr s = hvs_xu_first_elem(set); s; s = hvs_xu_next_elem(s)) {
+		if (!hvs_xu_is(s, NS_WSMAN, "Selector"))
 			continue;
-		char *name = xu_attr(s, "Name");
+		char *name = hvs_xu_attr(s, "Name");
 		if (!name || !*name) {
 			free(name);
-			return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+			return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 			               "an EPR selector has no Name attribute");
 		}
 		/* A selector may itself hold an EPR (references to references);
 		 * no Hyper-V object is named that way, so its text stands in. */
-		char *value = xu_text_trim(s);
+		char *value = hvs_xu_text_trim(s);
 		hvsnap_status st = value ? hvsnap_epr_add_selector(epr, name, value)
 		                         : HVSNAP_ERR_NOMEM;
 		free(name);
 		free(value);
 		if (st != HVSNAP_OK)
-			return err_nomem(err);
+			return hvs_err_nomem(err);
 	}
 	return HVSNAP_OK;
 }
 
-hvsnap_status wsman_decode_epr_parts(const xmlNode *address,
+hvsnap_status hvs_wsman_decode_epr_parts(const xmlNode *address,
                                      const xmlNode *refparams,
                                      hvsnap_epr **out, hvsnap_error *err)
 {
 	*out = NULL;
 	if (!address && !refparams)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "an endpoint reference has neither a:Address nor a:ReferenceParameters");
 	int nomem = 0;
-	char *uri = refparams ? xu_child_text(refparams, NS_WSMAN, "ResourceURI", &nomem)
+	char *uri = refparams ? hvs_xu_child_text(refparams, NS_WSMAN, "ResourceURI", &nomem)
 	                      : NULL;
 	if (nomem)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	hvsnap_epr *epr = hvsnap_epr_new(uri);
 	free(uri);
 	if (!epr)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	if (address) {
-		char *a = xu_text_trim(address);
+		char *a = hvs_xu_text_trim(address);
 		if (!a) {
 			hvsnap_epr_free(epr);
-			return err_nomem(err);
+			return hvs_err_nomem(err);
 		}
 		free(epr->address);
 		epr->address = a;
 	}
-	xmlNodePtr set = refparams ? xu_child(refparams, NS_WSMAN, "SelectorSet") : NULL;
+	xmlNodePtr set = refparams ? hvs_xu_child(refparams, NS_WSMAN, "SelectorSet") : NULL;
 	if (set) {
 		hvsnap_status st = decode_selectors(epr, set, err);
 		if (st != HVSNAP_OK) {
@@ -84,31 +84,31 @@ hvsnap_status wsman_decode_epr_parts(const xmlNode *address,
 	return HVSNAP_OK;
 }
 
-hvsnap_status wsman_decode_epr(xmlNodePtr node, hvsnap_epr **out,
+hvsnap_status hvs_wsman_decode_epr(xmlNodePtr node, hvsnap_epr **out,
                                hvsnap_error *err)
 {
 	*out = NULL;
-	xmlNodePtr address = xu_child(node, NS_WSA, "Address");
-	xmlNodePtr refp = xu_child(node, NS_WSA, "ReferenceParameters");
+	xmlNodePtr address = hvs_xu_child(node, NS_WSA, "Address");
+	xmlNodePtr refp = hvs_xu_child(node, NS_WSA, "ReferenceParameters");
 	if (!address && !refp) {
 		/* Synthetic documents (and EnumerateEPR items) wrap the two parts
 		 * in a:EndpointReference; real property values do not. */
-		xmlNodePtr wrapper = xu_child(node, NS_WSA, "EndpointReference");
+		xmlNodePtr wrapper = hvs_xu_child(node, NS_WSA, "EndpointReference");
 		if (wrapper) {
-			address = xu_child(wrapper, NS_WSA, "Address");
-			refp = xu_child(wrapper, NS_WSA, "ReferenceParameters");
+			address = hvs_xu_child(wrapper, NS_WSA, "Address");
+			refp = hvs_xu_child(wrapper, NS_WSA, "ReferenceParameters");
 		}
 	}
 	if (!address && !refp)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
-		               "element %s holds no endpoint reference", xu_name(node));
-	return wsman_decode_epr_parts(address, refp, out, err);
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		               "element %s holds no endpoint reference", hvs_xu_name(node));
+	return hvs_wsman_decode_epr_parts(address, refp, out, err);
 }
 
 static int is_cim_datetime(const xmlNode *e)
 {
-	return xu_is(e, NS_CIM, "Datetime") || xu_is(e, NS_CIM, "Date") ||
-	       xu_is(e, NS_CIM, "Time") || xu_is(e, NS_CIM, "CIMDateTime");
+	return hvs_xu_is(e, NS_CIM, "Datetime") || hvs_xu_is(e, NS_CIM, "Date") ||
+	       hvs_xu_is(e, NS_CIM, "Time") || hvs_xu_is(e, NS_CIM, "CIMDateTime");
 }
 
 /* Decodes one property element into *v (which owns nothing on failure). */
@@ -116,26 +116,26 @@ static hvsnap_status decode_value(xmlNodePtr prop, hvsnap_cim_value *v,
                                   hvsnap_error *err)
 {
 	memset(v, 0, sizeof(*v));
-	if (xu_is_nil(prop)) {
+	if (hvs_xu_is_nil(prop)) {
 		v->kind = HVSNAP_CIM_NIL;
 		return HVSNAP_OK;
 	}
-	xmlNodePtr first = xu_first_elem(prop);
-	if (first && (is_cim_datetime(first) || xu_is(first, NS_CIM, "Interval"))) {
-		v->kind = xu_is(first, NS_CIM, "Interval") ? HVSNAP_CIM_INTERVAL
+	xmlNodePtr first = hvs_xu_first_elem(prop);
+	if (first && (is_cim_datetime(first) || hvs_xu_is(first, NS_CIM, "Interval"))) {
+		v->kind = hvs_xu_is(first, NS_CIM, "Interval") ? HVSNAP_CIM_INTERVAL
 		                                           : HVSNAP_CIM_DATETIME;
-		v->text = xu_text_trim(first);
-		return v->text ? HVSNAP_OK : err_nomem(err);
+		v->text = hvs_xu_text_trim(first);
+		return v->text ? HVSNAP_OK : hvs_err_nomem(err);
 	}
-	if (first && wsman_holds_epr(prop)) {
+	if (first && hvs_wsman_holds_epr(prop)) {
 		v->kind = HVSNAP_CIM_EPR;
-		return wsman_decode_epr(prop, &v->epr, err);
+		return hvs_wsman_decode_epr(prop, &v->epr, err);
 	}
 	/* Plain values, and unknown mixed content, keep their text byte for
 	 * byte: localized strings and significant spaces must survive. */
 	v->kind = HVSNAP_CIM_VALUE;
-	v->text = xu_text(prop);
-	return v->text ? HVSNAP_OK : err_nomem(err);
+	v->text = hvs_xu_text(prop);
+	return v->text ? HVSNAP_OK : hvs_err_nomem(err);
 }
 
 typedef struct prop_entry {
@@ -187,11 +187,11 @@ static hvsnap_status collect_properties(xmlNodePtr item, prop_entry **out,
 	*n_out = 0;
 	xmlHashTablePtr seen = xmlHashCreate(64);
 	if (!seen)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	prop_entry *entries = NULL;
 	size_t n = 0, cap = 0;
 	hvsnap_status st = HVSNAP_OK;
-	for (xmlNodePtr c = xu_first_elem(item); c; c = xu_next_elem(c)) {
+	for (xmlNodePtr c = hvs_xu_first_elem(item); c; c = hvs_xu_next_elem(c)) {
 		hvsnap_cim_value v;
 		st = decode_value(c, &v, err);
 		if (st != HVSNAP_OK)
@@ -200,16 +200,16 @@ static hvsnap_status collect_properties(xmlNodePtr item, prop_entry **out,
 		if (idx) {
 			if (append_item(&entries[idx - 1], &v) != 0) {
 				hvsnap_cim_value_clear(&v);
-				st = err_nomem(err);
+				st = hvs_err_nomem(err);
 				break;
 			}
 			continue;
 		}
 		if (n == WSMAN_MAX_PROPERTIES) {
 			hvsnap_cim_value_clear(&v);
-			st = err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+			st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 			             "instance %s has more than %d properties",
-			             xu_name(item), WSMAN_MAX_PROPERTIES);
+			             hvs_xu_name(item), WSMAN_MAX_PROPERTIES);
 			break;
 		}
 		if (n == cap) {
@@ -217,7 +217,7 @@ static hvsnap_status collect_properties(xmlNodePtr item, prop_entry **out,
 			prop_entry *ne = realloc(entries, ncap * sizeof(*ne));
 			if (!ne) {
 				hvsnap_cim_value_clear(&v);
-				st = err_nomem(err);
+				st = hvs_err_nomem(err);
 				break;
 			}
 			entries = ne;
@@ -225,7 +225,7 @@ static hvsnap_status collect_properties(xmlNodePtr item, prop_entry **out,
 		}
 		if (xmlHashAddEntry(seen, c->name, (void *)(uintptr_t)(n + 1)) != 0) {
 			hvsnap_cim_value_clear(&v);
-			st = err_nomem(err);
+			st = hvs_err_nomem(err);
 			break;
 		}
 		entries[n].name = (const char *)c->name;
@@ -243,12 +243,12 @@ static hvsnap_status collect_properties(xmlNodePtr item, prop_entry **out,
 	return HVSNAP_OK;
 }
 
-hvsnap_status wsman_decode_instance(xmlNodePtr item, hvsnap_cim_instance **out,
+hvsnap_status hvs_wsman_decode_instance(xmlNodePtr item, hvsnap_cim_instance **out,
                                     hvsnap_error *err)
 {
 	*out = NULL;
 	if (!item || item->type != XML_ELEMENT_NODE)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "expected an instance element");
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "expected an instance element");
 	prop_entry *entries;
 	size_t n;
 	hvsnap_status st = collect_properties(item, &entries, &n, err);
@@ -256,11 +256,11 @@ hvsnap_status wsman_decode_instance(xmlNodePtr item, hvsnap_cim_instance **out,
 		return st;
 	/* The item's namespace is the class resource URI; an item without one
 	 * keeps an empty URI rather than a guessed one. */
-	const char *uri = xu_ns(item);
-	hvsnap_cim_instance *inst = hvsnap_cim_instance_new(xu_name(item), uri ? uri : "");
+	const char *uri = hvs_xu_ns(item);
+	hvsnap_cim_instance *inst = hvsnap_cim_instance_new(hvs_xu_name(item), uri ? uri : "");
 	if (!inst) {
 		free_entries(entries, n);
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	}
 	size_t i = 0;
 	for (; i < n; i++) {
@@ -275,13 +275,13 @@ hvsnap_status wsman_decode_instance(xmlNodePtr item, hvsnap_cim_instance **out,
 	free_entries(entries, n);
 	if (i < n) {
 		hvsnap_cim_instance_free(inst);
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	}
 	*out = inst;
 	return HVSNAP_OK;
 }
 
-hvsnap_status wsman_epr_instance(hvsnap_epr *epr, hvsnap_cim_instance **out,
+hvsnap_status hvs_wsman_epr_instance(hvsnap_epr *epr, hvsnap_cim_instance **out,
                                  hvsnap_error *err)
 {
 	*out = NULL;
@@ -292,14 +292,14 @@ hvsnap_status wsman_epr_instance(hvsnap_epr *epr, hvsnap_cim_instance **out,
 		hvsnap_cim_instance_free(inst);
 		free(v);
 		hvsnap_epr_free(epr);
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	}
 	memset(v, 0, sizeof(*v));
 	v->kind = HVSNAP_CIM_EPR;
 	v->epr = epr;
 	if (hvsnap_cim_take_value(inst, "EPR", v) != HVSNAP_OK) {
 		hvsnap_cim_instance_free(inst);
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	}
 	*out = inst;
 	return HVSNAP_OK;

@@ -13,17 +13,17 @@
 
 /* Decodes an EPR from its two parts (either may be NULL, not both), for
  * bare EPRs that sit directly in an Items element. */
-hvsnap_status wsman_decode_epr_parts(const xmlNode *address,
+hvsnap_status hvs_wsman_decode_epr_parts(const xmlNode *address,
                                      const xmlNode *refparams,
                                      hvsnap_epr **out, hvsnap_error *err);
 
 /* 1 when element holds an EPR: an a:Address or a:ReferenceParameters
  * child, or an a:EndpointReference wrapper. */
-int wsman_holds_epr(const xmlNode *element);
+int hvs_wsman_holds_epr(const xmlNode *element);
 
 /* Wraps epr (taking ownership) in an instance of class "EPR" with one EPR
  * property "EPR", the item shape of EnumerateEPR mode. */
-hvsnap_status wsman_epr_instance(hvsnap_epr *epr, hvsnap_cim_instance **out,
+hvsnap_status hvs_wsman_epr_instance(hvsnap_epr *epr, hvsnap_cim_instance **out,
                                  hvsnap_error *err);
 
 #endif

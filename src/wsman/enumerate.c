@@ -26,7 +26,7 @@ struct hvsnap_enum {
 
 static void take_page(hvsnap_enum *e, wsman_enum_page *page)
 {
-	wsman_enum_page_clear(&e->page);
+	hvs_wsman_enum_page_clear(&e->page);
 	e->page = *page;
 	memset(page, 0, sizeof(*page));
 	e->next = 0;
@@ -40,34 +40,34 @@ hvsnap_status hvsnap_enum_start(hvsnap_session *s, const hvsnap_enum_options *op
 	hvsnap_error_clear(err);
 	*out = NULL;
 	if (!opts || !opts->resource_uri || !*opts->resource_uri)
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "no resource URI given to enumerate");
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no resource URI given to enumerate");
 	hvsnap_enum *e = calloc(1, sizeof(*e));
 	if (!e)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	e->session = s;
 	e->max_elements = opts->max_elements;
-	e->pull_uri = str_dup(opts->resource_uri);
+	e->pull_uri = hvs_str_dup(opts->resource_uri);
 	if (!e->pull_uri) {
 		free(e);
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	}
 	wsman_request_opts o;
-	wsman_session_request_opts(s, &o, opts->resource_uri, NULL, 0);
-	xmlDocPtr req = wsman_build_enumerate(&o, opts);
+	hvs_wsman_session_request_opts(s, &o, opts->resource_uri, NULL, 0);
+	xmlDocPtr req = hvs_wsman_build_enumerate(&o, opts);
 	if (!req) {
 		hvsnap_enum_free(e);
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build an Enumerate request");
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build an Enumerate request");
 	}
 	xmlDocPtr resp = NULL;
 	/* Resending an Enumerate whose answer was lost is safe: at worst the
 	 * host keeps an unused context until its own timeout drops it. */
-	hvsnap_status st = wsman_session_call(s, req, "Enumerate", WSMAN_RETRY_ON_RECONNECT,
+	hvsnap_status st = hvs_wsman_session_call(s, req, "Enumerate", WSMAN_RETRY_ON_RECONNECT,
 	                                      &resp, err);
 	xmlFreeDoc(req);
 	wsman_enum_page page;
 	memset(&page, 0, sizeof(page));
 	if (st == HVSNAP_OK)
-		st = wsman_parse_enumerate(resp, &page, err);
+		st = hvs_wsman_parse_enumerate(resp, &page, err);
 	xmlFreeDoc(resp);
 	if (st != HVSNAP_OK) {
 		e->finished = 1;
@@ -82,20 +82,20 @@ hvsnap_status hvsnap_enum_start(hvsnap_session *s, const hvsnap_enum_options *op
 static hvsnap_status pull(hvsnap_enum *e, hvsnap_error *err)
 {
 	wsman_request_opts o;
-	wsman_session_request_opts(e->session, &o, e->pull_uri, NULL, 0);
-	xmlDocPtr req = wsman_build_pull(&o, e->page.context, e->max_elements);
+	hvs_wsman_session_request_opts(e->session, &o, e->pull_uri, NULL, 0);
+	xmlDocPtr req = hvs_wsman_build_pull(&o, e->page.context, e->max_elements);
 	if (!req)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	xmlDocPtr resp = NULL;
 	/* A Pull advances the host's cursor, so a resend after a lost answer
 	 * could skip items; it is not retried. */
-	hvsnap_status st = wsman_session_call(e->session, req, "Pull", WSMAN_NO_RETRY,
+	hvsnap_status st = hvs_wsman_session_call(e->session, req, "Pull", WSMAN_NO_RETRY,
 	                                      &resp, err);
 	xmlFreeDoc(req);
 	wsman_enum_page page;
 	memset(&page, 0, sizeof(page));
 	if (st == HVSNAP_OK)
-		st = wsman_parse_pull(resp, &page, err);
+		st = hvs_wsman_parse_pull(resp, &page, err);
 	xmlFreeDoc(resp);
 	if (st != HVSNAP_OK) {
 		e->finished = 1; /* the context is in an unknown state */
@@ -119,7 +119,7 @@ hvsnap_status hvsnap_enum_next(hvsnap_enum *e, hvsnap_cim_instance **item,
 			return st;
 		if (e->page.n_items == 0 && ++empty_pulls > MAX_EMPTY_PULLS) {
 			e->finished = 1;
-			return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+			return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 			               "the host sent %u empty Pull responses in a row", empty_pulls - 1);
 		}
 	}
@@ -137,17 +137,17 @@ void hvsnap_enum_free(hvsnap_enum *e)
 		/* Leaving a context open holds resources on the host until it
 		 * times out; a failed Release changes nothing for the caller. */
 		wsman_request_opts o;
-		wsman_session_request_opts(e->session, &o, e->pull_uri, NULL, 0);
-		xmlDocPtr req = wsman_build_release(&o, e->page.context);
+		hvs_wsman_session_request_opts(e->session, &o, e->pull_uri, NULL, 0);
+		xmlDocPtr req = hvs_wsman_build_release(&o, e->page.context);
 		if (req) {
 			xmlDocPtr resp = NULL;
-			if (wsman_session_call(e->session, req, "Release", WSMAN_NO_RETRY, &resp,
+			if (hvs_wsman_session_call(e->session, req, "Release", WSMAN_NO_RETRY, &resp,
 			                       NULL) == HVSNAP_OK)
 				xmlFreeDoc(resp);
 			xmlFreeDoc(req);
 		}
 	}
-	wsman_enum_page_clear(&e->page);
+	hvs_wsman_enum_page_clear(&e->page);
 	free(e->pull_uri);
 	free(e);
 }

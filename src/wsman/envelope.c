@@ -4,7 +4,7 @@
  *
  * Prefixes are fixed (s, a, w, n, p, xsi, cim, wsmid) only to make traces
  * readable; nothing depends on them. Every caller-supplied string is checked
- * (wsman_text_ok, NCName for element and selector names) before it goes into
+ * (hvs_wsman_text_ok, NCName for element and selector names) before it goes into
  * the tree, because libxml2 would write control characters or broken UTF-8
  * straight through and the host would answer with an unhelpful fault. A
  * builder returns NULL for an invalid argument or when memory runs out:
@@ -43,7 +43,7 @@ typedef struct env {
 static xmlNodePtr el(xmlNodePtr parent, xmlNsPtr ns, const char *name,
                      const char *text)
 {
-	if (!parent || (text && !wsman_text_ok(text)))
+	if (!parent || (text && !hvs_wsman_text_ok(text)))
 		return NULL;
 	xmlNodePtr e = xmlNewChild(parent, ns, BAD_CAST name, NULL);
 	if (!e)
@@ -97,7 +97,7 @@ static int language_ok(const char *s)
 
 static int nonempty_text(const char *s)
 {
-	return s && *s && wsman_text_ok(s);
+	return s && *s && hvs_wsman_text_ok(s);
 }
 
 static int add_selector_set(xmlNodePtr parent, xmlNsPtr w,
@@ -120,7 +120,7 @@ static int add_selector_set(xmlNodePtr parent, xmlNsPtr w,
  * is already in the resource URI). */
 static int add_epr_content(xmlNodePtr parent, const env *e, const hvsnap_epr *epr)
 {
-	if (!wsman_epr_ok(epr))
+	if (!hvs_wsman_epr_ok(epr))
 		return -1;
 	const char *addr = epr->address && *epr->address ? epr->address : WSA_ANONYMOUS;
 	if (!el(parent, e->a, "Address", addr))
@@ -141,8 +141,8 @@ static int opts_ok(const wsman_request_opts *o)
 	if (o->n_selectors && !o->selectors)
 		return 0;
 	for (size_t i = 0; i < o->n_selectors; i++)
-		if (!wsman_ncname_ok(o->selectors[i].name) ||
-		    !wsman_text_ok(o->selectors[i].value))
+		if (!hvs_wsman_ncname_ok(o->selectors[i].name) ||
+		    !hvs_wsman_text_ok(o->selectors[i].value))
 			return 0;
 	if (o->locale && !language_ok(o->locale))
 		return 0;
@@ -160,7 +160,7 @@ static int env_start(env *e, const wsman_request_opts *o, const char *action,
 	if (!opts_ok(o) || !nonempty_text(action))
 		return -1;
 	char msgid[5 + UUID_STR_LEN] = "uuid:";
-	if (!o->message_id && uuid_random(msgid + 5) != 0)
+	if (!o->message_id && hvs_uuid_random(msgid + 5) != 0)
 		return -1;
 
 	e->doc = xmlNewDoc(BAD_CAST "1.0");
@@ -214,7 +214,7 @@ static int env_start(env *e, const wsman_request_opts *o, const char *action,
 	}
 	if (o->operation_timeout_ms) {
 		char dur[32];
-		wsman_format_duration(o->operation_timeout_ms, dur);
+		hvs_wsman_format_duration(o->operation_timeout_ms, dur);
 		if (!el(h, e->w, "OperationTimeout", dur))
 			goto fail;
 	}
@@ -242,13 +242,13 @@ static xmlDocPtr env_finish(env *e, int ok)
 	return NULL;
 }
 
-void wsman_format_duration(unsigned ms, char out[32])
+void hvs_wsman_format_duration(unsigned ms, char out[32])
 {
 	/* Milliseconds zero-padded: 1050 ms is PT1.050S, not PT1.50S. */
 	snprintf(out, 32, "PT%u.%03uS", ms / 1000u, ms % 1000u);
 }
 
-xmlDocPtr wsman_build_identify(void)
+xmlDocPtr hvs_wsman_build_identify(void)
 {
 	/* Identify carries no addressing headers at all (DSP0226 Identify): an
 	 * empty Header and a wsmid:Identify body. */
@@ -273,7 +273,7 @@ fail:
 	return NULL;
 }
 
-xmlDocPtr wsman_build_get(const wsman_request_opts *o)
+xmlDocPtr hvs_wsman_build_get(const wsman_request_opts *o)
 {
 	env e;
 	if (env_start(&e, o, ACTION_GET, 0) != 0)
@@ -314,11 +314,11 @@ static int put_value(xmlNodePtr cls, xmlNsPtr p, xmlNsPtr xsi, xmlNsPtr cim,
 	return -1;
 }
 
-xmlDocPtr wsman_build_put(const wsman_request_opts *o,
+xmlDocPtr hvs_wsman_build_put(const wsman_request_opts *o,
                           const hvsnap_cim_instance *inst)
 {
 	const char *cls_name = hvsnap_cim_instance_class(inst);
-	if (!wsman_ncname_ok(cls_name))
+	if (!hvs_wsman_ncname_ok(cls_name))
 		return NULL;
 	env e;
 	if (env_start(&e, o, ACTION_PUT, 0) != 0)
@@ -336,7 +336,7 @@ xmlDocPtr wsman_build_put(const wsman_request_opts *o,
 	for (size_t i = 0; i < n; i++) {
 		const char *name = hvsnap_cim_instance_name_at(inst, i);
 		const hvsnap_cim_value *v = hvsnap_cim_instance_value_at(inst, i);
-		if (!wsman_ncname_ok(name) || !v ||
+		if (!hvs_wsman_ncname_ok(name) || !v ||
 		    put_value(cls, p, xsi, cim, &e, name, v) != 0)
 			return env_finish(&e, 0);
 	}
@@ -349,7 +349,7 @@ static int ends_with_star(const char *uri)
 	return n >= 2 && strcmp(uri + n - 2, "/*") == 0;
 }
 
-xmlDocPtr wsman_build_enumerate(const wsman_request_opts *o,
+xmlDocPtr hvs_wsman_build_enumerate(const wsman_request_opts *o,
                                 const hvsnap_enum_options *eo)
 {
 	if (!o || !eo)
@@ -397,7 +397,7 @@ xmlDocPtr wsman_build_enumerate(const wsman_request_opts *o,
 	return env_finish(&e, 1);
 }
 
-xmlDocPtr wsman_build_pull(const wsman_request_opts *o, const char *context,
+xmlDocPtr hvs_wsman_build_pull(const wsman_request_opts *o, const char *context,
                            unsigned max_elements)
 {
 	if (!nonempty_text(context))
@@ -417,7 +417,7 @@ xmlDocPtr wsman_build_pull(const wsman_request_opts *o, const char *context,
 	return env_finish(&e, 1);
 }
 
-xmlDocPtr wsman_build_release(const wsman_request_opts *o, const char *context)
+xmlDocPtr hvs_wsman_build_release(const wsman_request_opts *o, const char *context)
 {
 	if (!nonempty_text(context))
 		return NULL;
@@ -450,10 +450,10 @@ static int add_param(xmlNodePtr in, xmlNsPtr p, const env *e, const wsman_param 
 	return -1;
 }
 
-xmlDocPtr wsman_build_invoke(const wsman_request_opts *o, const char *method,
+xmlDocPtr hvs_wsman_build_invoke(const wsman_request_opts *o, const char *method,
                              const hvsnap_params *params)
 {
-	if (!o || !wsman_ncname_ok(method) || !nonempty_text(o->resource_uri))
+	if (!o || !hvs_wsman_ncname_ok(method) || !nonempty_text(o->resource_uri))
 		return NULL;
 	size_t ulen = strlen(o->resource_uri), mlen = strlen(method);
 	char *action = malloc(ulen + 1 + mlen + 1);
@@ -475,8 +475,8 @@ xmlDocPtr wsman_build_invoke(const wsman_request_opts *o, const char *method,
 	int ok = p != NULL;
 	if (ok)
 		xmlSetNs(in, p);
-	for (size_t i = 0; ok && i < wsman_params_count(params); i++)
-		ok = add_param(in, p, &e, wsman_params_at(params, i)) == 0;
+	for (size_t i = 0; ok && i < hvs_wsman_params_count(params); i++)
+		ok = add_param(in, p, &e, hvs_wsman_params_at(params, i)) == 0;
 	doc = env_finish(&e, ok);
 out:
 	free(action);
@@ -484,7 +484,7 @@ out:
 	return doc;
 }
 
-char *wsman_doc_to_bytes(xmlDocPtr doc, size_t *len)
+char *hvs_wsman_doc_to_bytes(xmlDocPtr doc, size_t *len)
 {
 	if (!doc)
 		return NULL;

@@ -21,29 +21,29 @@ typedef struct wsman_request_opts {
 
 /* Each returns a new document, or NULL when memory runs out or an argument
  * is invalid. */
-xmlDocPtr wsman_build_identify(void);
-xmlDocPtr wsman_build_get(const wsman_request_opts *o);
+xmlDocPtr hvs_wsman_build_identify(void);
+xmlDocPtr hvs_wsman_build_get(const wsman_request_opts *o);
 /* Body: the instance as <p:Class xmlns:p="resource URI">, properties in
  * order, nil as xsi:nil, EPR properties as Address + ReferenceParameters. */
-xmlDocPtr wsman_build_put(const wsman_request_opts *o,
+xmlDocPtr hvs_wsman_build_put(const wsman_request_opts *o,
                           const hvsnap_cim_instance *inst);
-xmlDocPtr wsman_build_enumerate(const wsman_request_opts *o,
+xmlDocPtr hvs_wsman_build_enumerate(const wsman_request_opts *o,
                                 const hvsnap_enum_options *e);
-xmlDocPtr wsman_build_pull(const wsman_request_opts *o, const char *context,
+xmlDocPtr hvs_wsman_build_pull(const wsman_request_opts *o, const char *context,
                            unsigned max_elements);
-xmlDocPtr wsman_build_release(const wsman_request_opts *o, const char *context);
+xmlDocPtr hvs_wsman_build_release(const wsman_request_opts *o, const char *context);
 /* Action = resource URI + "/" + method; body <p:METHOD_INPUT>. */
-xmlDocPtr wsman_build_invoke(const wsman_request_opts *o, const char *method,
+xmlDocPtr hvs_wsman_build_invoke(const wsman_request_opts *o, const char *method,
                              const hvsnap_params *params);
 
 /* Formats ms as an xs:duration ("PT60.000S"). */
-void wsman_format_duration(unsigned ms, char out[32]);
+void hvs_wsman_format_duration(unsigned ms, char out[32]);
 
 /* Serialises an instance as a DSP0201 CIM-XML <INSTANCE> string (malloc'd,
  * no XML declaration), for embedded-instance parameters. NULL on failure. */
-char *wsman_cimxml_serialize(const hvsnap_cim_instance *inst);
+char *hvs_wsman_cimxml_serialize(const hvsnap_cim_instance *inst);
 
 /* Serialises doc as UTF-8 without formatting; malloc'd, *len set. */
-char *wsman_doc_to_bytes(xmlDocPtr doc, size_t *len);
+char *hvs_wsman_doc_to_bytes(xmlDocPtr doc, size_t *len);
 
 #endif

@@ -30,7 +30,7 @@ static void resolve_qname(xmlNodePtr node, qname *q)
 {
 	q->local[0] = '\0';
 	q->ns = NULL;
-	char *text = xu_text_trim(node);
+	char *text = hvs_xu_text_trim(node);
 	if (!text)
 		return;
 	char *colon = strchr(text, ':');
@@ -45,7 +45,7 @@ static void resolve_qname(xmlNodePtr node, qname *q)
 	}
 	if (ns && ns->href)
 		q->ns = (const char *)ns->href;
-	str_copy(q->local, sizeof(q->local), local);
+	hvs_str_copy(q->local, sizeof(q->local), local);
 	free(text);
 }
 
@@ -73,12 +73,12 @@ static const char *ns_label(const char *ns)
 static xmlNodePtr pick_reason(xmlNodePtr reason)
 {
 	xmlNodePtr first = NULL;
-	for (xmlNodePtr t = xu_first_elem(reason); t; t = xu_next_elem(t)) {
-		if (!xu_is(t, NS_SOAP, "Text"))
+	for (xmlNodePtr t = hvs_xu_first_elem(reason); t; t = hvs_xu_next_elem(t)) {
+		if (!hvs_xu_is(t, NS_SOAP, "Text"))
 			continue;
 		if (!first)
 			first = t;
-		char *lang = xu_attr_ns(t, NS_XML, "lang");
+		char *lang = hvs_xu_attr_ns(t, NS_XML, "lang");
 		int en = lang && (strncmp(lang, "en", 2) == 0) &&
 		         (lang[2] == '\0' || lang[2] == '-');
 		free(lang);
@@ -99,14 +99,14 @@ static int append_collapsed(buf *b, const char *text, const char *sep)
 			continue;
 		}
 		if (!started) {
-			if (b->len && buf_append_str(b, sep) != 0)
+			if (b->len && hvs_buf_append_str(b, sep) != 0)
 				return -1;
 			started = 1;
-		} else if (pending_space && buf_append(b, " ", 1) != 0) {
+		} else if (pending_space && hvs_buf_append(b, " ", 1) != 0) {
 			return -1;
 		}
 		pending_space = 0;
-		if (buf_append(b, p, 1) != 0)
+		if (hvs_buf_append(b, p, 1) != 0)
 			return -1;
 	}
 	return 0;
@@ -119,13 +119,13 @@ static int append_direct_text(buf *b, const xmlNode *n, const char *sep)
 	buf raw = BUF_INIT;
 	for (xmlNodePtr c = n->children; c; c = c->next) {
 		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-		    c->content && buf_append_str(&raw, (const char *)c->content) != 0) {
-			buf_free(&raw);
+		    c->content && hvs_buf_append_str(&raw, (const char *)c->content) != 0) {
+			hvs_buf_free(&raw);
 			return -1;
 		}
 	}
 	int rc = raw.data ? append_collapsed(b, raw.data, sep) : 0;
-	buf_free(&raw);
+	hvs_buf_free(&raw);
 	return rc;
 }
 
@@ -135,20 +135,20 @@ static int flatten_message(buf *text, buf *provider, const xmlNode *msg, int dep
  * skipping Null and empty properties. */
 static int flatten_status_object(buf *out, const xmlNode *obj)
 {
-	if (out->len && buf_append_str(out, "; ") != 0)
+	if (out->len && hvs_buf_append_str(out, "; ") != 0)
 		return -1;
-	if (buf_printf(out, "%s:", xu_name(obj)) != 0)
+	if (hvs_buf_printf(out, "%s:", hvs_xu_name(obj)) != 0)
 		return -1;
 	int any = 0;
-	for (xmlNodePtr p = xu_first_elem(obj); p; p = xu_next_elem(p)) {
-		if (xu_is_nil(p))
+	for (xmlNodePtr p = hvs_xu_first_elem(obj); p; p = hvs_xu_next_elem(p)) {
+		if (hvs_xu_is_nil(p))
 			continue;
-		char *v = xu_text_trim(p);
+		char *v = hvs_xu_text_trim(p);
 		if (!v)
 			return -1;
 		int rc = 0;
 		if (*v) {
-			rc = buf_printf(out, "%s %s=", any ? "," : "", xu_name(p));
+			rc = hvs_buf_printf(out, "%s %s=", any ? "," : "", hvs_xu_name(p));
 			if (rc == 0)
 				rc = append_collapsed(out, v, "");
 			any = 1;
@@ -162,48 +162,48 @@ static int flatten_status_object(buf *out, const xmlNode *obj)
 
 static int flatten_provider(buf *provider, const xmlNode *pf, int depth)
 {
-	char *name = xu_attr(pf, "provider");
-	if (provider->len && buf_append_str(provider, "; ") != 0) {
+	char *name = hvs_xu_attr(pf, "provider");
+	if (provider->len && hvs_buf_append_str(provider, "; ") != 0) {
 		free(name);
 		return -1;
 	}
-	int rc = buf_printf(provider, "provider %s:", name && *name ? name : "fault");
+	int rc = hvs_buf_printf(provider, "provider %s:", name && *name ? name : "fault");
 	free(name);
 	if (rc != 0)
 		return -1;
 	if (append_direct_text(provider, pf, " ") != 0)
 		return -1;
-	for (xmlNodePtr c = xu_first_elem(pf); c; c = xu_next_elem(c)) {
-		if (xu_is(c, NS_WSMANFAULT, "WSManFault")) {
+	for (xmlNodePtr c = hvs_xu_first_elem(pf); c; c = hvs_xu_next_elem(c)) {
+		if (hvs_xu_is(c, NS_WSMANFAULT, "WSManFault")) {
 			buf inner = BUF_INIT, nested = BUF_INIT;
-			xmlNodePtr m = xu_child(c, NS_WSMANFAULT, "Message");
-			char *code = xu_attr(c, "Code");
+			xmlNodePtr m = hvs_xu_child(c, NS_WSMANFAULT, "Message");
+			char *code = hvs_xu_attr(c, "Code");
 			rc = m ? flatten_message(&inner, &nested, m, depth + 1) : 0;
 			if (rc == 0 && inner.len)
-				rc = buf_printf(provider, " %s", inner.data);
+				rc = hvs_buf_printf(provider, " %s", inner.data);
 			if (rc == 0 && code && *code)
-				rc = buf_printf(provider, " (code %s)", code);
+				rc = hvs_buf_printf(provider, " (code %s)", code);
 			if (rc == 0 && nested.len)
-				rc = buf_printf(provider, "; %s", nested.data);
+				rc = hvs_buf_printf(provider, "; %s", nested.data);
 			free(code);
-			buf_free(&inner);
-			buf_free(&nested);
-		} else if (xu_is(c, NS_WSMANFAULT, "ExtendedError")) {
-			for (xmlNodePtr o = xu_first_elem(c); o && rc == 0; o = xu_next_elem(o)) {
+			hvs_buf_free(&inner);
+			hvs_buf_free(&nested);
+		} else if (hvs_xu_is(c, NS_WSMANFAULT, "ExtendedError")) {
+			for (xmlNodePtr o = hvs_xu_first_elem(c); o && rc == 0; o = hvs_xu_next_elem(o)) {
 				buf obj = BUF_INIT;
 				rc = flatten_status_object(&obj, o);
 				if (rc == 0 && obj.len)
-					rc = buf_printf(provider, "; %s", obj.data);
-				buf_free(&obj);
+					rc = hvs_buf_printf(provider, "; %s", obj.data);
+				hvs_buf_free(&obj);
 			}
-		} else if (xu_first_elem(c)) {
+		} else if (hvs_xu_first_elem(c)) {
 			buf obj = BUF_INIT;
 			rc = flatten_status_object(&obj, c);
 			if (rc == 0 && obj.len)
-				rc = buf_printf(provider, "; %s", obj.data);
-			buf_free(&obj);
+				rc = hvs_buf_printf(provider, "; %s", obj.data);
+			hvs_buf_free(&obj);
 		} else {
-			char *t = xu_text(c);
+			char *t = hvs_xu_text(c);
 			rc = t ? append_collapsed(provider, t, " ") : -1;
 			free(t);
 		}
@@ -222,18 +222,18 @@ static int flatten_message(buf *text, buf *provider, const xmlNode *msg, int dep
 		return 0;
 	if (append_direct_text(text, msg, " ") != 0)
 		return -1;
-	for (xmlNodePtr c = xu_first_elem(msg); c; c = xu_next_elem(c)) {
+	for (xmlNodePtr c = hvs_xu_first_elem(msg); c; c = hvs_xu_next_elem(c)) {
 		int rc;
-		if (xu_is(c, NS_WSMANFAULT, "ProviderFault")) {
+		if (hvs_xu_is(c, NS_WSMANFAULT, "ProviderFault")) {
 			rc = flatten_provider(provider, c, depth);
-		} else if (xu_first_elem(c)) {
+		} else if (hvs_xu_first_elem(c)) {
 			buf obj = BUF_INIT;
 			rc = flatten_status_object(&obj, c);
 			if (rc == 0 && obj.len)
-				rc = buf_printf(provider, "%s%s", provider->len ? "; " : "", obj.data);
-			buf_free(&obj);
+				rc = hvs_buf_printf(provider, "%s%s", provider->len ? "; " : "", obj.data);
+			hvs_buf_free(&obj);
 		} else {
-			char *t = xu_text(c);
+			char *t = hvs_xu_text(c);
 			rc = t ? append_collapsed(text, t, " ") : -1;
 			free(t);
 		}
@@ -253,51 +253,51 @@ static hvsnap_status fault_kind(const char *subcode, long code)
 	return HVSNAP_ERR_FAULT;
 }
 
-hvsnap_status wsman_check_fault(xmlDocPtr doc, hvsnap_error *err)
+hvsnap_status hvs_wsman_check_fault(xmlDocPtr doc, hvsnap_error *err)
 {
-	xmlNodePtr body = wsman_body(doc);
+	xmlNodePtr body = hvs_wsman_body(doc);
 	if (!body)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "response SOAP envelope has no Body");
-	xmlNodePtr fault = xu_child(body, NS_SOAP, "Fault");
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "response SOAP envelope has no Body");
+	xmlNodePtr fault = hvs_xu_child(body, NS_SOAP, "Fault");
 	if (!fault)
 		return HVSNAP_OK;
 
 	qname code = { "", NULL }, sub = { "", NULL };
-	xmlNodePtr c = xu_child(fault, NS_SOAP, "Code");
-	xmlNodePtr v = xu_child(c, NS_SOAP, "Value");
+	xmlNodePtr c = hvs_xu_child(fault, NS_SOAP, "Code");
+	xmlNodePtr v = hvs_xu_child(c, NS_SOAP, "Value");
 	if (v)
 		resolve_qname(v, &code);
 	/* SOAP subcodes refine from general to specific: keep the deepest. */
-	for (xmlNodePtr s = xu_child(c, NS_SOAP, "Subcode"); s;
-	     s = xu_child(s, NS_SOAP, "Subcode")) {
-		xmlNodePtr sv = xu_child(s, NS_SOAP, "Value");
+	for (xmlNodePtr s = hvs_xu_child(c, NS_SOAP, "Subcode"); s;
+	     s = hvs_xu_child(s, NS_SOAP, "Subcode")) {
+		xmlNodePtr sv = hvs_xu_child(s, NS_SOAP, "Value");
 		if (sv)
 			resolve_qname(sv, &sub);
 	}
 
-	xmlNodePtr reason_node = pick_reason(xu_child(fault, NS_SOAP, "Reason"));
-	char *reason = reason_node ? xu_text_trim(reason_node) : str_dup("");
+	xmlNodePtr reason_node = pick_reason(hvs_xu_child(fault, NS_SOAP, "Reason"));
+	char *reason = reason_node ? hvs_xu_text_trim(reason_node) : hvs_str_dup("");
 
-	xmlNodePtr detail = xu_child(fault, NS_SOAP, "Detail");
-	xmlNodePtr wf = xu_child(detail, NS_WSMANFAULT, "WSManFault");
-	char *wf_code = wf ? xu_attr(wf, "Code") : NULL;
-	char *machine = wf ? xu_attr(wf, "Machine") : NULL;
+	xmlNodePtr detail = hvs_xu_child(fault, NS_SOAP, "Detail");
+	xmlNodePtr wf = hvs_xu_child(detail, NS_WSMANFAULT, "WSManFault");
+	char *wf_code = wf ? hvs_xu_attr(wf, "Code") : NULL;
+	char *machine = wf ? hvs_xu_attr(wf, "Machine") : NULL;
 	buf text = BUF_INIT, provider = BUF_INIT, reason_flat = BUF_INIT;
 	int rc = 0;
-	xmlNodePtr msg = xu_child(wf, NS_WSMANFAULT, "Message");
+	xmlNodePtr msg = hvs_xu_child(wf, NS_WSMANFAULT, "Message");
 	if (msg)
 		rc = flatten_message(&text, &provider, msg, 0);
 	if (rc == 0 && reason)
 		rc = append_collapsed(&reason_flat, reason, " ");
 	int nomem = rc != 0 || !reason;
 	char *fault_detail = nomem ? NULL
-	                           : xu_child_text(detail, NS_WSMAN, "FaultDetail", &nomem);
+	                           : hvs_xu_child_text(detail, NS_WSMAN, "FaultDetail", &nomem);
 
 	long numeric = 0;
 	uint64_t parsed;
 	if (wf_code) {
-		xu_trim(wf_code);
-		if (str_to_u64(wf_code, (uint64_t)LONG_MAX, &parsed) == 0)
+		hvs_xu_trim(wf_code);
+		if (hvs_str_to_u64(wf_code, (uint64_t)LONG_MAX, &parsed) == 0)
 			numeric = (long)parsed;
 	}
 
@@ -305,24 +305,24 @@ hvsnap_status wsman_check_fault(xmlDocPtr doc, hvsnap_error *err)
 	const char *message = reason_flat.len ? reason_flat.data
 	                      : text.len ? text.data : NULL;
 	if (nomem)
-		err_nomem(err);
+		hvs_err_nomem(err);
 	else if (message)
-		err_set(err, kind, numeric, "%s", message);
+		hvs_err_set(err, kind, numeric, "%s", message);
 	else
-		err_set(err, kind, numeric, "the host returned a SOAP fault%s%s",
+		hvs_err_set(err, kind, numeric, "the host returned a SOAP fault%s%s",
 		        sub.local[0] ? ": " : "", sub.local);
 	if (err && !nomem) {
-		str_copy(err->fault_code, sizeof(err->fault_code), code.local);
-		str_copy(err->fault_subcode, sizeof(err->fault_subcode), sub.local);
+		hvs_str_copy(err->fault_code, sizeof(err->fault_code), code.local);
+		hvs_str_copy(err->fault_subcode, sizeof(err->fault_subcode), sub.local);
 		if (sub.local[0]) {
 			const char *label = ns_label(sub.ns);
-			err_add_detail(err, "subcode %s%s%s", label ? label : "",
+			hvs_err_add_detail(err, "subcode %s%s%s", label ? label : "",
 			               label ? ":" : "", sub.local);
 		}
 		if (wf) {
 			int same = text.len && reason_flat.len &&
 			           strcmp(text.data, reason_flat.data) == 0;
-			err_add_detail(err, "WSManFault code %s%s%s%s%s",
+			hvs_err_add_detail(err, "WSManFault code %s%s%s%s%s",
 			               wf_code && *wf_code ? wf_code : "?",
 			               machine && *machine ? " on " : "",
 			               machine && *machine ? machine : "",
@@ -330,16 +330,16 @@ hvsnap_status wsman_check_fault(xmlDocPtr doc, hvsnap_error *err)
 			               text.len && !same ? text.data : "");
 		}
 		if (provider.len)
-			err_add_detail(err, "%s", provider.data);
+			hvs_err_add_detail(err, "%s", provider.data);
 		if (fault_detail && *fault_detail)
-			err_add_detail(err, "fault detail %s", fault_detail);
+			hvs_err_add_detail(err, "fault detail %s", fault_detail);
 	}
 	free(reason);
 	free(wf_code);
 	free(machine);
 	free(fault_detail);
-	buf_free(&text);
-	buf_free(&provider);
-	buf_free(&reason_flat);
+	hvs_buf_free(&text);
+	hvs_buf_free(&provider);
+	hvs_buf_free(&reason_flat);
 	return nomem ? HVSNAP_ERR_NOMEM : kind;
 }

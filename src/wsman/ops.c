@@ -12,7 +12,7 @@
 static hvsnap_status check_target(const hvsnap_epr *target, hvsnap_error *err)
 {
 	if (!target || !target->resource_uri || !*target->resource_uri)
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "no resource URI given");
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no resource URI given");
 	return HVSNAP_OK;
 }
 
@@ -21,15 +21,15 @@ hvsnap_status hvsnap_wsman_identify(hvsnap_session *s, hvsnap_identity **out,
 {
 	hvsnap_error_clear(err);
 	*out = NULL;
-	xmlDocPtr req = wsman_build_identify();
+	xmlDocPtr req = hvs_wsman_build_identify();
 	if (!req)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	xmlDocPtr resp = NULL;
-	hvsnap_status st = wsman_session_call(s, req, "Identify", WSMAN_RETRY_ON_RECONNECT,
+	hvsnap_status st = hvs_wsman_session_call(s, req, "Identify", WSMAN_RETRY_ON_RECONNECT,
 	                                      &resp, err);
 	xmlFreeDoc(req);
 	if (st == HVSNAP_OK)
-		st = wsman_parse_identify(resp, out, err);
+		st = hvs_wsman_parse_identify(resp, out, err);
 	xmlFreeDoc(resp);
 	return st;
 }
@@ -43,17 +43,17 @@ hvsnap_status hvsnap_wsman_get(hvsnap_session *s, const hvsnap_epr *target,
 	if (st != HVSNAP_OK)
 		return st;
 	wsman_request_opts o;
-	wsman_session_request_opts(s, &o, target->resource_uri, target->selectors,
+	hvs_wsman_session_request_opts(s, &o, target->resource_uri, target->selectors,
 	                           target->n_selectors);
-	xmlDocPtr req = wsman_build_get(&o);
+	xmlDocPtr req = hvs_wsman_build_get(&o);
 	if (!req)
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build a Get request for %s",
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build a Get request for %s",
 		               target->resource_uri);
 	xmlDocPtr resp = NULL;
-	st = wsman_session_call(s, req, "Get", WSMAN_RETRY_ON_RECONNECT, &resp, err);
+	st = hvs_wsman_session_call(s, req, "Get", WSMAN_RETRY_ON_RECONNECT, &resp, err);
 	xmlFreeDoc(req);
 	if (st == HVSNAP_OK)
-		st = wsman_parse_instance_body(resp, out, err);
+		st = hvs_wsman_parse_instance_body(resp, out, err);
 	xmlFreeDoc(resp);
 	return st;
 }
@@ -69,18 +69,18 @@ hvsnap_status hvsnap_wsman_put(hvsnap_session *s, const hvsnap_epr *target,
 	if (st != HVSNAP_OK)
 		return st;
 	wsman_request_opts o;
-	wsman_session_request_opts(s, &o, target->resource_uri, target->selectors,
+	hvs_wsman_session_request_opts(s, &o, target->resource_uri, target->selectors,
 	                           target->n_selectors);
-	xmlDocPtr req = wsman_build_put(&o, inst);
+	xmlDocPtr req = hvs_wsman_build_put(&o, inst);
 	if (!req)
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build a Put request for %s",
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build a Put request for %s",
 		               target->resource_uri);
 	xmlDocPtr resp = NULL;
 	/* Put replaces the whole instance: sending it twice is harmless. */
-	st = wsman_session_call(s, req, "Put", WSMAN_RETRY_ON_RECONNECT, &resp, err);
+	st = hvs_wsman_session_call(s, req, "Put", WSMAN_RETRY_ON_RECONNECT, &resp, err);
 	xmlFreeDoc(req);
 	if (st == HVSNAP_OK && out)
-		st = wsman_parse_instance_body(resp, out, err);
+		st = hvs_wsman_parse_instance_body(resp, out, err);
 	xmlFreeDoc(resp);
 	return st;
 }
@@ -95,26 +95,26 @@ hvsnap_status hvsnap_wsman_invoke(hvsnap_session *s, const hvsnap_epr *target,
 	if (st != HVSNAP_OK)
 		return st;
 	if (!method || !*method)
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "no method name given");
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no method name given");
 	wsman_request_opts o;
-	wsman_session_request_opts(s, &o, target->resource_uri, target->selectors,
+	hvs_wsman_session_request_opts(s, &o, target->resource_uri, target->selectors,
 	                           target->n_selectors);
-	xmlDocPtr req = wsman_build_invoke(&o, method, params);
+	xmlDocPtr req = hvs_wsman_build_invoke(&o, method, params);
 	if (!req)
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build an Invoke of %s", method);
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build an Invoke of %s", method);
 	char label[160];
 	snprintf(label, sizeof(label), "Invoke %s", method);
 	xmlDocPtr resp = NULL;
 	/* Never resent: the method may already have run on the host. */
-	st = wsman_session_call(s, req, label, WSMAN_NO_RETRY, &resp, err);
+	st = hvs_wsman_session_call(s, req, label, WSMAN_NO_RETRY, &resp, err);
 	xmlFreeDoc(req);
 	if ((st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_PROTOCOL) && s->body_sent)
 		/* With no readable answer to a request that did go out, the user
 		 * must learn that the method may have run. */
-		err_add_detail(err, "%s may have run on the host although its answer was lost; "
+		hvs_err_add_detail(err, "%s may have run on the host although its answer was lost; "
 		               "it was not sent again", method);
 	if (st == HVSNAP_OK)
-		st = wsman_parse_invoke(resp, method, out, err);
+		st = hvs_wsman_parse_invoke(resp, method, out, err);
 	xmlFreeDoc(resp);
 	return st;
 }

@@ -55,7 +55,7 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
 	return len;
 }
 
-int wsman_text_ok(const char *s)
+int hvs_wsman_text_ok(const char *s)
 {
 	if (!s)
 		return 0;
@@ -76,23 +76,23 @@ int wsman_text_ok(const char *s)
 	return 1;
 }
 
-int wsman_ncname_ok(const char *name)
+int hvs_wsman_ncname_ok(const char *name)
 {
-	if (!name || !*name || !wsman_text_ok(name))
+	if (!name || !*name || !hvs_wsman_text_ok(name))
 		return 0;
 	return xmlValidateNCName((const xmlChar *)name, 0) == 0;
 }
 
-int wsman_epr_ok(const hvsnap_epr *epr)
+int hvs_wsman_epr_ok(const hvsnap_epr *epr)
 {
 	if (!epr || !epr->resource_uri || !*epr->resource_uri ||
-	    !wsman_text_ok(epr->resource_uri))
+	    !hvs_wsman_text_ok(epr->resource_uri))
 		return 0;
-	if (epr->address && !wsman_text_ok(epr->address))
+	if (epr->address && !hvs_wsman_text_ok(epr->address))
 		return 0;
 	for (size_t i = 0; i < epr->n_selectors; i++) {
-		if (!wsman_ncname_ok(epr->selectors[i].name) ||
-		    !wsman_text_ok(epr->selectors[i].value))
+		if (!hvs_wsman_ncname_ok(epr->selectors[i].name) ||
+		    !hvs_wsman_text_ok(epr->selectors[i].value))
 			return 0;
 	}
 	return 1;
@@ -123,12 +123,12 @@ void hvsnap_params_free(hvsnap_params *p)
 	free(p);
 }
 
-size_t wsman_params_count(const hvsnap_params *p)
+size_t hvs_wsman_params_count(const hvsnap_params *p)
 {
 	return p ? p->n : 0;
 }
 
-const wsman_param *wsman_params_at(const hvsnap_params *p, size_t i)
+const wsman_param *hvs_wsman_params_at(const hvsnap_params *p, size_t i)
 {
 	return p && i < p->n ? &p->items[i] : NULL;
 }
@@ -138,7 +138,7 @@ const wsman_param *wsman_params_at(const hvsnap_params *p, size_t i)
  * second add_value meant. */
 static hvsnap_status check_name(const hvsnap_params *p, const char *name)
 {
-	if (!p || !wsman_ncname_ok(name))
+	if (!p || !hvs_wsman_ncname_ok(name))
 		return HVSNAP_ERR_USAGE;
 	for (size_t i = 0; i < p->n; i++)
 		if (strcmp(p->items[i].name, name) == 0)
@@ -169,11 +169,11 @@ hvsnap_status hvsnap_params_add_value(hvsnap_params *p, const char *name,
 	hvsnap_status st = check_name(p, name);
 	if (st != HVSNAP_OK)
 		return st;
-	if (!wsman_text_ok(text))
+	if (!hvs_wsman_text_ok(text))
 		return HVSNAP_ERR_USAGE;
 	wsman_param w = { .kind = WSMAN_PARAM_VALUE };
-	w.name = str_dup(name);
-	w.text = str_dup(text);
+	w.name = hvs_str_dup(name);
+	w.text = hvs_str_dup(text);
 	if (!w.name || !w.text) {
 		param_clear(&w);
 		return HVSNAP_ERR_NOMEM;
@@ -198,10 +198,10 @@ hvsnap_status hvsnap_params_add_array(hvsnap_params *p, const char *name,
 	if (n && !texts)
 		return HVSNAP_ERR_USAGE;
 	for (size_t i = 0; i < n; i++)
-		if (!wsman_text_ok(texts[i]))
+		if (!hvs_wsman_text_ok(texts[i]))
 			return HVSNAP_ERR_USAGE;
 	wsman_param w = { .kind = WSMAN_PARAM_ARRAY };
-	w.name = str_dup(name);
+	w.name = hvs_str_dup(name);
 	if (!w.name)
 		return HVSNAP_ERR_NOMEM;
 	if (n) {
@@ -212,7 +212,7 @@ hvsnap_status hvsnap_params_add_array(hvsnap_params *p, const char *name,
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		w.items[i] = str_dup(texts[i]);
+		w.items[i] = hvs_str_dup(texts[i]);
 		w.n_items = i + 1;
 		if (!w.items[i]) {
 			param_clear(&w);
@@ -228,10 +228,10 @@ hvsnap_status hvsnap_params_add_epr(hvsnap_params *p, const char *name,
 	hvsnap_status st = check_name(p, name);
 	if (st != HVSNAP_OK)
 		return st;
-	if (!wsman_epr_ok(epr))
+	if (!hvs_wsman_epr_ok(epr))
 		return HVSNAP_ERR_USAGE;
 	wsman_param w = { .kind = WSMAN_PARAM_EPR };
-	w.name = str_dup(name);
+	w.name = hvs_str_dup(name);
 	w.epr = hvsnap_epr_dup(epr);
 	if (!w.name || !w.epr) {
 		param_clear(&w);
@@ -252,15 +252,15 @@ hvsnap_status hvsnap_params_add_instance(hvsnap_params *p, const char *name,
 	if (inst) {
 		/* NULL here is almost always an instance the writer refuses
 		 * (an EPR property, bad text), rarely memory. */
-		w.text = wsman_cimxml_serialize(inst);
+		w.text = hvs_wsman_cimxml_serialize(inst);
 		if (!w.text)
 			return HVSNAP_ERR_USAGE;
 	} else {
-		w.text = str_dup("");
+		w.text = hvs_str_dup("");
 		if (!w.text)
 			return HVSNAP_ERR_NOMEM;
 	}
-	w.name = str_dup(name);
+	w.name = hvs_str_dup(name);
 	if (!w.name) {
 		param_clear(&w);
 		return HVSNAP_ERR_NOMEM;

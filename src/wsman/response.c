@@ -36,7 +36,7 @@ void hvsnap_invoke_result_free(hvsnap_invoke_result *r)
 	free(r);
 }
 
-void wsman_enum_page_clear(wsman_enum_page *page)
+void hvs_wsman_enum_page_clear(wsman_enum_page *page)
 {
 	if (!page)
 		return;
@@ -53,28 +53,28 @@ static void element_label(const xmlNode *n, char *out, size_t size)
 {
 	if (!n)
 		snprintf(out, size, "an empty body");
-	else if (xu_ns(n))
-		snprintf(out, size, "%s (namespace %s)", xu_name(n), xu_ns(n));
+	else if (hvs_xu_ns(n))
+		snprintf(out, size, "%s (namespace %s)", hvs_xu_name(n), hvs_xu_ns(n));
 	else
-		snprintf(out, size, "%s", xu_name(n));
+		snprintf(out, size, "%s", hvs_xu_name(n));
 }
 
 /* The body after the fault check; NULL with err set when there is a fault
  * or no body. */
 static xmlNodePtr checked_body(xmlDocPtr doc, hvsnap_status *st, hvsnap_error *err)
 {
-	*st = wsman_check_fault(doc, err);
+	*st = hvs_wsman_check_fault(doc, err);
 	if (*st != HVSNAP_OK)
 		return NULL;
-	xmlNodePtr body = wsman_body(doc);
+	xmlNodePtr body = hvs_wsman_body(doc);
 	if (!body)
-		*st = err_set(err, HVSNAP_ERR_PROTOCOL, 0, "response SOAP envelope has no Body");
+		*st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "response SOAP envelope has no Body");
 	return body;
 }
 
 /* --- Identify -------------------------------------------------------- */
 
-hvsnap_status wsman_parse_identify(xmlDocPtr doc, hvsnap_identity **out,
+hvsnap_status hvs_wsman_parse_identify(xmlDocPtr doc, hvsnap_identity **out,
                                    hvsnap_error *err)
 {
 	*out = NULL;
@@ -82,40 +82,40 @@ hvsnap_status wsman_parse_identify(xmlDocPtr doc, hvsnap_identity **out,
 	xmlNodePtr body = checked_body(doc, &st, err);
 	if (!body)
 		return st;
-	xmlNodePtr r = xu_child(body, NS_WSMID, "IdentifyResponse");
+	xmlNodePtr r = hvs_xu_child(body, NS_WSMID, "IdentifyResponse");
 	if (!r) {
 		char got[300];
-		element_label(xu_first_elem(body), got, sizeof(got));
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		element_label(hvs_xu_first_elem(body), got, sizeof(got));
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "expected an IdentifyResponse, got %s", got);
 	}
 	hvsnap_identity *id = calloc(1, sizeof(*id));
 	if (!id)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	int nomem = 0;
-	id->protocol_version = xu_child_text(r, NS_WSMID, "ProtocolVersion", &nomem);
-	id->product_vendor = xu_child_text(r, NS_WSMID, "ProductVendor", &nomem);
-	id->product_version = xu_child_text(r, NS_WSMID, "ProductVersion", &nomem);
-	xmlNodePtr profiles = xu_child(r, NS_WSMID, "SecurityProfiles");
+	id->protocol_version = hvs_xu_child_text(r, NS_WSMID, "ProtocolVersion", &nomem);
+	id->product_vendor = hvs_xu_child_text(r, NS_WSMID, "ProductVendor", &nomem);
+	id->product_version = hvs_xu_child_text(r, NS_WSMID, "ProductVersion", &nomem);
+	xmlNodePtr profiles = hvs_xu_child(r, NS_WSMID, "SecurityProfiles");
 	buf joined = BUF_INIT;
-	for (xmlNodePtr p = xu_first_elem(profiles); p && !nomem; p = xu_next_elem(p)) {
-		if (!xu_is(p, NS_WSMID, "SecurityProfileName"))
+	for (xmlNodePtr p = hvs_xu_first_elem(profiles); p && !nomem; p = hvs_xu_next_elem(p)) {
+		if (!hvs_xu_is(p, NS_WSMID, "SecurityProfileName"))
 			continue;
-		char *t = xu_text_trim(p);
-		if (!t || (*t && buf_printf(&joined, "%s%s", joined.len ? " " : "", t) != 0))
+		char *t = hvs_xu_text_trim(p);
+		if (!t || (*t && hvs_buf_printf(&joined, "%s%s", joined.len ? " " : "", t) != 0))
 			nomem = 1;
 		free(t);
 	}
 	if (joined.len)
-		id->security_profiles = buf_detach(&joined);
-	buf_free(&joined);
+		id->security_profiles = hvs_buf_detach(&joined);
+	hvs_buf_free(&joined);
 	if (nomem) {
 		hvsnap_identity_free(id);
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	}
 	if (!id->protocol_version || !*id->protocol_version) {
 		hvsnap_identity_free(id);
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "IdentifyResponse has no ProtocolVersion");
 	}
 	*out = id;
@@ -124,7 +124,7 @@ hvsnap_status wsman_parse_identify(xmlDocPtr doc, hvsnap_identity **out,
 
 /* --- Get / Put ------------------------------------------------------- */
 
-hvsnap_status wsman_parse_instance_body(xmlDocPtr doc,
+hvsnap_status hvs_wsman_parse_instance_body(xmlDocPtr doc,
                                         hvsnap_cim_instance **out,
                                         hvsnap_error *err)
 {
@@ -133,11 +133,11 @@ hvsnap_status wsman_parse_instance_body(xmlDocPtr doc,
 	xmlNodePtr body = checked_body(doc, &st, err);
 	if (!body)
 		return st;
-	xmlNodePtr item = xu_first_elem(body);
+	xmlNodePtr item = hvs_xu_first_elem(body);
 	if (!item)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "the response body holds no instance");
-	return wsman_decode_instance(item, out, err);
+	return hvs_wsman_decode_instance(item, out, err);
 }
 
 /* --- Enumerate / Pull ------------------------------------------------ */
@@ -156,7 +156,7 @@ static hvsnap_status push_item(item_list *l, hvsnap_cim_instance *inst,
 		hvsnap_cim_instance **items = realloc(page->items, cap * sizeof(*items));
 		if (!items) {
 			hvsnap_cim_instance_free(inst);
-			return err_nomem(err);
+			return hvs_err_nomem(err);
 		}
 		page->items = items;
 		l->cap = cap;
@@ -169,49 +169,49 @@ static hvsnap_status push_epr(item_list *l, const xmlNode *address,
                               const xmlNode *refp, hvsnap_error *err)
 {
 	hvsnap_epr *epr;
-	hvsnap_status st = wsman_decode_epr_parts(address, refp, &epr, err);
+	hvsnap_status st = hvs_wsman_decode_epr_parts(address, refp, &epr, err);
 	if (st != HVSNAP_OK)
 		return st;
 	hvsnap_cim_instance *inst;
-	st = wsman_epr_instance(epr, &inst, err);
+	st = hvs_wsman_epr_instance(epr, &inst, err);
 	return st == HVSNAP_OK ? push_item(l, inst, err) : st;
 }
 
 static hvsnap_status decode_items(item_list *l, xmlNodePtr items, hvsnap_error *err)
 {
 	hvsnap_status st = HVSNAP_OK;
-	for (xmlNodePtr c = xu_first_elem(items); c && st == HVSNAP_OK; c = xu_next_elem(c)) {
-		if (xu_is(c, NS_WSA, "EndpointReference")) {
+	for (xmlNodePtr c = hvs_xu_first_elem(items); c && st == HVSNAP_OK; c = hvs_xu_next_elem(c)) {
+		if (hvs_xu_is(c, NS_WSA, "EndpointReference")) {
 			/* EnumerateEPR mode: each item is a wrapped EPR. */
-			st = push_epr(l, xu_child(c, NS_WSA, "Address"),
-			              xu_child(c, NS_WSA, "ReferenceParameters"), err);
-		} else if (xu_is(c, NS_WSA, "Address")) {
+			st = push_epr(l, hvs_xu_child(c, NS_WSA, "Address"),
+			              hvs_xu_child(c, NS_WSA, "ReferenceParameters"), err);
+		} else if (hvs_xu_is(c, NS_WSA, "Address")) {
 			/* A bare EPR: an Address, usually followed by its
 			 * ReferenceParameters. */
-			xmlNodePtr next = xu_next_elem(c);
-			if (xu_is(next, NS_WSA, "ReferenceParameters")) {
+			xmlNodePtr next = hvs_xu_next_elem(c);
+			if (hvs_xu_is(next, NS_WSA, "ReferenceParameters")) {
 				st = push_epr(l, c, next, err);
 				c = next;
 			} else {
 				st = push_epr(l, c, NULL, err);
 			}
-		} else if (xu_is(c, NS_WSA, "ReferenceParameters")) {
+		} else if (hvs_xu_is(c, NS_WSA, "ReferenceParameters")) {
 			st = push_epr(l, NULL, c, err);
-		} else if (xu_is(c, NS_WSMAN, "Item")) {
+		} else if (hvs_xu_is(c, NS_WSMAN, "Item")) {
 			/* EnumerateObjectAndEPR wraps object and EPR; the object is
 			 * what callers of this mode-less API want. */
-			xmlNodePtr obj = xu_first_elem(c);
-			while (obj && xu_is(obj, NS_WSA, "EndpointReference"))
-				obj = xu_next_elem(obj);
+			xmlNodePtr obj = hvs_xu_first_elem(c);
+			while (obj && hvs_xu_is(obj, NS_WSA, "EndpointReference"))
+				obj = hvs_xu_next_elem(obj);
 			if (obj) {
 				hvsnap_cim_instance *inst;
-				st = wsman_decode_instance(obj, &inst, err);
+				st = hvs_wsman_decode_instance(obj, &inst, err);
 				if (st == HVSNAP_OK)
 					st = push_item(l, inst, err);
 			}
 		} else {
 			hvsnap_cim_instance *inst;
-			st = wsman_decode_instance(c, &inst, err);
+			st = hvs_wsman_decode_instance(c, &inst, err);
 			if (st == HVSNAP_OK)
 				st = push_item(l, inst, err);
 		}
@@ -227,16 +227,16 @@ static hvsnap_status parse_enum_response(xmlDocPtr doc, const char *element,
 	xmlNodePtr body = checked_body(doc, &st, err);
 	if (!body)
 		return st;
-	xmlNodePtr resp = xu_child(body, NS_WSEN, element);
+	xmlNodePtr resp = hvs_xu_child(body, NS_WSEN, element);
 	if (!resp) {
 		char got[300];
-		element_label(xu_first_elem(body), got, sizeof(got));
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "expected %s, got %s", element, got);
+		element_label(hvs_xu_first_elem(body), got, sizeof(got));
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "expected %s, got %s", element, got);
 	}
 	int nomem = 0;
-	page->context = xu_child_text(resp, NS_WSEN, "EnumerationContext", &nomem);
+	page->context = hvs_xu_child_text(resp, NS_WSEN, "EnumerationContext", &nomem);
 	if (nomem)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	if (page->context && !*page->context) {
 		/* An empty context cannot be pulled from: treat it as none. */
 		free(page->context);
@@ -245,28 +245,28 @@ static hvsnap_status parse_enum_response(xmlDocPtr doc, const char *element,
 	item_list l = { page, 0 };
 	/* Pull puts items in n:Items; OptimizeEnumeration puts them in w:Items
 	 * inside the EnumerateResponse. Accept either in both. */
-	for (xmlNodePtr c = xu_first_elem(resp); c; c = xu_next_elem(c)) {
-		if (xu_is(c, NS_WSEN, "Items") || xu_is(c, NS_WSMAN, "Items")) {
+	for (xmlNodePtr c = hvs_xu_first_elem(resp); c; c = hvs_xu_next_elem(c)) {
+		if (hvs_xu_is(c, NS_WSEN, "Items") || hvs_xu_is(c, NS_WSMAN, "Items")) {
 			st = decode_items(&l, c, err);
 			if (st != HVSNAP_OK) {
-				wsman_enum_page_clear(page);
+				hvs_wsman_enum_page_clear(page);
 				return st;
 			}
-		} else if (xu_is(c, NS_WSEN, "EndOfSequence") ||
-		           xu_is(c, NS_WSMAN, "EndOfSequence")) {
+		} else if (hvs_xu_is(c, NS_WSEN, "EndOfSequence") ||
+		           hvs_xu_is(c, NS_WSMAN, "EndOfSequence")) {
 			page->end_of_sequence = 1;
 		}
 	}
 	return HVSNAP_OK;
 }
 
-hvsnap_status wsman_parse_enumerate(xmlDocPtr doc, wsman_enum_page *page,
+hvsnap_status hvs_wsman_parse_enumerate(xmlDocPtr doc, wsman_enum_page *page,
                                     hvsnap_error *err)
 {
 	return parse_enum_response(doc, "EnumerateResponse", page, err);
 }
 
-hvsnap_status wsman_parse_pull(xmlDocPtr doc, wsman_enum_page *page,
+hvsnap_status hvs_wsman_parse_pull(xmlDocPtr doc, wsman_enum_page *page,
                                hvsnap_error *err)
 {
 	return parse_enum_response(doc, "PullResponse", page, err);
@@ -282,20 +282,20 @@ static hvsnap_status parse_return_value(const hvsnap_cim_instance *output,
 {
 	const hvsnap_cim_value *v = hvsnap_cim_get(output, "ReturnValue");
 	if (!v)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s has no ReturnValue", element);
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s has no ReturnValue", element);
 	if (v->kind == HVSNAP_CIM_NIL)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s has a Null ReturnValue", element);
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s has a Null ReturnValue", element);
 	if (v->kind != HVSNAP_CIM_VALUE)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "%s has a ReturnValue that is not a number", element);
-	char *t = str_dup(v->text);
+	char *t = hvs_str_dup(v->text);
 	if (!t)
-		return err_nomem(err);
-	xu_trim(t);
+		return hvs_err_nomem(err);
+	hvs_xu_trim(t);
 	uint64_t n;
 	hvsnap_status st = HVSNAP_OK;
-	if (str_to_u64(t, UINT32_MAX, &n) != 0)
-		st = err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+	if (hvs_str_to_u64(t, UINT32_MAX, &n) != 0)
+		st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		             "%s has ReturnValue \"%.64s\", which is not a uint32", element, t);
 	else
 		*out = (uint32_t)n;
@@ -303,13 +303,13 @@ static hvsnap_status parse_return_value(const hvsnap_cim_instance *output,
 	return st;
 }
 
-hvsnap_status wsman_parse_invoke(xmlDocPtr doc, const char *method,
+hvsnap_status hvs_wsman_parse_invoke(xmlDocPtr doc, const char *method,
                                  hvsnap_invoke_result **out,
                                  hvsnap_error *err)
 {
 	*out = NULL;
 	if (!method || !*method)
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "no method name given");
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no method name given");
 	hvsnap_status st;
 	xmlNodePtr body = checked_body(doc, &st, err);
 	if (!body)
@@ -317,17 +317,17 @@ hvsnap_status wsman_parse_invoke(xmlDocPtr doc, const char *method,
 	char expected[256];
 	int n = snprintf(expected, sizeof(expected), "%s_OUTPUT", method);
 	if (n < 0 || (size_t)n >= sizeof(expected))
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "method name is too long");
-	xmlNodePtr item = xu_first_elem(body);
-	if (!item || strcmp(xu_name(item), expected) != 0) {
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "method name is too long");
+	xmlNodePtr item = hvs_xu_first_elem(body);
+	if (!item || strcmp(hvs_xu_name(item), expected) != 0) {
 		char got[300];
 		element_label(item, got, sizeof(got));
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "expected %s, got %s", expected, got);
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "expected %s, got %s", expected, got);
 	}
 	hvsnap_invoke_result *r = calloc(1, sizeof(*r));
 	if (!r)
-		return err_nomem(err);
-	st = wsman_decode_instance(item, &r->output, err);
+		return hvs_err_nomem(err);
+	st = hvs_wsman_decode_instance(item, &r->output, err);
 	if (st == HVSNAP_OK)
 		st = parse_return_value(r->output, expected, &r->return_value, err);
 	if (st == HVSNAP_OK) {
@@ -336,7 +336,7 @@ hvsnap_status wsman_parse_invoke(xmlDocPtr doc, const char *method,
 		if (job && job->kind == HVSNAP_CIM_EPR) {
 			r->job = hvsnap_epr_dup(job->epr);
 			if (!r->job)
-				st = err_nomem(err);
+				st = hvs_err_nomem(err);
 		}
 	}
 	if (st != HVSNAP_OK) {

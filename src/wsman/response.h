@@ -14,13 +14,13 @@
 /* Loads bytes as XML with no network, no entity substitution, no DTD
  * loading; a DOCTYPE, a body over max_bytes, a non-SOAP-1.2 root or a
  * missing Body is HVSNAP_ERR_PROTOCOL with a clear message. */
-hvsnap_status wsman_parse_document(const char *bytes, size_t len,
+hvsnap_status hvs_wsman_parse_document(const char *bytes, size_t len,
                                    size_t max_bytes, xmlDocPtr *out,
                                    hvsnap_error *err);
 
 /* The s:Body element of a parsed envelope (never NULL after a successful
- * wsman_parse_document). */
-xmlNodePtr wsman_body(xmlDocPtr doc);
+ * hvs_wsman_parse_document). */
+xmlNodePtr hvs_wsman_body(xmlDocPtr doc);
 
 /* HVSNAP_OK when the body holds no s:Fault; otherwise HVSNAP_ERR_FAULT with
  * err filled: fault_code/fault_subcode (local names), message = Reason
@@ -28,20 +28,20 @@ xmlNodePtr wsman_body(xmlDocPtr doc);
  * provider fault, extended status. A fault the client can classify more
  * precisely (DestinationUnreachable → NOT_FOUND, AccessDenied → AUTH) gets
  * that kind instead. */
-hvsnap_status wsman_check_fault(xmlDocPtr doc, hvsnap_error *err);
+hvsnap_status hvs_wsman_check_fault(xmlDocPtr doc, hvsnap_error *err);
 
 /* Decodes one CIM instance element (the item element itself, e.g.
  * <p:Msvm_ComputerSystem>). */
-hvsnap_status wsman_decode_instance(xmlNodePtr item, hvsnap_cim_instance **out,
+hvsnap_status hvs_wsman_decode_instance(xmlNodePtr item, hvsnap_cim_instance **out,
                                     hvsnap_error *err);
 /* Decodes an element holding a:Address + a:ReferenceParameters. */
-hvsnap_status wsman_decode_epr(xmlNodePtr node, hvsnap_epr **out,
+hvsnap_status hvs_wsman_decode_epr(xmlNodePtr node, hvsnap_epr **out,
                                hvsnap_error *err);
 
-hvsnap_status wsman_parse_identify(xmlDocPtr doc, hvsnap_identity **out,
+hvsnap_status hvs_wsman_parse_identify(xmlDocPtr doc, hvsnap_identity **out,
                                    hvsnap_error *err);
 /* Get and Put responses: the body's single instance element. */
-hvsnap_status wsman_parse_instance_body(xmlDocPtr doc,
+hvsnap_status hvs_wsman_parse_instance_body(xmlDocPtr doc,
                                         hvsnap_cim_instance **out,
                                         hvsnap_error *err);
 
@@ -56,20 +56,20 @@ typedef struct wsman_enum_page {
 	size_t n_items;
 } wsman_enum_page;
 
-hvsnap_status wsman_parse_enumerate(xmlDocPtr doc, wsman_enum_page *page,
+hvsnap_status hvs_wsman_parse_enumerate(xmlDocPtr doc, wsman_enum_page *page,
                                     hvsnap_error *err);
-hvsnap_status wsman_parse_pull(xmlDocPtr doc, wsman_enum_page *page,
+hvsnap_status hvs_wsman_parse_pull(xmlDocPtr doc, wsman_enum_page *page,
                                hvsnap_error *err);
-void wsman_enum_page_clear(wsman_enum_page *page);
+void hvs_wsman_enum_page_clear(wsman_enum_page *page);
 
 /* <p:METHOD_OUTPUT>: ReturnValue, Job EPR, every out parameter. */
-hvsnap_status wsman_parse_invoke(xmlDocPtr doc, const char *method,
+hvsnap_status hvs_wsman_parse_invoke(xmlDocPtr doc, const char *method,
                                  hvsnap_invoke_result **out,
                                  hvsnap_error *err);
 
 /* Parses a DSP0201 CIM-XML <INSTANCE> string (as found in embedded-instance
  * out parameters such as GetError's Error) with the same hardening. */
-hvsnap_status wsman_cimxml_parse(const char *text, size_t len,
+hvsnap_status hvs_wsman_cimxml_parse(const char *text, size_t len,
                                  hvsnap_cim_instance **out, hvsnap_error *err);
 
 #endif

@@ -36,11 +36,11 @@ void hvsnap_session_free(hvsnap_session *s)
 {
 	if (!s)
 		return;
-	session_auth_free(s);
-	http_conn_free(s->http);
+	hvs_session_auth_free(s);
+	hvs_http_conn_free(s->http);
 	free(s->host);
 	free(s->user);
-	str_wipe_free(s->password);
+	hvs_str_wipe_free(s->password);
 	free(s->cacert);
 	free(s->pin);
 	free(s->client_cert);
@@ -57,7 +57,7 @@ static int copy_opt(char **dst, const char *src)
 {
 	if (!src)
 		return 0;
-	*dst = str_dup(src);
+	*dst = hvs_str_dup(src);
 	return *dst ? 0 : -1;
 }
 
@@ -65,53 +65,53 @@ static hvsnap_status check_options(const hvsnap_session_options *o,
                                    hvsnap_error *err)
 {
 	if (!o->host || !*o->host)
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "no host given (use --host or HVSNAP_HOST)");
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no host given (use --host or HVSNAP_HOST)");
 	if (o->port > 65535)
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "port %u is out of range", o->port);
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "port %u is out of range", o->port);
 	int https = o->transport == HVSNAP_TRANSPORT_HTTPS;
 	switch (o->auth) {
 	case HVSNAP_AUTH_NONE:
 		break;
 	case HVSNAP_AUTH_BASIC:
 		if (!o->user || !*o->user)
-			return err_set(err, HVSNAP_ERR_USAGE, 0, "Basic authentication needs a user (--user)");
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "Basic authentication needs a user (--user)");
 		if (!o->password)
-			return err_set(err, HVSNAP_ERR_USAGE, 0, "Basic authentication needs a password");
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "Basic authentication needs a password");
 		if (strchr(o->user, ':'))
-			return err_set(err, HVSNAP_ERR_USAGE, 0, "a user name for Basic authentication cannot contain ':'");
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "a user name for Basic authentication cannot contain ':'");
 		if (!https && !o->allow_insecure_basic)
-			return err_set(err, HVSNAP_ERR_USAGE, 0,
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 			               "Basic authentication over plain http would send the password in clear text; "
 			               "use https, or pass --allow-insecure-basic if you accept that");
 		if (o->encryption == HVSNAP_ENCRYPTION_ALWAYS)
-			return err_set(err, HVSNAP_ERR_USAGE, 0,
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 			               "message encryption needs NTLM or Kerberos; Basic cannot encrypt");
 		break;
 	case HVSNAP_AUTH_CERTIFICATE:
 		if (!https)
-			return err_set(err, HVSNAP_ERR_USAGE, 0, "certificate authentication needs https");
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "certificate authentication needs https");
 		if (!o->client_cert || !o->client_key)
-			return err_set(err, HVSNAP_ERR_USAGE, 0, "certificate authentication needs --cert and --key");
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "certificate authentication needs --cert and --key");
 		break;
 	case HVSNAP_AUTH_NTLM:
 		if (!o->user || !*o->user)
-			return err_set(err, HVSNAP_ERR_USAGE, 0, "NTLM authentication needs a user (--user)");
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "NTLM authentication needs a user (--user)");
 		if (!o->password)
-			return err_set(err, HVSNAP_ERR_USAGE, 0, "NTLM authentication needs a password");
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "NTLM authentication needs a password");
 		break;
 	case HVSNAP_AUTH_NEGOTIATE:
 	case HVSNAP_AUTH_KERBEROS:
 		/* Without a password, Kerberos uses the ticket cache. */
-		if (!o->password && !auth_kerberos_available())
-			return err_set(err, HVSNAP_ERR_USAGE, 0, "%s authentication needs a password",
+		if (!o->password && !hvs_auth_kerberos_available())
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "%s authentication needs a password",
 			               o->auth == HVSNAP_AUTH_KERBEROS ? "Kerberos" : "NTLM");
 		if (o->password && (!o->user || !*o->user))
-			return err_set(err, HVSNAP_ERR_USAGE, 0, "authentication needs a user (--user)");
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "authentication needs a user (--user)");
 		break;
 	}
 	if (o->encryption == HVSNAP_ENCRYPTION_ALWAYS &&
 	    (o->auth == HVSNAP_AUTH_NONE || o->auth == HVSNAP_AUTH_CERTIFICATE))
-		return err_set(err, HVSNAP_ERR_USAGE, 0,
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		               "message encryption needs NTLM or Kerberos authentication");
 	return HVSNAP_OK;
 }
@@ -128,7 +128,7 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 
 	hvsnap_session *s = calloc(1, sizeof(*s));
 	if (!s)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	s->opts = *opts;
 	if (copy_opt(&s->host, opts->host) || copy_opt(&s->user, opts->user) ||
 	    copy_opt(&s->password, opts->password) || copy_opt(&s->cacert, opts->cacert) ||
@@ -138,7 +138,7 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 	    copy_opt(&s->spn_host, opts->spn_host) ||
 	    copy_opt(&s->locale, opts->locale ? opts->locale : "en-US")) {
 		hvsnap_session_free(s);
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	}
 	s->opts.host = s->host;
 	s->opts.user = s->user;
@@ -168,10 +168,10 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 
 	int https = opts->transport == HVSNAP_TRANSPORT_HTTPS;
 	unsigned port = opts->port ? opts->port : (https ? 5986u : 5985u);
-	s->url = http_make_url(https, opts->host, port);
+	s->url = hvs_http_make_url(https, opts->host, port);
 	if (!s->url) {
 		hvsnap_session_free(s);
-		return err_set(err, HVSNAP_ERR_USAGE, 0, "'%s' is not a valid host name or address",
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "'%s' is not a valid host name or address",
 		               opts->host);
 	}
 	http_conn_options ho = {
@@ -187,9 +187,9 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 		.timeout_ms = s->opts.timeout_ms,
 		.max_response_bytes = s->opts.max_response_bytes,
 	};
-	st = http_conn_new(&s->http, &ho, err);
+	st = hvs_http_conn_new(&s->http, &ho, err);
 	if (st == HVSNAP_OK)
-		st = session_auth_init(s, err);
+		st = hvs_session_auth_init(s, err);
 	if (st != HVSNAP_OK) {
 		hvsnap_session_free(s);
 		return st;
@@ -208,7 +208,7 @@ unsigned long hvsnap_session_request_count(const hvsnap_session *s)
 	return s ? s->requests : 0;
 }
 
-void wsman_session_request_opts(const hvsnap_session *s, wsman_request_opts *o,
+void hvs_wsman_session_request_opts(const hvsnap_session *s, wsman_request_opts *o,
                                 const char *resource_uri,
                                 const hvsnap_selector *selectors, size_t n)
 {
@@ -222,7 +222,7 @@ void wsman_session_request_opts(const hvsnap_session *s, wsman_request_opts *o,
 	o->locale = s->opts.locale;
 }
 
-void wsman_session_info(const hvsnap_session *s, const char *fmt, ...)
+void hvs_wsman_session_info(const hvsnap_session *s, const char *fmt, ...)
 {
 	if (!s->opts.trace)
 		return;
@@ -252,63 +252,63 @@ static hvsnap_status interpret(hvsnap_session *s, const http_response *r,
 	 * 401: either way the credentials, not the request, are at fault. */
 	if (r->status == 401 ||
 	    (r->status == 403 && s->opts.auth == HVSNAP_AUTH_CERTIFICATE))
-		return session_unauthorized(s, r, err);
+		return hvs_session_unauthorized(s, r, err);
 	int soap_status = r->status == 200 || r->status == 400 || r->status == 500;
 	if (!soap_status || r->body.len == 0) {
 		if (r->status == 200)
-			return err_set(err, HVSNAP_ERR_PROTOCOL, 200,
+			return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 200,
 			               "%s: the host answered HTTP 200 with an empty body", label);
-		err_set(err, HVSNAP_ERR_PROTOCOL, r->status,
+		hvs_err_set(err, HVSNAP_ERR_PROTOCOL, r->status,
 		        "%s: the host answered HTTP %ld%s", label, r->status,
 		        r->body.len ? " with no SOAP envelope" : " with an empty body");
 		if (r->status == 413)
-			err_add_detail(err, "the request exceeded the host's MaxEnvelopeSize");
+			hvs_err_add_detail(err, "the request exceeded the host's MaxEnvelopeSize");
 		return HVSNAP_ERR_PROTOCOL;
 	}
 	xmlDocPtr doc = NULL;
-	hvsnap_status st = wsman_parse_document(r->body.data, r->body.len,
+	hvsnap_status st = hvs_wsman_parse_document(r->body.data, r->body.len,
 	                                        s->opts.max_response_bytes, &doc, err);
 	if (st != HVSNAP_OK) {
-		err_add_detail(err, "%s: HTTP %ld, %zu bytes", label, r->status, r->body.len);
+		hvs_err_add_detail(err, "%s: HTTP %ld, %zu bytes", label, r->status, r->body.len);
 		return st;
 	}
-	st = wsman_check_fault(doc, err);
+	st = hvs_wsman_check_fault(doc, err);
 	if (st != HVSNAP_OK) {
 		xmlFreeDoc(doc);
 		return st;
 	}
 	if (r->status != 200) {
 		xmlFreeDoc(doc);
-		return err_set(err, HVSNAP_ERR_PROTOCOL, r->status,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, r->status,
 		               "%s: the host answered HTTP %ld without a SOAP fault", label, r->status);
 	}
 	*resp = doc;
 	return HVSNAP_OK;
 }
 
-hvsnap_status wsman_session_call(hvsnap_session *s, xmlDocPtr req,
+hvsnap_status hvs_wsman_session_call(hvsnap_session *s, xmlDocPtr req,
                                  const char *label, wsman_retry retry,
                                  xmlDocPtr *resp, hvsnap_error *err)
 {
 	*resp = NULL;
 	size_t len = 0;
-	char *body = wsman_doc_to_bytes(req, &len);
+	char *body = hvs_wsman_doc_to_bytes(req, &len);
 	if (!body)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	trace_soap(s, HVSNAP_TRACE_REQUEST, body, len);
 
 	http_response r;
 	memset(&r, 0, sizeof(r));
-	hvsnap_status st = session_exchange(s, body, len, label, &r, err);
+	hvsnap_status st = hvs_session_exchange(s, body, len, label, &r, err);
 	/* A broken connection or an answer cut short: reads are safe to send
 	 * again on a fresh connection (Invoke and Pull never are). */
 	if ((st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_PROTOCOL) &&
 	    retry == WSMAN_RETRY_ON_RECONNECT) {
-		wsman_session_info(s, "%s: connection lost, reconnecting once", label);
-		http_response_clear(&r);
+		hvs_wsman_session_info(s, "%s: connection lost, reconnecting once", label);
+		hvs_http_response_clear(&r);
 		memset(&r, 0, sizeof(r));
-		session_connection_lost(s);
-		st = session_exchange(s, body, len, label, &r, err);
+		hvs_session_connection_lost(s);
+		st = hvs_session_exchange(s, body, len, label, &r, err);
 	}
 	free(body);
 	if (st == HVSNAP_ERR_TIMEOUT) {
@@ -322,6 +322,6 @@ hvsnap_status wsman_session_call(hvsnap_session *s, xmlDocPtr req,
 		trace_soap(s, HVSNAP_TRACE_RESPONSE, r.body.data ? r.body.data : "", r.body.len);
 		st = interpret(s, &r, label, resp, err);
 	}
-	http_response_clear(&r);
+	hvs_http_response_clear(&r);
 	return st;
 }

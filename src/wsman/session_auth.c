@@ -37,36 +37,36 @@ static char *kerberos_principal(const char *user)
 		return NULL;
 	const char *bs = strchr(user, '\\');
 	if (!bs)
-		return str_dup(user);
+		return hvs_str_dup(user);
 	buf b = BUF_INIT;
-	if (buf_printf(&b, "%s@%.*s", bs + 1, (int)(bs - user), user) != 0) {
-		buf_free(&b);
+	if (hvs_buf_printf(&b, "%s@%.*s", bs + 1, (int)(bs - user), user) != 0) {
+		hvs_buf_free(&b);
 		return NULL;
 	}
 	for (char *p = strchr(b.data, '@'); p && *p; p++)
 		if (*p >= 'a' && *p <= 'z')
 			*p = (char)(*p - 'a' + 'A');
-	return buf_detach(&b);
+	return hvs_buf_detach(&b);
 }
 
 static hvsnap_status kerberos_init(hvsnap_session *s, auth_mech *m, hvsnap_error *err)
 {
 	char *principal = kerberos_principal(s->user);
 	if (s->user && !principal)
-		return err_nomem(err);
-	hvsnap_status st = auth_kerberos_new(m, principal, s->password, s->spn_service,
+		return hvs_err_nomem(err);
+	hvsnap_status st = hvs_auth_kerberos_new(m, principal, s->password, s->spn_service,
 	                                     s->spn_host ? s->spn_host : s->host, err);
 	free(principal);
 	return st;
 }
 
-hvsnap_status session_auth_init(hvsnap_session *s, hvsnap_error *err)
+hvsnap_status hvs_session_auth_init(hvsnap_session *s, hvsnap_error *err)
 {
 	int https = s->opts.transport == HVSNAP_TRANSPORT_HTTPS;
 	hvsnap_status st = HVSNAP_OK;
 	switch (s->opts.auth) {
 	case HVSNAP_AUTH_NTLM:
-		st = auth_ntlm_new(&s->mech, s->user, s->password, s->host, err);
+		st = hvs_auth_ntlm_new(&s->mech, s->user, s->password, s->host, err);
 		break;
 	case HVSNAP_AUTH_KERBEROS:
 		st = kerberos_init(s, &s->mech, err);
@@ -75,16 +75,16 @@ hvsnap_status session_auth_init(hvsnap_session *s, hvsnap_error *err)
 		/* Kerberos when it can be used, NTLM otherwise (or when Kerberos
 		 * fails at the first handshake). */
 		if (s->password)
-			st = auth_ntlm_new(&s->fallback, s->user, s->password, s->host, err);
-		if (st == HVSNAP_OK && auth_kerberos_available() &&
+			st = hvs_auth_ntlm_new(&s->fallback, s->user, s->password, s->host, err);
+		if (st == HVSNAP_OK && hvs_auth_kerberos_available() &&
 		    (s->spn_host || !is_ip_literal(s->host))) {
 			hvsnap_error kerr;
 			if (kerberos_init(s, &s->mech, &kerr) != HVSNAP_OK)
-				wsman_session_info(s, "Kerberos not usable: %s", kerr.message);
+				hvs_wsman_session_info(s, "Kerberos not usable: %s", kerr.message);
 		}
 		if (st == HVSNAP_OK && !s->mech.ctx) {
 			if (!s->fallback.ctx)
-				return err_set(err, HVSNAP_ERR_USAGE, 0,
+				return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 				               "Kerberos cannot be used for %s and NTLM needs a password",
 				               s->host);
 			s->mech = s->fallback;
@@ -97,10 +97,10 @@ hvsnap_status session_auth_init(hvsnap_session *s, hvsnap_error *err)
 	if (st != HVSNAP_OK)
 		return st;
 	if (s->mech.ctx)
-		wsman_session_info(s, "authentication: %s%s", s->mech.name,
+		hvs_wsman_session_info(s, "authentication: %s%s", s->mech.name,
 		                   s->fallback.ctx ? " (NTLM if Kerberos fails)" : "");
 	else if (s->opts.auth == HVSNAP_AUTH_CERTIFICATE)
-		wsman_session_info(s, "authentication: client certificate %s", s->client_cert);
+		hvs_wsman_session_info(s, "authentication: client certificate %s", s->client_cert);
 	switch (s->opts.encryption) {
 	case HVSNAP_ENCRYPTION_AUTO:
 		s->encrypt = s->mech.ctx && !https;
@@ -113,27 +113,27 @@ hvsnap_status session_auth_init(hvsnap_session *s, hvsnap_error *err)
 		break;
 	}
 	if (s->encrypt)
-		wsman_session_info(s, "WinRM message encryption: on");
+		hvs_wsman_session_info(s, "WinRM message encryption: on");
 	if (s->opts.auth != HVSNAP_AUTH_BASIC) {
 		/* Only Basic sends the password again; the mechanisms keep what
 		 * they need (NTLM its hash, Kerberos until it has a ticket). */
-		str_wipe_free(s->password);
+		hvs_str_wipe_free(s->password);
 		s->password = NULL;
 		s->opts.password = NULL;
 	}
 	return HVSNAP_OK;
 }
 
-void session_auth_free(hvsnap_session *s)
+void hvs_session_auth_free(hvsnap_session *s)
 {
-	auth_mech_free(&s->mech);
-	auth_mech_free(&s->fallback);
+	hvs_auth_mech_free(&s->mech);
+	hvs_auth_mech_free(&s->fallback);
 }
 
-void session_connection_lost(hvsnap_session *s)
+void hvs_session_connection_lost(hvsnap_session *s)
 {
 	s->authenticated = 0;
-	http_conn_reset(s->http);
+	hvs_http_conn_reset(s->http);
 }
 
 /* Which auth schemes the host offered, for error hints. */
@@ -143,10 +143,10 @@ static void offered_schemes(const http_response *r, char *out, size_t size)
 	for (size_t i = 0; i < r->n_www_authenticate; i++) {
 		const char *v = r->www_authenticate[i];
 		size_t n = strcspn(v, " ");
-		buf_printf(&b, "%s%.*s", b.len ? ", " : "", (int)n, v);
+		hvs_buf_printf(&b, "%s%.*s", b.len ? ", " : "", (int)n, v);
 	}
-	str_copy(out, size, b.data ? b.data : "none");
-	buf_free(&b);
+	hvs_str_copy(out, size, b.data ? b.data : "none");
+	hvs_buf_free(&b);
 }
 
 /* The value after "scheme " in the host's WWW-Authenticate headers; "" when
@@ -166,38 +166,38 @@ static const char *scheme_token(const http_response *r, const char *scheme)
 	return NULL;
 }
 
-hvsnap_status session_unauthorized(const hvsnap_session *s, const http_response *r,
+hvsnap_status hvs_session_unauthorized(const hvsnap_session *s, const http_response *r,
                                    hvsnap_error *err)
 {
 	char offered[256];
 	offered_schemes(r, offered, sizeof(offered));
 	if (s->opts.auth == HVSNAP_AUTH_NONE)
-		err_set(err, HVSNAP_ERR_AUTH, 401,
+		hvs_err_set(err, HVSNAP_ERR_AUTH, 401,
 		        "the host requires authentication (HTTP 401); give --user");
 	else if (s->opts.auth == HVSNAP_AUTH_CERTIFICATE)
-		err_set(err, HVSNAP_ERR_AUTH, r->status,
+		hvs_err_set(err, HVSNAP_ERR_AUTH, r->status,
 		        "the host rejected the client certificate (HTTP %ld)", r->status);
 	else
-		err_set(err, HVSNAP_ERR_AUTH, 401, "the host rejected the credentials (HTTP 401)");
-	err_add_detail(err, "host offers: %s", offered);
+		hvs_err_set(err, HVSNAP_ERR_AUTH, 401, "the host rejected the credentials (HTTP 401)");
+	hvs_err_add_detail(err, "host offers: %s", offered);
 	if (s->opts.auth == HVSNAP_AUTH_CERTIFICATE) {
 		/* The host never says which of these failed. */
-		err_add_detail(err, "the host must trust the certificate's issuer, map the "
+		hvs_err_add_detail(err, "the host must trust the certificate's issuer, map the "
 		               "certificate to a local account (winrm/config/service/certmapping, "
 		               "by the UPN in its subjectAltName) and allow Certificate auth "
 		               "(winrm/config/service/auth)");
 	} else if (s->opts.auth == HVSNAP_AUTH_BASIC && !scheme_token(r, "Basic")) {
-		err_add_detail(err, "Basic authentication is disabled on the host "
+		hvs_err_add_detail(err, "Basic authentication is disabled on the host "
 		               "(winrm/config/service/auth Basic=false); use NTLM or Kerberos");
 	} else if (s->opts.auth == HVSNAP_AUTH_BASIC) {
-		err_add_detail(err, "check the user name and password; Basic works only for local "
+		hvs_err_add_detail(err, "check the user name and password; Basic works only for local "
 		               "accounts, and a local non-builtin administrator also needs "
 		               "LocalAccountTokenFilterPolicy=1");
 	} else if (s->mech.ctx) {
-		err_add_detail(err, "check the user name (DOMAIN\\user) and password; a local "
+		hvs_err_add_detail(err, "check the user name (DOMAIN\\user) and password; a local "
 		               "non-builtin administrator needs LocalAccountTokenFilterPolicy=1");
 		if (s->opts.transport == HVSNAP_TRANSPORT_HTTPS)
-			err_add_detail(err, "with CbtHardeningLevel=Strict the host also requires "
+			hvs_err_add_detail(err, "with CbtHardeningLevel=Strict the host also requires "
 			               "channel binding, which hvsnap sends over https");
 	}
 	return HVSNAP_ERR_AUTH;
@@ -207,11 +207,11 @@ static void info_result(hvsnap_session *s, const char *label, hvsnap_status st,
                         const http_response *r, uint64_t t0, const hvsnap_error *err)
 {
 	if (st == HVSNAP_OK)
-		wsman_session_info(s, "%s: HTTP %ld, %zu bytes in %llu ms%s", label, r->status,
-		                   r->body.len, (unsigned long long)(platform_monotonic_ms() - t0),
+		hvs_wsman_session_info(s, "%s: HTTP %ld, %zu bytes in %llu ms%s", label, r->status,
+		                   r->body.len, (unsigned long long)(hvs_platform_monotonic_ms() - t0),
 		                   r->new_connection ? " (new connection)" : "");
 	else
-		wsman_session_info(s, "%s: %s", label, err ? err->message : "failed");
+		hvs_wsman_session_info(s, "%s: %s", label, err ? err->message : "failed");
 }
 
 /* One POST with optional Authorization header. */
@@ -220,11 +220,11 @@ static hvsnap_status post(hvsnap_session *s, const char *content_type, const voi
                           http_response *r, hvsnap_error *err)
 {
 	const char *headers[2] = { auth_header, NULL };
-	uint64_t t0 = platform_monotonic_ms();
+	uint64_t t0 = hvs_platform_monotonic_ms();
 	s->requests++;
-	http_response_clear(r);
+	hvs_http_response_clear(r);
 	memset(r, 0, sizeof(*r));
-	hvsnap_status st = http_post(s->http, content_type, body, len, headers, r, err);
+	hvsnap_status st = hvs_http_post(s->http, content_type, body, len, headers, r, err);
 	info_result(s, label, st, r, t0, err);
 	if (st != HVSNAP_OK)
 		s->authenticated = 0;
@@ -233,17 +233,17 @@ static hvsnap_status post(hvsnap_session *s, const char *content_type, const voi
 
 static char *negotiate_header(const buf *token)
 {
-	char *b64 = base64_encode(token->data ? token->data : "", token->len);
+	char *b64 = hvs_base64_encode(token->data ? token->data : "", token->len);
 	if (!b64)
 		return NULL;
 	buf h = BUF_INIT;
-	int rc = buf_printf(&h, "Authorization: Negotiate %s", b64);
+	int rc = hvs_buf_printf(&h, "Authorization: Negotiate %s", b64);
 	free(b64);
 	if (rc != 0) {
-		buf_free(&h);
+		hvs_buf_free(&h);
 		return NULL;
 	}
-	return buf_detach(&h);
+	return hvs_buf_detach(&h);
 }
 
 /* The tls-server-end-point channel-binding data of the connection, or an
@@ -253,11 +253,11 @@ static hvsnap_status channel_bindings(hvsnap_session *s, buf *app, hvsnap_error 
 	if (s->opts.transport != HVSNAP_TRANSPORT_HTTPS)
 		return HVSNAP_OK;
 	size_t der_len = 0;
-	unsigned char *der = http_peer_cert_der(s->http, &der_len);
+	unsigned char *der = hvs_http_peer_cert_der(s->http, &der_len);
 	if (!der)
-		return err_set(err, HVSNAP_ERR_TLS, 0,
+		return hvs_err_set(err, HVSNAP_ERR_TLS, 0,
 		               "the host's certificate is not available for channel binding");
-	hvsnap_status st = cbt_tls_server_end_point(der, der_len, app, err);
+	hvsnap_status st = hvs_cbt_tls_server_end_point(der, der_len, app, err);
 	free(der);
 	return st;
 }
@@ -271,7 +271,7 @@ static hvsnap_status post_token(hvsnap_session *s, const buf *token, const char 
 	if (token) {
 		header = negotiate_header(token);
 		if (!header)
-			return err_nomem(err);
+			return hvs_err_nomem(err);
 	}
 	hvsnap_status st = post(s, SOAP_CONTENT_TYPE, "", 0, header, label, r, err);
 	if (header) {
@@ -310,7 +310,7 @@ static hvsnap_status handshake(hvsnap_session *s, hvsnap_error *err)
 		if (st != HVSNAP_OK)
 			break;
 		if (round && r.new_connection) {
-			st = err_set(err, HVSNAP_ERR_CONNECT, 0,
+			st = hvs_err_set(err, HVSNAP_ERR_CONNECT, 0,
 			             "the host closed the connection during the %s handshake", s->mech.name);
 			break;
 		}
@@ -319,9 +319,9 @@ static hvsnap_status handshake(hvsnap_session *s, hvsnap_error *err)
 		in = NULL;
 		in_len = 0;
 		if (tok && *tok) {
-			in = base64_decode(tok, strlen(tok), &in_len);
+			in = hvs_base64_decode(tok, strlen(tok), &in_len);
 			if (!in) {
-				st = err_set(err, HVSNAP_ERR_PROTOCOL, r.status,
+				st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, r.status,
 				             "the host's Negotiate token is not valid base64");
 				break;
 			}
@@ -330,12 +330,12 @@ static hvsnap_status handshake(hvsnap_session *s, hvsnap_error *err)
 			st = s->mech.finish(s->mech.ctx, in, in_len, err);
 			if (st == HVSNAP_OK) {
 				s->authenticated = 1;
-				wsman_session_info(s, "authenticated with %s", s->mech.name);
+				hvs_wsman_session_info(s, "authenticated with %s", s->mech.name);
 			}
 			break;
 		}
 		if (r.status != 401) {
-			st = err_set(err, HVSNAP_ERR_PROTOCOL, r.status,
+			st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, r.status,
 			             "the host answered the %s handshake with HTTP %ld", s->mech.name,
 			             r.status);
 			break;
@@ -343,14 +343,14 @@ static hvsnap_status handshake(hvsnap_session *s, hvsnap_error *err)
 		if (!tok) {
 			char offered[256];
 			offered_schemes(&r, offered, sizeof(offered));
-			st = err_set(err, HVSNAP_ERR_AUTH, 401,
+			st = hvs_err_set(err, HVSNAP_ERR_AUTH, 401,
 			             "the host does not offer Negotiate authentication (it offers: %s)",
 			             offered);
 			break;
 		}
 		if (!in || round >= 4) {
 			/* A bare "Negotiate" after our token: the host refused it. */
-			st = session_unauthorized(s, &r, err);
+			st = hvs_session_unauthorized(s, &r, err);
 			break;
 		}
 		if (https && !app.len) {
@@ -358,15 +358,15 @@ static hvsnap_status handshake(hvsnap_session *s, hvsnap_error *err)
 			if (st != HVSNAP_OK)
 				break;
 		}
-		buf_wipe(&token);
+		hvs_buf_wipe(&token);
 		st = s->mech.step(s->mech.ctx, in, in_len,
 		                  app.len ? (const unsigned char *)app.data : NULL, app.len, &token, err);
 	}
 done:
 	free(in);
-	buf_wipe(&token);
-	buf_free(&app);
-	http_response_clear(&r);
+	hvs_buf_wipe(&token);
+	hvs_buf_free(&app);
+	hvs_http_response_clear(&r);
 	return st;
 }
 
@@ -376,41 +376,41 @@ static hvsnap_status authenticate(hvsnap_session *s, hvsnap_error *err)
 {
 	hvsnap_status st = handshake(s, err);
 	if (st == HVSNAP_ERR_AUTH && s->fallback.ctx) {
-		wsman_session_info(s, "Kerberos failed (%s); falling back to NTLM",
+		hvs_wsman_session_info(s, "Kerberos failed (%s); falling back to NTLM",
 		                   err ? err->message : "");
-		auth_mech_free(&s->mech);
+		hvs_auth_mech_free(&s->mech);
 		s->mech = s->fallback;
 		memset(&s->fallback, 0, sizeof(s->fallback));
-		session_connection_lost(s);
+		hvs_session_connection_lost(s);
 		hvsnap_error_clear(err);
 		st = handshake(s, err);
 	}
 	if (st == HVSNAP_OK && s->fallback.ctx)
-		auth_mech_free(&s->fallback); /* Kerberos worked: keep to it */
+		hvs_auth_mech_free(&s->fallback); /* Kerberos worked: keep to it */
 	return st;
 }
 
 /* Replaces an encrypted answer's body with its plaintext. */
 static hvsnap_status open_answer(hvsnap_session *s, http_response *r, hvsnap_error *err)
 {
-	if (!winrm_crypt_is_encrypted(r->content_type))
+	if (!hvs_winrm_crypt_is_encrypted(r->content_type))
 		return HVSNAP_OK; /* hosts send auth errors and some faults in clear */
 	if (!s->mech.ctx || !s->authenticated)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, r->status,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, r->status,
 		               "the host sent an encrypted answer on a connection without a security context");
 	buf plain = BUF_INIT;
-	hvsnap_status st = winrm_crypt_parse(s->mech.protocol, (const unsigned char *)r->body.data,
+	hvsnap_status st = hvs_winrm_crypt_parse(s->mech.protocol, (const unsigned char *)r->body.data,
 	                                     r->body.len, s->mech.unwrap, s->mech.ctx, &plain, err);
 	if (st != HVSNAP_OK) {
 		/* The stream cipher state is now unusable: start over next time. */
-		session_connection_lost(s);
-		buf_wipe(&plain);
+		hvs_session_connection_lost(s);
+		hvs_buf_wipe(&plain);
 		char why[sizeof(err->message)];
-		str_copy(why, sizeof(why), err ? err->message : "");
-		return err_set(err, HVSNAP_ERR_PROTOCOL, r->status,
+		hvs_str_copy(why, sizeof(why), err ? err->message : "");
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, r->status,
 		               "the host's encrypted answer could not be opened: %s", why);
 	}
-	buf_free(&r->body);
+	hvs_buf_free(&r->body);
 	r->body = plain;
 	return HVSNAP_OK;
 }
@@ -431,9 +431,9 @@ static hvsnap_status send_once(hvsnap_session *s, const char *body, size_t len,
 	char *auth = NULL;
 	const char *header = NULL;
 	if (s->opts.auth == HVSNAP_AUTH_BASIC) {
-		auth = auth_basic_header(s->user, s->password);
+		auth = hvs_auth_basic_header(s->user, s->password);
 		if (!auth)
-			return err_nomem(err);
+			return hvs_err_nomem(err);
 		header = auth;
 	} else if (s->opts.auth == HVSNAP_AUTH_NONE) {
 		/* WinRM answers an Identify without credentials only when asked. */
@@ -446,21 +446,21 @@ static hvsnap_status send_once(hvsnap_session *s, const char *body, size_t len,
 	hvsnap_status st;
 	if (s->encrypt && s->mech.ctx) {
 		buf sealed = BUF_INIT, type = BUF_INIT;
-		st = winrm_crypt_content_type(s->mech.protocol, &type, err);
+		st = hvs_winrm_crypt_content_type(s->mech.protocol, &type, err);
 		if (st == HVSNAP_OK)
-			st = winrm_crypt_build(s->mech.protocol, (const unsigned char *)body, len,
+			st = hvs_winrm_crypt_build(s->mech.protocol, (const unsigned char *)body, len,
 			                       s->mech.wrap, s->mech.ctx, &sealed, err);
 		if (st == HVSNAP_OK)
 			st = post(s, type.data, sealed.data, sealed.len, header, label, r, err);
-		buf_free(&sealed);
-		buf_free(&type);
+		hvs_buf_free(&sealed);
+		hvs_buf_free(&type);
 	} else if (s->encrypt) {
-		st = err_set(err, HVSNAP_ERR_USAGE, 0,
+		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		             "message encryption needs NTLM or Kerberos authentication");
 	} else {
 		st = post(s, SOAP_CONTENT_TYPE, body, len, header, label, r, err);
 	}
-	if (http_last_body_sent(s->http))
+	if (hvs_http_last_body_sent(s->http))
 		s->body_sent = 1;
 	if (auth) {
 		OPENSSL_cleanse(auth, strlen(auth));
@@ -473,7 +473,7 @@ static hvsnap_status send_once(hvsnap_session *s, const char *body, size_t len,
 	return st;
 }
 
-hvsnap_status session_exchange(hvsnap_session *s, const char *body, size_t len,
+hvsnap_status hvs_session_exchange(hvsnap_session *s, const char *body, size_t len,
                                const char *label, http_response *r,
                                hvsnap_error *err)
 {
@@ -484,9 +484,9 @@ hvsnap_status session_exchange(hvsnap_session *s, const char *body, size_t len,
 		/* The host no longer knows our context (the keep-alive connection was
 		 * replaced under us). A 401 means it did not run the request, so even
 		 * an Invoke may be sent again after a new handshake. */
-		wsman_session_info(s, "%s: the host forgot the security context; authenticating again",
+		hvs_wsman_session_info(s, "%s: the host forgot the security context; authenticating again",
 		                   label);
-		session_connection_lost(s);
+		hvs_session_connection_lost(s);
 		st = send_once(s, body, len, label, r, &was_authenticated, err);
 	}
 	return st;

@@ -26,7 +26,7 @@ struct hvsnap_session {
 
 /* Fills o with the session's To, timeout, envelope size and locale, and the
  * given resource URI and selectors (which may be NULL / 0). */
-void wsman_session_request_opts(const hvsnap_session *s, wsman_request_opts *o,
+void hvs_wsman_session_request_opts(const hvsnap_session *s, wsman_request_opts *o,
                                 const char *resource_uri,
                                 const hvsnap_selector *selectors, size_t n);
 
@@ -41,7 +41,7 @@ typedef enum wsman_retry {
  * the answer with the hardened loader and turns a SOAP fault into an error.
  * label names the operation in traces and messages ("Get", "Invoke
  * CreateSnapshot"). On success *resp is the parsed response. */
-hvsnap_status wsman_session_call(hvsnap_session *s, xmlDocPtr req,
+hvsnap_status hvs_wsman_session_call(hvsnap_session *s, xmlDocPtr req,
                                  const char *label, wsman_retry retry,
                                  xmlDocPtr *resp, hvsnap_error *err);
 
@@ -49,24 +49,24 @@ hvsnap_status wsman_session_call(hvsnap_session *s, xmlDocPtr req,
 
 /* Sets up the connection-bound mechanism the options ask for and decides
  * whether messages are sealed. */
-hvsnap_status session_auth_init(hvsnap_session *s, hvsnap_error *err);
-void session_auth_free(hvsnap_session *s);
+hvsnap_status hvs_session_auth_init(hvsnap_session *s, hvsnap_error *err);
+void hvs_session_auth_free(hvsnap_session *s);
 /* Sends one SOAP body: authenticates the connection first when needed,
  * seals the body when encrypting, and leaves the plaintext answer in
  * r->body. A 401 on a connection the host had forgotten (it was closed and
  * reopened) is answered by one new handshake and one resend: the host did
  * not process the rejected request. */
-hvsnap_status session_exchange(hvsnap_session *s, const char *body, size_t len,
+hvsnap_status hvs_session_exchange(hvsnap_session *s, const char *body, size_t len,
                                const char *label, http_response *r,
                                hvsnap_error *err);
 /* Turns a 401 into an authentication error with hints. */
-hvsnap_status session_unauthorized(const hvsnap_session *s, const http_response *r,
+hvsnap_status hvs_session_unauthorized(const hvsnap_session *s, const http_response *r,
                                    hvsnap_error *err);
 /* The connection broke: drop it, and the context bound to it. */
-void session_connection_lost(hvsnap_session *s);
+void hvs_session_connection_lost(hvsnap_session *s);
 
 /* Emits one -v line through the session's trace callback, if any. */
-void wsman_session_info(const hvsnap_session *s, const char *fmt, ...)
+void hvs_wsman_session_info(const hvsnap_session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -58,11 +58,11 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_i
  * proper UTF-8, indicate encoding !\nBytes: ..."); ours are one line. */
 static void copy_one_line(char *dst, size_t size, const char *src)
 {
-	str_copy(dst, size, src ? src : "");
+	hvs_str_copy(dst, size, src ? src : "");
 	for (char *p = dst; *p; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
-	xu_trim(dst);
+	hvs_xu_trim(dst);
 }
 
 static hvsnap_status parse_failure(xmlParserCtxtPtr ctxt, const char *what,
@@ -72,23 +72,23 @@ static hvsnap_status parse_failure(xmlParserCtxtPtr ctxt, const char *what,
 	char msg[300];
 	copy_one_line(msg, sizeof(msg), e && e->message ? e->message : NULL);
 	if (!msg[0])
-		str_copy(msg, sizeof(msg), "the parser gave no reason");
+		hvs_str_copy(msg, sizeof(msg), "the parser gave no reason");
 	if (e && e->code == XML_ERR_NO_MEMORY)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	if (strstr(msg, "Excessive depth")) {
-		err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		        "%s nests elements too deeply to be WS-Management", what);
 	} else {
-		err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s is not well-formed XML: %s",
+		hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s is not well-formed XML: %s",
 		        what, msg);
 	}
 	if (e)
-		err_add_detail(err, "libxml2 error %d at line %d, column %d",
+		hvs_err_add_detail(err, "libxml2 error %d at line %d, column %d",
 		               e->code, e->line, e->int2);
 	return HVSNAP_ERR_PROTOCOL;
 }
 
-hvsnap_status xu_load(const char *bytes, size_t len, size_t max_bytes,
+hvsnap_status hvs_xu_load(const char *bytes, size_t len, size_t max_bytes,
                       const char *what, xmlDocPtr *out, hvsnap_error *err)
 {
 	*out = NULL;
@@ -96,16 +96,16 @@ hvsnap_status xu_load(const char *bytes, size_t len, size_t max_bytes,
 	if (max_bytes && max_bytes < cap)
 		cap = max_bytes;
 	if (!bytes || len == 0)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s is empty", what);
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s is empty", what);
 	/* Checked first: a huge body must cost nothing but this comparison. */
 	if (len > cap || len > (size_t)INT_MAX)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "%s is %zu bytes, over the %zu-byte limit", what, len, cap);
 
 	xmlInitParser();
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 	if (!ctxt)
-		return err_nomem(err);
+		return hvs_err_nomem(err);
 	load_state st = { 0 };
 	ctxt->_private = &st;
 	ctxt->sax->serror = quiet_structured;
@@ -130,14 +130,14 @@ hvsnap_status xu_load(const char *bytes, size_t len, size_t max_bytes,
 	xmlSetStructuredErrorFunc(saved_structured_ctx, saved_structured);
 	hvsnap_status rc = HVSNAP_OK;
 	if (st.saw_doctype || (doc && (doc->intSubset || doc->extSubset))) {
-		rc = err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		rc = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		             "%s contains a DOCTYPE, which WS-Man forbids", what);
-		err_add_detail(err, "DTDs and entity declarations are refused so that "
+		hvs_err_add_detail(err, "DTDs and entity declarations are refused so that "
 		               "entity expansion and external entities cannot happen");
 	} else if (!doc || !ctxt->wellFormed) {
 		rc = parse_failure(ctxt, what, err);
 	} else if (!xmlDocGetRootElement(doc)) {
-		rc = err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s has no root element", what);
+		rc = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s has no root element", what);
 	}
 	xmlFreeParserCtxt(ctxt);
 	if (rc != HVSNAP_OK) {
@@ -153,60 +153,60 @@ hvsnap_status xu_load(const char *bytes, size_t len, size_t max_bytes,
  * meant. */
 static const char *local_name(const xmlNode *n)
 {
-	const char *name = xu_name(n);
-	const char *colon = xu_ns(n) ? NULL : strrchr(name, ':');
+	const char *name = hvs_xu_name(n);
+	const char *colon = hvs_xu_ns(n) ? NULL : strrchr(name, ':');
 	return colon ? colon + 1 : name;
 }
 
 static void describe_element(const xmlNode *n, char *out, size_t size)
 {
-	const char *ns = xu_ns(n);
+	const char *ns = hvs_xu_ns(n);
 	if (ns)
-		snprintf(out, size, "{%s}%s", ns, xu_name(n));
+		snprintf(out, size, "{%s}%s", ns, hvs_xu_name(n));
 	else
-		snprintf(out, size, "%s", xu_name(n));
+		snprintf(out, size, "%s", hvs_xu_name(n));
 }
 
-hvsnap_status wsman_parse_document(const char *bytes, size_t len,
+hvsnap_status hvs_wsman_parse_document(const char *bytes, size_t len,
                                    size_t max_bytes, xmlDocPtr *out,
                                    hvsnap_error *err)
 {
 	*out = NULL;
 	xmlDocPtr doc = NULL;
-	hvsnap_status st = xu_load(bytes, len, max_bytes, "response", &doc, err);
+	hvsnap_status st = hvs_xu_load(bytes, len, max_bytes, "response", &doc, err);
 	if (st != HVSNAP_OK)
 		return st;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
-	if (!xu_is(root, NS_SOAP, "Envelope")) {
+	if (!hvs_xu_is(root, NS_SOAP, "Envelope")) {
 		char name[300];
 		describe_element(root, name, sizeof(name));
-		if (xu_is(root, NS_SOAP11, "Envelope"))
-			err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		if (hvs_xu_is(root, NS_SOAP11, "Envelope"))
+			hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 			        "response is a SOAP 1.1 envelope (wrong namespace %s); "
 			        "WS-Management uses SOAP 1.2", NS_SOAP11);
 		else if (strcmp(local_name(root), "Envelope") == 0)
-			err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+			hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 			        "response Envelope is in the wrong namespace (%s), expected %s",
-			        xu_ns(root) ? xu_ns(root)
-			        : local_name(root) != xu_name(root) ? "an undeclared prefix"
+			        hvs_xu_ns(root) ? hvs_xu_ns(root)
+			        : local_name(root) != hvs_xu_name(root) ? "an undeclared prefix"
 			        : "none", NS_SOAP);
 		else
-			err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+			hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 			        "response is not a SOAP envelope: its root element is %s", name);
 		xmlFreeDoc(doc);
 		return HVSNAP_ERR_PROTOCOL;
 	}
-	if (!xu_child(root, NS_SOAP, "Body")) {
+	if (!hvs_xu_child(root, NS_SOAP, "Body")) {
 		xmlFreeDoc(doc);
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "response SOAP envelope has no Body");
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "response SOAP envelope has no Body");
 	}
 	*out = doc;
 	return HVSNAP_OK;
 }
 
-xmlNodePtr wsman_body(xmlDocPtr doc)
+xmlNodePtr hvs_wsman_body(xmlDocPtr doc)
 {
 	if (!doc)
 		return NULL;
-	return xu_child(xmlDocGetRootElement(doc), NS_SOAP, "Body");
+	return hvs_xu_child(xmlDocGetRootElement(doc), NS_SOAP, "Body");
 }

@@ -9,31 +9,31 @@
 #include "util/strutil.h"
 #include "wsman/ns.h"
 
-int xu_is(const xmlNode *node, const char *ns, const char *local)
+int hvs_xu_is(const xmlNode *node, const char *ns, const char *local)
 {
 	if (!node || node->type != XML_ELEMENT_NODE)
 		return 0;
 	if (strcmp((const char *)node->name, local) != 0)
 		return 0;
-	const char *href = xu_ns(node);
+	const char *href = hvs_xu_ns(node);
 	if (!ns)
 		return href == NULL;
 	return href && strcmp(href, ns) == 0;
 }
 
-const char *xu_ns(const xmlNode *node)
+const char *hvs_xu_ns(const xmlNode *node)
 {
 	if (!node || !node->ns || !node->ns->href)
 		return NULL;
 	return (const char *)node->ns->href;
 }
 
-const char *xu_name(const xmlNode *node)
+const char *hvs_xu_name(const xmlNode *node)
 {
 	return node && node->name ? (const char *)node->name : "";
 }
 
-xmlNodePtr xu_first_elem(const xmlNode *parent)
+xmlNodePtr hvs_xu_first_elem(const xmlNode *parent)
 {
 	if (!parent)
 		return NULL;
@@ -43,7 +43,7 @@ xmlNodePtr xu_first_elem(const xmlNode *parent)
 	return NULL;
 }
 
-xmlNodePtr xu_next_elem(const xmlNode *node)
+xmlNodePtr hvs_xu_next_elem(const xmlNode *node)
 {
 	if (!node)
 		return NULL;
@@ -53,10 +53,10 @@ xmlNodePtr xu_next_elem(const xmlNode *node)
 	return NULL;
 }
 
-xmlNodePtr xu_child(const xmlNode *parent, const char *ns, const char *local)
+xmlNodePtr hvs_xu_child(const xmlNode *parent, const char *ns, const char *local)
 {
-	for (xmlNodePtr c = xu_first_elem(parent); c; c = xu_next_elem(c))
-		if (xu_is(c, ns, local))
+	for (xmlNodePtr c = hvs_xu_first_elem(parent); c; c = hvs_xu_next_elem(c))
+		if (hvs_xu_is(c, ns, local))
 			return c;
 	return NULL;
 }
@@ -66,7 +66,7 @@ static int is_xml_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-char *xu_trim(char *s)
+char *hvs_xu_trim(char *s)
 {
 	if (!s)
 		return s;
@@ -80,7 +80,7 @@ char *xu_trim(char *s)
 	return s;
 }
 
-int xu_is_blank(const char *s)
+int hvs_xu_is_blank(const char *s)
 {
 	for (; s && *s; s++)
 		if (!is_xml_space(*s))
@@ -92,37 +92,37 @@ int xu_is_blank(const char *s)
  * with free() whatever allocator libxml2 was built with. */
 static char *take_xml_string(xmlChar *x)
 {
-	char *copy = str_dup(x ? (const char *)x : "");
+	char *copy = hvs_str_dup(x ? (const char *)x : "");
 	if (x)
 		xmlFree(x);
 	return copy;
 }
 
-char *xu_text(const xmlNode *node)
+char *hvs_xu_text(const xmlNode *node)
 {
 	if (!node)
-		return str_dup("");
+		return hvs_str_dup("");
 	return take_xml_string(xmlNodeGetContent(node));
 }
 
-char *xu_text_trim(const xmlNode *node)
+char *hvs_xu_text_trim(const xmlNode *node)
 {
-	return xu_trim(xu_text(node));
+	return hvs_xu_trim(hvs_xu_text(node));
 }
 
-char *xu_child_text(const xmlNode *parent, const char *ns, const char *local,
+char *hvs_xu_child_text(const xmlNode *parent, const char *ns, const char *local,
                     int *nomem)
 {
-	xmlNodePtr c = xu_child(parent, ns, local);
+	xmlNodePtr c = hvs_xu_child(parent, ns, local);
 	if (!c)
 		return NULL;
-	char *t = xu_text_trim(c);
+	char *t = hvs_xu_text_trim(c);
 	if (!t && nomem)
 		*nomem = 1;
 	return t;
 }
 
-char *xu_attr(const xmlNode *node, const char *name)
+char *hvs_xu_attr(const xmlNode *node, const char *name)
 {
 	if (!node || node->type != XML_ELEMENT_NODE)
 		return NULL;
@@ -130,7 +130,7 @@ char *xu_attr(const xmlNode *node, const char *name)
 	return v ? take_xml_string(v) : NULL;
 }
 
-char *xu_attr_ns(const xmlNode *node, const char *ns, const char *name)
+char *hvs_xu_attr_ns(const xmlNode *node, const char *ns, const char *name)
 {
 	if (!node || node->type != XML_ELEMENT_NODE)
 		return NULL;
@@ -138,12 +138,12 @@ char *xu_attr_ns(const xmlNode *node, const char *ns, const char *name)
 	return v ? take_xml_string(v) : NULL;
 }
 
-int xu_is_nil(const xmlNode *node)
+int hvs_xu_is_nil(const xmlNode *node)
 {
-	char *v = xu_attr_ns(node, NS_XSI, "nil");
+	char *v = hvs_xu_attr_ns(node, NS_XSI, "nil");
 	if (!v)
 		return 0;
-	xu_trim(v);
+	hvs_xu_trim(v);
 	int nil = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
 	free(v);
 	return nil;

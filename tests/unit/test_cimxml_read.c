@@ -14,7 +14,7 @@ static hvsnap_cim_instance *parse_ok(const char *text)
 {
 	hvsnap_cim_instance *inst = NULL;
 	hvsnap_error err;
-	hvsnap_status st = wsman_cimxml_parse(text, strlen(text), &inst, &err);
+	hvsnap_status st = hvs_wsman_cimxml_parse(text, strlen(text), &inst, &err);
 	if (st != HVSNAP_OK)
 		fail_msg("rejected: %s (%s)", err.message, err.detail);
 	return inst;
@@ -96,7 +96,7 @@ static void expect_reject(const char *text, const char *needle)
 {
 	hvsnap_cim_instance *inst = (hvsnap_cim_instance *)1;
 	hvsnap_error err;
-	assert_int_equal(wsman_cimxml_parse(text, strlen(text), &inst, &err), HVSNAP_ERR_PROTOCOL);
+	assert_int_equal(hvs_wsman_cimxml_parse(text, strlen(text), &inst, &err), HVSNAP_ERR_PROTOCOL);
 	assert_null(inst);
 	assert_int_equal(err.kind, HVSNAP_ERR_PROTOCOL);
 	if (!strstr(err.message, needle))

@@ -41,7 +41,7 @@ static void assert_text(xmlNodePtr n, const char *expected)
 /* Serialises inst and parses the result; the caller frees the document. */
 static xmlDocPtr parse_serialized(const hvsnap_cim_instance *inst)
 {
-	char *s = wsman_cimxml_serialize(inst);
+	char *s = hvs_wsman_cimxml_serialize(inst);
 	assert_non_null(s);
 	/* An embedded string: no declaration, no indentation. */
 	assert_memory_equal(s, "<INSTANCE ", 10);
@@ -179,7 +179,7 @@ static void test_utf8_kept(void **state)
 	hvsnap_cim_instance *inst = hvsnap_cim_instance_new("X", NULL);
 	assert_int_equal(hvsnap_cim_set_value(inst, "Caption", HVSNAP_CIM_TYPE_STRING,
 	                                      "仮想マシン é"), HVSNAP_OK);
-	char *s = wsman_cimxml_serialize(inst);
+	char *s = hvs_wsman_cimxml_serialize(inst);
 	hvsnap_cim_instance_free(inst);
 	assert_non_null(s);
 	/* Raw UTF-8, not character references. */
@@ -191,7 +191,7 @@ static void test_empty_instance(void **state)
 {
 	(void)state;
 	hvsnap_cim_instance *inst = hvsnap_cim_instance_new("Msvm_Empty", NULL);
-	char *s = wsman_cimxml_serialize(inst);
+	char *s = hvs_wsman_cimxml_serialize(inst);
 	hvsnap_cim_instance_free(inst);
 	assert_non_null(s);
 	assert_string_equal(s, "<INSTANCE CLASSNAME=\"Msvm_Empty\"/>");
@@ -201,14 +201,14 @@ static void test_empty_instance(void **state)
 static void test_refusals(void **state)
 {
 	(void)state;
-	assert_null(wsman_cimxml_serialize(NULL));
+	assert_null(hvs_wsman_cimxml_serialize(NULL));
 
 	/* EPR properties (PROPERTY.REFERENCE) are not supported. */
 	hvsnap_cim_instance *inst = hvsnap_cim_instance_new("X", NULL);
 	hvsnap_epr *epr = hvsnap_epr_new(HVSNAP_WMI_V2_URI "Msvm_ComputerSystem");
 	assert_int_equal(hvsnap_epr_add_selector(epr, "Name", "vm"), HVSNAP_OK);
 	assert_int_equal(hvsnap_cim_set_epr(inst, "System", epr), HVSNAP_OK);
-	assert_null(wsman_cimxml_serialize(inst));
+	assert_null(hvs_wsman_cimxml_serialize(inst));
 	hvsnap_cim_instance_free(inst);
 	hvsnap_epr_free(epr);
 
@@ -216,18 +216,18 @@ static void test_refusals(void **state)
 	inst = hvsnap_cim_instance_new("X", NULL);
 	assert_int_equal(hvsnap_cim_set_value(inst, "A", HVSNAP_CIM_TYPE_STRING, "bad\x02"),
 	                 HVSNAP_OK);
-	assert_null(wsman_cimxml_serialize(inst));
+	assert_null(hvs_wsman_cimxml_serialize(inst));
 	hvsnap_cim_instance_free(inst);
 
 	inst = hvsnap_cim_instance_new("X", NULL);
 	const char *items[] = { "ok", "\xff" };
 	assert_int_equal(hvsnap_cim_set_array(inst, "A", HVSNAP_CIM_TYPE_STRING, items, 2),
 	                 HVSNAP_OK);
-	assert_null(wsman_cimxml_serialize(inst));
+	assert_null(hvs_wsman_cimxml_serialize(inst));
 	hvsnap_cim_instance_free(inst);
 
 	inst = hvsnap_cim_instance_new("Bad\x01Class", NULL);
-	assert_null(wsman_cimxml_serialize(inst));
+	assert_null(hvs_wsman_cimxml_serialize(inst));
 	hvsnap_cim_instance_free(inst);
 }
 

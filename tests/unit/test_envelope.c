@@ -65,7 +65,7 @@ static xmlDocPtr round_trip(xmlDocPtr doc)
 {
 	assert_non_null(doc);
 	size_t len = 0;
-	char *bytes = wsman_doc_to_bytes(doc, &len);
+	char *bytes = hvs_wsman_doc_to_bytes(doc, &len);
 	assert_non_null(bytes);
 	assert_int_equal(len, strlen(bytes));
 	xmlFreeDoc(doc);
@@ -223,7 +223,7 @@ static xmlDocPtr build_create_snapshot(const hvsnap_cim_instance *inst)
 	wsman_request_opts o = opts_for(URI_SNAPSVC);
 	o.selectors = snapsvc_selectors;
 	o.n_selectors = 1;
-	xmlDocPtr doc = wsman_build_invoke(&o, "CreateSnapshot", p);
+	xmlDocPtr doc = hvs_wsman_build_invoke(&o, "CreateSnapshot", p);
 	hvsnap_params_free(p);
 	assert_non_null(doc);
 	return doc;
@@ -261,7 +261,7 @@ static void test_duration(void **state)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char out[32];
-		wsman_format_duration(cases[i].ms, out);
+		hvs_wsman_format_duration(cases[i].ms, out);
 		assert_string_equal(out, cases[i].text);
 	}
 }
@@ -269,7 +269,7 @@ static void test_duration(void **state)
 static void test_identify(void **state)
 {
 	(void)state;
-	xmlDocPtr doc = checked(wsman_build_identify());
+	xmlDocPtr doc = checked(hvs_wsman_build_identify());
 	xmlNodePtr h = child(xmlDocGetRootElement(doc), NS_SOAP, "Header");
 	assert_non_null(h);
 	assert_int_equal(count_children(h), 0);
@@ -287,7 +287,7 @@ static void test_get_with_selectors(void **state)
 	wsman_request_opts o = opts_for(URI_CS);
 	o.selectors = vm_selectors;
 	o.n_selectors = 2;
-	xmlDocPtr doc = checked(wsman_build_get(&o));
+	xmlDocPtr doc = checked(hvs_wsman_build_get(&o));
 
 	assert_text(header(doc, NS_WSA, "To"), TO);
 	xmlNodePtr action = header(doc, NS_WSA, "Action");
@@ -334,7 +334,7 @@ static void test_get_minimal_headers(void **state)
 {
 	(void)state;
 	wsman_request_opts o = { .to = TO, .resource_uri = URI_JOB };
-	xmlDocPtr doc = checked(wsman_build_get(&o));
+	xmlDocPtr doc = checked(hvs_wsman_build_get(&o));
 	assert_null(header(doc, NS_WSMAN, "OperationTimeout"));
 	assert_null(header(doc, NS_WSMAN, "MaxEnvelopeSize"));
 	assert_null(header(doc, NS_WSMAN, "Locale"));
@@ -368,7 +368,7 @@ static void test_put_values_nil_datetime_array(void **state)
 	                            "Microsoft:00000000-0000-4000-8000-000000000083" } };
 	o.selectors = sel;
 	o.n_selectors = 1;
-	xmlDocPtr doc = checked(wsman_build_put(&o, inst));
+	xmlDocPtr doc = checked(hvs_wsman_build_put(&o, inst));
 	hvsnap_cim_instance_free(inst);
 
 	assert_text(header(doc, NS_WSA, "Action"), ACTION_PUT);
@@ -415,7 +415,7 @@ static void test_put_epr_properties(void **state)
 	hvsnap_epr_free(job);
 
 	wsman_request_opts o = { .to = TO, .resource_uri = URI_AJE };
-	xmlDocPtr doc = checked(wsman_build_put(&o, inst));
+	xmlDocPtr doc = checked(hvs_wsman_build_put(&o, inst));
 	hvsnap_cim_instance_free(inst);
 
 	xmlNodePtr cls = test_first_element(body(doc)->children);
@@ -433,7 +433,7 @@ static void test_enumerate_plain(void **state)
 	(void)state;
 	wsman_request_opts o = { .to = TO, .resource_uri = URI_CS };
 	hvsnap_enum_options e = { .resource_uri = URI_CS };
-	xmlDocPtr doc = checked(wsman_build_enumerate(&o, &e));
+	xmlDocPtr doc = checked(hvs_wsman_build_enumerate(&o, &e));
 	assert_text(header(doc, NS_WSA, "Action"), ACTION_ENUMERATE);
 	assert_text(header(doc, NS_WSMAN, "ResourceURI"), URI_CS);
 	xmlNodePtr en = test_first_element(body(doc)->children);
@@ -450,7 +450,7 @@ static void test_enumerate_wql_optimized(void **state)
 	/* No resource URI anywhere: the v2 "*" URI is chosen for WQL. */
 	wsman_request_opts o = opts_for(NULL);
 	hvsnap_enum_options e = { .wql = wql, .optimize = 1, .max_elements = 32000 };
-	xmlDocPtr doc = checked(wsman_build_enumerate(&o, &e));
+	xmlDocPtr doc = checked(hvs_wsman_build_enumerate(&o, &e));
 	assert_text(header(doc, NS_WSMAN, "ResourceURI"), HVSNAP_WMI_V2_ALL);
 	xmlNodePtr en = child(body(doc), NS_WSEN, "Enumerate");
 	xmlNodePtr f = child(en, NS_WSMAN, "Filter");
@@ -465,7 +465,7 @@ static void test_enumerate_wql_optimized(void **state)
 
 	/* Without OptimizeEnumeration, MaxElements is for the Pulls only. */
 	e.optimize = 0;
-	doc = checked(wsman_build_enumerate(&o, &e));
+	doc = checked(hvs_wsman_build_enumerate(&o, &e));
 	en = child(body(doc), NS_WSEN, "Enumerate");
 	assert_null(child(en, NS_WSMAN, "MaxElements"));
 	assert_null(child(en, NS_WSMAN, "OptimizeEnumeration"));
@@ -479,7 +479,7 @@ static void test_enumerate_epr_mode(void **state)
 	hvsnap_enum_options e = { .wql = "SELECT * FROM Msvm_ComputerSystem WHERE Name = '"
 	                                 VM_GUID "'",
 	                          .mode = HVSNAP_ENUM_EPRS };
-	xmlDocPtr doc = checked(wsman_build_enumerate(&o, &e));
+	xmlDocPtr doc = checked(hvs_wsman_build_enumerate(&o, &e));
 	xmlNodePtr en = child(body(doc), NS_WSEN, "Enumerate");
 	assert_text(child(en, NS_WSMAN, "EnumerationMode"), "EnumerateEPR");
 	assert_non_null(child(en, NS_WSMAN, "Filter"));
@@ -491,15 +491,15 @@ static void test_enumerate_rejects(void **state)
 	(void)state;
 	wsman_request_opts o = { .to = TO, .resource_uri = URI_CS };
 	hvsnap_enum_options e = { .wql = "SELECT * FROM Msvm_ComputerSystem" };
-	assert_null(wsman_build_enumerate(&o, &e)); /* WQL on a class URI */
+	assert_null(hvs_wsman_build_enumerate(&o, &e)); /* WQL on a class URI */
 	o.resource_uri = HVSNAP_WMI_V2_ALL;
 	e.wql = "";
-	assert_null(wsman_build_enumerate(&o, &e));
+	assert_null(hvs_wsman_build_enumerate(&o, &e));
 	e.wql = NULL;
 	e.mode = (hvsnap_enum_mode)7;
-	assert_null(wsman_build_enumerate(&o, &e));
-	assert_null(wsman_build_enumerate(&o, NULL));
-	assert_null(wsman_build_enumerate(NULL, &e));
+	assert_null(hvs_wsman_build_enumerate(&o, &e));
+	assert_null(hvs_wsman_build_enumerate(&o, NULL));
+	assert_null(hvs_wsman_build_enumerate(NULL, &e));
 }
 
 static void test_pull(void **state)
@@ -507,34 +507,34 @@ static void test_pull(void **state)
 	(void)state;
 	wsman_request_opts o = { .to = TO, .resource_uri = URI_CS };
 	const char *ctx = "uuid:6E1B2A2C-0000-4000-8000-00000000ABCD";
-	xmlDocPtr doc = checked(wsman_build_pull(&o, ctx, 0));
+	xmlDocPtr doc = checked(hvs_wsman_build_pull(&o, ctx, 0));
 	assert_text(header(doc, NS_WSA, "Action"), ACTION_PULL);
 	xmlNodePtr pull = child(body(doc), NS_WSEN, "Pull");
 	assert_int_equal(count_children(pull), 1);
 	assert_text(child(pull, NS_WSEN, "EnumerationContext"), ctx);
 	xmlFreeDoc(doc);
 
-	doc = checked(wsman_build_pull(&o, ctx, 50));
+	doc = checked(hvs_wsman_build_pull(&o, ctx, 50));
 	pull = child(body(doc), NS_WSEN, "Pull");
 	assert_int_equal(count_children(pull), 2);
 	assert_text(child(pull, NS_WSEN, "MaxElements"), "50");
 	xmlFreeDoc(doc);
 
-	assert_null(wsman_build_pull(&o, "", 0));
-	assert_null(wsman_build_pull(&o, NULL, 0));
+	assert_null(hvs_wsman_build_pull(&o, "", 0));
+	assert_null(hvs_wsman_build_pull(&o, NULL, 0));
 }
 
 static void test_release(void **state)
 {
 	(void)state;
 	wsman_request_opts o = { .to = TO, .resource_uri = URI_CS };
-	xmlDocPtr doc = checked(wsman_build_release(&o, "uuid:ctx-1"));
+	xmlDocPtr doc = checked(hvs_wsman_build_release(&o, "uuid:ctx-1"));
 	assert_text(header(doc, NS_WSA, "Action"), ACTION_RELEASE);
 	xmlNodePtr rel = child(body(doc), NS_WSEN, "Release");
 	assert_int_equal(count_children(rel), 1);
 	assert_text(child(rel, NS_WSEN, "EnumerationContext"), "uuid:ctx-1");
 	xmlFreeDoc(doc);
-	assert_null(wsman_build_release(&o, ""));
+	assert_null(hvs_wsman_build_release(&o, ""));
 }
 
 static void test_invoke_create_snapshot(void **state)
@@ -620,7 +620,7 @@ static void test_invoke_array_param(void **state)
 	hvsnap_params *p = hvsnap_params_new();
 	assert_int_equal(hvsnap_params_add_array(p, "ResourceSettings", items, 2), HVSNAP_OK);
 	wsman_request_opts o = opts_for(URI_VSMS);
-	xmlDocPtr doc = checked(wsman_build_invoke(&o, "ModifyResourceSettings", p));
+	xmlDocPtr doc = checked(hvs_wsman_build_invoke(&o, "ModifyResourceSettings", p));
 	hvsnap_params_free(p);
 	assert_text(header(doc, NS_WSA, "Action"), URI_VSMS "/ModifyResourceSettings");
 	xmlNodePtr in = child(body(doc), URI_VSMS, "ModifyResourceSettings_INPUT");
@@ -651,7 +651,7 @@ static void test_invoke_other_verbs(void **state)
 		hvsnap_epr *snap = snapshot_epr();
 		assert_int_equal(hvsnap_params_add_epr(p, snap_methods[i][1], snap), HVSNAP_OK);
 		hvsnap_epr_free(snap);
-		xmlDocPtr doc = checked(wsman_build_invoke(&o, snap_methods[i][0], p));
+		xmlDocPtr doc = checked(hvs_wsman_build_invoke(&o, snap_methods[i][0], p));
 		hvsnap_params_free(p);
 		char input[64];
 		snprintf(input, sizeof(input), "%s_INPUT", snap_methods[i][0]);
@@ -671,7 +671,7 @@ static void test_invoke_other_verbs(void **state)
 	assert_int_equal(hvsnap_params_add_instance(p, "SystemSettings", vssd), HVSNAP_OK);
 	hvsnap_cim_instance_free(vssd);
 	o = opts_for(URI_VSMS);
-	xmlDocPtr doc = checked(wsman_build_invoke(&o, "ModifySystemSettings", p));
+	xmlDocPtr doc = checked(hvs_wsman_build_invoke(&o, "ModifySystemSettings", p));
 	hvsnap_params_free(p);
 	assert_non_null(child(child(body(doc), URI_VSMS, "ModifySystemSettings_INPUT"),
 	                      URI_VSMS, "SystemSettings"));
@@ -683,7 +683,7 @@ static void test_invoke_other_verbs(void **state)
 	o = opts_for(URI_CS);
 	o.selectors = vm_selectors;
 	o.n_selectors = 2;
-	doc = checked(wsman_build_invoke(&o, "RequestStateChange", p));
+	doc = checked(hvs_wsman_build_invoke(&o, "RequestStateChange", p));
 	hvsnap_params_free(p);
 	assert_text(child(child(body(doc), URI_CS, "RequestStateChange_INPUT"), URI_CS,
 	                  "RequestedState"), "3");
@@ -691,7 +691,7 @@ static void test_invoke_other_verbs(void **state)
 
 	/* A method with no parameters at all. */
 	o = opts_for(URI_JOB);
-	doc = checked(wsman_build_invoke(&o, "GetErrorEx", NULL));
+	doc = checked(hvs_wsman_build_invoke(&o, "GetErrorEx", NULL));
 	assert_int_equal(count_children(child(body(doc), URI_JOB, "GetErrorEx_INPUT")), 0);
 	xmlFreeDoc(doc);
 }
@@ -703,56 +703,56 @@ static void test_invalid_arguments(void **state)
 	static const char *bad_methods[] = { "", "Create Snapshot", "1Create", "p:Create",
 	                                     "Create<", NULL };
 	for (size_t i = 0; i < sizeof(bad_methods) / sizeof(bad_methods[0]); i++)
-		assert_null(wsman_build_invoke(&o, bad_methods[i], NULL));
+		assert_null(hvs_wsman_build_invoke(&o, bad_methods[i], NULL));
 
 	wsman_request_opts none = o;
 	none.resource_uri = NULL;
-	assert_null(wsman_build_invoke(&none, "CreateSnapshot", NULL));
-	assert_null(wsman_build_get(&none));
+	assert_null(hvs_wsman_build_invoke(&none, "CreateSnapshot", NULL));
+	assert_null(hvs_wsman_build_get(&none));
 	none.resource_uri = "";
-	assert_null(wsman_build_get(&none));
+	assert_null(hvs_wsman_build_get(&none));
 	none = o;
 	none.to = NULL;
-	assert_null(wsman_build_get(&none));
-	assert_null(wsman_build_get(NULL));
+	assert_null(hvs_wsman_build_get(&none));
+	assert_null(hvs_wsman_build_get(NULL));
 
 	hvsnap_selector bad_sel[] = { { "", "x" } };
 	none = o;
 	none.selectors = bad_sel;
 	none.n_selectors = 1;
-	assert_null(wsman_build_get(&none));
+	assert_null(hvs_wsman_build_get(&none));
 	bad_sel[0].name = "Name";
 	bad_sel[0].value = NULL;
-	assert_null(wsman_build_get(&none));
+	assert_null(hvs_wsman_build_get(&none));
 	bad_sel[0].value = "bell\a";
-	assert_null(wsman_build_get(&none));
+	assert_null(hvs_wsman_build_get(&none));
 
 	none = o;
 	none.locale = "en US";
-	assert_null(wsman_build_get(&none));
+	assert_null(hvs_wsman_build_get(&none));
 	none.locale = "";
-	assert_null(wsman_build_get(&none));
+	assert_null(hvs_wsman_build_get(&none));
 
 	/* Text that cannot be XML: control characters, broken UTF-8. */
 	hvsnap_enum_options e = { .wql = "SELECT * FROM X WHERE a = '\x01'" };
 	none = o;
 	none.resource_uri = HVSNAP_WMI_V2_ALL;
-	assert_null(wsman_build_enumerate(&none, &e));
+	assert_null(hvs_wsman_build_enumerate(&none, &e));
 	e.wql = "SELECT * FROM X WHERE a = '\xc3('";
-	assert_null(wsman_build_enumerate(&none, &e));
+	assert_null(hvs_wsman_build_enumerate(&none, &e));
 	e.wql = "SELECT * FROM X WHERE a = '\xed\xa0\x80'"; /* a surrogate */
-	assert_null(wsman_build_enumerate(&none, &e));
+	assert_null(hvs_wsman_build_enumerate(&none, &e));
 
 	/* Put: a property name that cannot be an element name. */
 	hvsnap_cim_instance *inst = hvsnap_cim_instance_new("Msvm_VirtualSystemSettingData", NULL);
 	assert_int_equal(hvsnap_cim_set_value(inst, "Element Name", HVSNAP_CIM_TYPE_STRING,
 	                 "x"), HVSNAP_OK);
 	o.resource_uri = URI_VSSD;
-	assert_null(wsman_build_put(&o, inst));
-	assert_null(wsman_build_put(&o, NULL));
+	assert_null(hvs_wsman_build_put(&o, inst));
+	assert_null(hvs_wsman_build_put(&o, NULL));
 	hvsnap_cim_instance_free(inst);
 
-	assert_null(wsman_doc_to_bytes(NULL, NULL));
+	assert_null(hvs_wsman_doc_to_bytes(NULL, NULL));
 }
 
 static void test_params_validation(void **state)
@@ -783,11 +783,11 @@ static void test_params_validation(void **state)
 	hvsnap_cim_instance_free(inst);
 	assert_int_equal(hvsnap_params_add_instance(p, "Settings", NULL), HVSNAP_OK);
 
-	assert_int_equal(wsman_params_count(p), 3);
-	assert_string_equal(wsman_params_at(p, 0)->name, "Name");
-	assert_int_equal(wsman_params_at(p, 1)->kind, WSMAN_PARAM_ARRAY);
-	assert_string_equal(wsman_params_at(p, 2)->text, "");
-	assert_null(wsman_params_at(p, 3));
+	assert_int_equal(hvs_wsman_params_count(p), 3);
+	assert_string_equal(hvs_wsman_params_at(p, 0)->name, "Name");
+	assert_int_equal(hvs_wsman_params_at(p, 1)->kind, WSMAN_PARAM_ARRAY);
+	assert_string_equal(hvs_wsman_params_at(p, 2)->text, "");
+	assert_null(hvs_wsman_params_at(p, 3));
 	hvsnap_params_free(p);
 	hvsnap_params_free(NULL);
 	hvsnap_epr_free(vm);
@@ -827,7 +827,7 @@ static void test_schema_rejects_bad_duration(void **state)
 {
 	(void)state;
 	wsman_request_opts o = opts_for(URI_CS);
-	xmlDocPtr doc = wsman_build_get(&o);
+	xmlDocPtr doc = hvs_wsman_build_get(&o);
 	assert_int_equal(validate(doc, 0), 0);
 	xmlNodePtr t = header(doc, NS_WSMAN, "OperationTimeout");
 	xmlNodeSetContent(t, BAD_CAST "60 seconds");
@@ -835,7 +835,7 @@ static void test_schema_rejects_bad_duration(void **state)
 
 	/* openwsman's unpadded PT1.50S is valid xs:duration (it is just the
 	 * wrong value), so the schema cannot catch that one; "PT1.5" can. */
-	doc = wsman_build_get(&o);
+	doc = hvs_wsman_build_get(&o);
 	xmlNodeSetContent(header(doc, NS_WSMAN, "OperationTimeout"), BAD_CAST "PT1.5");
 	assert_invalid(doc);
 }
@@ -843,7 +843,7 @@ static void test_schema_rejects_bad_duration(void **state)
 static void test_schema_rejects_wrong_envelope_namespace(void **state)
 {
 	(void)state;
-	xmlDocPtr doc = wsman_build_identify();
+	xmlDocPtr doc = hvs_wsman_build_identify();
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	xmlNsPtr soap11 = xmlNewNs(root, BAD_CAST "http://schemas.xmlsoap.org/soap/envelope/",
 	                           BAD_CAST "s11");
@@ -857,12 +857,12 @@ static void test_schema_rejects_other_mistakes(void **state)
 	wsman_request_opts o = opts_for(URI_CS);
 
 	/* MaxEnvelopeSize must be a positive integer. */
-	xmlDocPtr doc = wsman_build_get(&o);
+	xmlDocPtr doc = hvs_wsman_build_get(&o);
 	xmlNodeSetContent(header(doc, NS_WSMAN, "MaxEnvelopeSize"), BAD_CAST "0");
 	assert_invalid(doc);
 
 	/* mustUnderstand must be a boolean. */
-	doc = wsman_build_get(&o);
+	doc = hvs_wsman_build_get(&o);
 	xmlNodePtr action = header(doc, NS_WSA, "Action");
 	xmlSetNsProp(action, xmlSearchNsByHref(doc, action, BAD_CAST NS_SOAP),
 	             BAD_CAST "mustUnderstand", BAD_CAST "yes");
@@ -872,7 +872,7 @@ static void test_schema_rejects_other_mistakes(void **state)
 	hvsnap_selector sel[] = { { "Name", VM_GUID } };
 	o.selectors = sel;
 	o.n_selectors = 1;
-	doc = wsman_build_get(&o);
+	doc = hvs_wsman_build_get(&o);
 	xmlNodePtr s = child(header(doc, NS_WSMAN, "SelectorSet"), NS_WSMAN, "Selector");
 	xmlUnsetProp(s, BAD_CAST "Name");
 	assert_invalid(doc);
@@ -881,13 +881,13 @@ static void test_schema_rejects_other_mistakes(void **state)
 	wsman_request_opts eo = { .to = TO, .resource_uri = HVSNAP_WMI_V2_ALL };
 	hvsnap_enum_options e = { .wql = "SELECT * FROM Msvm_ComputerSystem",
 	                          .mode = HVSNAP_ENUM_EPRS };
-	doc = wsman_build_enumerate(&eo, &e);
+	doc = hvs_wsman_build_enumerate(&eo, &e);
 	xmlNodePtr en = child(body(doc), NS_WSEN, "Enumerate");
 	xmlNodeSetContent(child(en, NS_WSMAN, "EnumerationMode"), BAD_CAST "EnumerateObjects");
 	assert_invalid(doc);
 
 	/* Enumerate in the wrong (2004/08) enumeration namespace. */
-	doc = wsman_build_enumerate(&eo, &e);
+	doc = hvs_wsman_build_enumerate(&eo, &e);
 	en = child(body(doc), NS_WSEN, "Enumerate");
 	xmlSetNs(en, xmlNewNs(en, BAD_CAST "http://schemas.xmlsoap.org/ws/2004/08/enumeration",
 	                      BAD_CAST "n8"));
@@ -904,7 +904,7 @@ static void test_schema_rejects_other_mistakes(void **state)
 	assert_invalid(doc);
 
 	/* Two bodies. */
-	doc = wsman_build_identify();
+	doc = hvs_wsman_build_identify();
 	xmlNodePtr b = body(doc);
 	xmlAddChild(b, xmlCopyNode(test_first_element(b->children), 1));
 	assert_invalid(doc);
@@ -914,7 +914,7 @@ static void test_schema_allows_foreign_headers(void **state)
 {
 	(void)state;
 	wsman_request_opts o = opts_for(URI_CS);
-	xmlDocPtr doc = wsman_build_get(&o);
+	xmlDocPtr doc = hvs_wsman_build_get(&o);
 	xmlNodePtr h = child(xmlDocGetRootElement(doc), NS_SOAP, "Header");
 	xmlNodePtr x = xmlNewChild(h, NULL, BAD_CAST "Trace", BAD_CAST "on");
 	xmlSetNs(x, xmlNewNs(x, BAD_CAST "urn:example:trace", BAD_CAST "t"));
@@ -931,10 +931,10 @@ static void test_escaping_round_trip(void **state)
 	o.selectors = sel;
 	o.n_selectors = 1;
 	hvsnap_enum_options e = { .wql = wql };
-	xmlDocPtr doc = wsman_build_enumerate(&o, &e);
+	xmlDocPtr doc = hvs_wsman_build_enumerate(&o, &e);
 	assert_non_null(doc);
 	size_t len = 0;
-	char *bytes = wsman_doc_to_bytes(doc, &len);
+	char *bytes = hvs_wsman_doc_to_bytes(doc, &len);
 	assert_non_null(bytes);
 	/* UTF-8 on the wire (not character references); the CR is the one
 	 * character that must become a reference to survive parsing. */
@@ -957,7 +957,7 @@ static void test_doc_to_bytes(void **state)
 	(void)state;
 	xmlDocPtr doc = build_create_snapshot(NULL);
 	size_t len = 0;
-	char *bytes = wsman_doc_to_bytes(doc, &len);
+	char *bytes = hvs_wsman_doc_to_bytes(doc, &len);
 	xmlFreeDoc(doc);
 	assert_non_null(bytes);
 	assert_int_equal(len, strlen(bytes));
@@ -976,7 +976,7 @@ static void test_message_ids(void **state)
 	char *ids[N];
 	wsman_request_opts o = { .to = TO, .resource_uri = URI_CS };
 	for (int i = 0; i < N; i++) {
-		xmlDocPtr doc = wsman_build_get(&o);
+		xmlDocPtr doc = hvs_wsman_build_get(&o);
 		assert_non_null(doc);
 		ids[i] = (char *)xmlNodeGetContent(header(doc, NS_WSA, "MessageID"));
 		xmlFreeDoc(doc);
@@ -990,7 +990,7 @@ static void test_message_ids(void **state)
 		xmlFree(ids[i]);
 
 	o.message_id = "uuid:11111111-2222-4333-8444-555555555555";
-	xmlDocPtr doc = wsman_build_get(&o);
+	xmlDocPtr doc = hvs_wsman_build_get(&o);
 	assert_text(header(doc, NS_WSA, "MessageID"), o.message_id);
 	xmlFreeDoc(doc);
 }

@@ -72,7 +72,7 @@ static xmlDocPtr load(const char *rel)
 	char *bytes = test_read_source_file(rel, &len);
 	xmlDocPtr doc = NULL;
 	hvsnap_error err;
-	hvsnap_status st = wsman_parse_document(bytes, len, 0, &doc, &err);
+	hvsnap_status st = hvs_wsman_parse_document(bytes, len, 0, &doc, &err);
 	free(bytes);
 	if (st != HVSNAP_OK)
 		fail_msg("%s: %s", rel, err.message);
@@ -83,7 +83,7 @@ static xmlDocPtr load_text(const char *text)
 {
 	xmlDocPtr doc = NULL;
 	hvsnap_error err;
-	if (wsman_parse_document(text, strlen(text), 0, &doc, &err) != HVSNAP_OK)
+	if (hvs_wsman_parse_document(text, strlen(text), 0, &doc, &err) != HVSNAP_OK)
 		fail_msg("inline document: %s", err.message);
 	return doc;
 }
@@ -110,9 +110,9 @@ static void test_fault_fixtures(void **state)
 		xmlDocPtr doc = load(path);
 		hvsnap_error e;
 		hvsnap_error_clear(&e);
-		check(&faults[i], &e, wsman_check_fault(doc, &e));
+		check(&faults[i], &e, hvs_wsman_check_fault(doc, &e));
 		/* Without an error struct the kind still comes back. */
-		assert_int_equal(wsman_check_fault(doc, NULL), faults[i].kind);
+		assert_int_equal(hvs_wsman_check_fault(doc, NULL), faults[i].kind);
 		xmlFreeDoc(doc);
 	}
 }
@@ -130,7 +130,7 @@ static void test_fault_prefix_variants(void **state)
 		fclose(f);
 		xmlDocPtr doc = load(path);
 		hvsnap_error e;
-		check(&faults[i], &e, wsman_check_fault(doc, &e));
+		check(&faults[i], &e, hvs_wsman_check_fault(doc, &e));
 		xmlFreeDoc(doc);
 		checked++;
 	}
@@ -144,22 +144,22 @@ static void test_parsers_surface_faults(void **state)
 	xmlDocPtr doc = load("fixtures/fault_destination_unreachable.xml");
 	hvsnap_error e;
 	hvsnap_cim_instance *inst = NULL;
-	assert_int_equal(wsman_parse_instance_body(doc, &inst, &e), HVSNAP_ERR_NOT_FOUND);
+	assert_int_equal(hvs_wsman_parse_instance_body(doc, &inst, &e), HVSNAP_ERR_NOT_FOUND);
 	assert_null(inst);
 	assert_string_equal(e.fault_subcode, "DestinationUnreachable");
 	wsman_enum_page page;
-	assert_int_equal(wsman_parse_pull(doc, &page, &e), HVSNAP_ERR_NOT_FOUND);
+	assert_int_equal(hvs_wsman_parse_pull(doc, &page, &e), HVSNAP_ERR_NOT_FOUND);
 	assert_null(page.items);
-	assert_int_equal(wsman_parse_enumerate(doc, &page, &e), HVSNAP_ERR_NOT_FOUND);
+	assert_int_equal(hvs_wsman_parse_enumerate(doc, &page, &e), HVSNAP_ERR_NOT_FOUND);
 	xmlFreeDoc(doc);
 
 	doc = load("fixtures/fault_invalid_selectors.xml");
 	hvsnap_invoke_result *r = NULL;
-	assert_int_equal(wsman_parse_invoke(doc, "CreateSnapshot", &r, &e), HVSNAP_ERR_FAULT);
+	assert_int_equal(hvs_wsman_parse_invoke(doc, "CreateSnapshot", &r, &e), HVSNAP_ERR_FAULT);
 	assert_null(r);
 	assert_string_equal(e.fault_subcode, "InvalidSelectors");
 	hvsnap_identity *id = NULL;
-	assert_int_equal(wsman_parse_identify(doc, &id, &e), HVSNAP_ERR_FAULT);
+	assert_int_equal(hvs_wsman_parse_identify(doc, &id, &e), HVSNAP_ERR_FAULT);
 	assert_null(id);
 	xmlFreeDoc(doc);
 }
@@ -177,14 +177,14 @@ static void test_fault_odd_shapes(void **state)
 	xmlDocPtr doc = load_text(ENV_OPEN "<s:Code><s:Value>s:Sender</s:Value><s:Subcode>"
 	                          "<s:Value xmlns:w='http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd'>"
 	                          "w:TimedOut</s:Value></s:Subcode></s:Code>" ENV_CLOSE);
-	assert_int_equal(wsman_check_fault(doc, &e), HVSNAP_ERR_FAULT);
+	assert_int_equal(hvs_wsman_check_fault(doc, &e), HVSNAP_ERR_FAULT);
 	assert_string_equal(e.message, "the host returned a SOAP fault: TimedOut");
 	assert_string_equal(e.detail, "subcode w:TimedOut");
 	xmlFreeDoc(doc);
 
 	/* Nothing at all inside the Fault. */
 	doc = load_text(ENV_OPEN ENV_CLOSE);
-	assert_int_equal(wsman_check_fault(doc, &e), HVSNAP_ERR_FAULT);
+	assert_int_equal(hvs_wsman_check_fault(doc, &e), HVSNAP_ERR_FAULT);
 	assert_string_equal(e.message, "the host returned a SOAP fault");
 	assert_string_equal(e.fault_code, "");
 	xmlFreeDoc(doc);
@@ -197,7 +197,7 @@ static void test_fault_odd_shapes(void **state)
 	                "<f:WSManFault xmlns:f='http://schemas.microsoft.com/wbem/wsman/1/wsmanfault'"
 	                " Code='1726'><f:Message>\n  The remote procedure\n call failed. "
 	                "</f:Message></f:WSManFault></s:Detail>" ENV_CLOSE);
-	assert_int_equal(wsman_check_fault(doc, &e), HVSNAP_ERR_FAULT);
+	assert_int_equal(hvs_wsman_check_fault(doc, &e), HVSNAP_ERR_FAULT);
 	assert_string_equal(e.message, "The remote procedure call failed.");
 	assert_string_equal(e.fault_subcode, "Inner");
 	assert_int_equal(e.code, 1726);
@@ -213,7 +213,7 @@ static void test_fault_odd_shapes(void **state)
 	                "<s:Text xml:lang='en'>Access denied</s:Text></s:Reason><s:Detail>"
 	                "<f:WSManFault xmlns:f='http://schemas.microsoft.com/wbem/wsman/1/wsmanfault'"
 	                " Code='5' Machine='h'/></s:Detail>" ENV_CLOSE);
-	assert_int_equal(wsman_check_fault(doc, &e), HVSNAP_ERR_AUTH);
+	assert_int_equal(hvs_wsman_check_fault(doc, &e), HVSNAP_ERR_AUTH);
 	assert_string_equal(e.message, "Access denied");
 	assert_string_equal(e.detail, "WSManFault code 5 on h");
 	xmlFreeDoc(doc);
@@ -221,7 +221,7 @@ static void test_fault_odd_shapes(void **state)
 	/* No fault: OK and err untouched. */
 	doc = load("fixtures/identify_response.xml");
 	hvsnap_error_clear(&e);
-	assert_int_equal(wsman_check_fault(doc, &e), HVSNAP_OK);
+	assert_int_equal(hvs_wsman_check_fault(doc, &e), HVSNAP_OK);
 	assert_string_equal(e.message, "");
 	xmlFreeDoc(doc);
 }

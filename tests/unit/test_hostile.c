@@ -29,7 +29,7 @@ static void expect_reject(const char *bytes, size_t len, size_t cap,
 	xmlDocPtr doc = (xmlDocPtr)1;
 	hvsnap_error err;
 	hvsnap_error_clear(&err);
-	hvsnap_status st = wsman_parse_document(bytes, len, cap, &doc, &err);
+	hvsnap_status st = hvs_wsman_parse_document(bytes, len, cap, &doc, &err);
 	if (st == HVSNAP_OK) {
 		xmlFreeDoc(doc);
 		fail_msg("document accepted; expected \"%s\"", needle);
@@ -77,7 +77,7 @@ static void test_billion_laughs(void **state)
 	/* The embedded-instance parser is just as strict. */
 	hvsnap_cim_instance *inst = NULL;
 	hvsnap_error err;
-	assert_int_equal(wsman_cimxml_parse(doc, sizeof(doc) - 1, &inst, &err),
+	assert_int_equal(hvs_wsman_cimxml_parse(doc, sizeof(doc) - 1, &inst, &err),
 	                 HVSNAP_ERR_PROTOCOL);
 	assert_null(inst);
 	assert_non_null(strstr(err.message, "DOCTYPE"));
@@ -92,7 +92,7 @@ static void test_external_entity(void **state)
 		ENV_OPEN "<p:X xmlns:p='urn:x'><p:A>&xxe;</p:A></p:X>" ENV_CLOSE;
 	xmlDocPtr out = NULL;
 	hvsnap_error err;
-	assert_int_equal(wsman_parse_document(doc, sizeof(doc) - 1, 0, &out, &err),
+	assert_int_equal(hvs_wsman_parse_document(doc, sizeof(doc) - 1, 0, &out, &err),
 	                 HVSNAP_ERR_PROTOCOL);
 	assert_null(out);
 	assert_non_null(strstr(err.message, "DOCTYPE"));
@@ -130,7 +130,7 @@ static void test_truncated(void **state)
 	static const char cut[] = ENV_OPEN "\n<p:X xmlns:p='urn:x'>";
 	xmlDocPtr doc = NULL;
 	hvsnap_error err;
-	assert_int_equal(wsman_parse_document(cut, sizeof(cut) - 1, 0, &doc, &err),
+	assert_int_equal(hvs_wsman_parse_document(cut, sizeof(cut) - 1, 0, &doc, &err),
 	                 HVSNAP_ERR_PROTOCOL);
 	assert_non_null(strstr(err.message, "Premature end of data"));
 	assert_non_null(strstr(err.detail, "line"));
@@ -215,7 +215,7 @@ static void test_oversized(void **state)
 	expect_reject(b, len, 1000, HVSNAP_ERR_PROTOCOL, "over the 1000-byte limit");
 	xmlDocPtr doc = NULL;
 	hvsnap_error err;
-	assert_int_equal(wsman_parse_document(b, len, 0, &doc, &err), HVSNAP_OK);
+	assert_int_equal(hvs_wsman_parse_document(b, len, 0, &doc, &err), HVSNAP_OK);
 	xmlFreeDoc(doc);
 	free(b);
 }
@@ -257,9 +257,9 @@ static void test_too_many_properties(void **state)
 	n += snprintf(b + n, cap - (size_t)n, "</p:X>%s", ENV_CLOSE);
 	xmlDocPtr doc = NULL;
 	hvsnap_error err;
-	assert_int_equal(wsman_parse_document(b, (size_t)n, 0, &doc, &err), HVSNAP_OK);
+	assert_int_equal(hvs_wsman_parse_document(b, (size_t)n, 0, &doc, &err), HVSNAP_OK);
 	hvsnap_cim_instance *inst = NULL;
-	assert_int_equal(wsman_parse_instance_body(doc, &inst, &err), HVSNAP_ERR_PROTOCOL);
+	assert_int_equal(hvs_wsman_parse_instance_body(doc, &inst, &err), HVSNAP_ERR_PROTOCOL);
 	assert_null(inst);
 	assert_non_null(strstr(err.message, "more than 4096 properties"));
 	xmlFreeDoc(doc);
@@ -274,9 +274,9 @@ static hvsnap_status invoke_text(const char *text, const char *method,
                                  hvsnap_invoke_result **r, hvsnap_error *err)
 {
 	xmlDocPtr doc = NULL;
-	hvsnap_status st = wsman_parse_document(text, strlen(text), 0, &doc, err);
+	hvsnap_status st = hvs_wsman_parse_document(text, strlen(text), 0, &doc, err);
 	assert_int_equal(st, HVSNAP_OK);
-	st = wsman_parse_invoke(doc, method, r, err);
+	st = hvs_wsman_parse_invoke(doc, method, r, err);
 	xmlFreeDoc(doc);
 	return st;
 }
@@ -351,19 +351,19 @@ static void test_bad_epr(void **state)
 		"</w:SelectorSet></a:ReferenceParameters></p:E></p:X>" ENV_CLOSE;
 	xmlDocPtr doc = NULL;
 	hvsnap_error err;
-	assert_int_equal(wsman_parse_document(text, sizeof(text) - 1, 0, &doc, &err), HVSNAP_OK);
+	assert_int_equal(hvs_wsman_parse_document(text, sizeof(text) - 1, 0, &doc, &err), HVSNAP_OK);
 	hvsnap_cim_instance *inst = NULL;
-	assert_int_equal(wsman_parse_instance_body(doc, &inst, &err), HVSNAP_ERR_PROTOCOL);
+	assert_int_equal(hvs_wsman_parse_instance_body(doc, &inst, &err), HVSNAP_ERR_PROTOCOL);
 	assert_non_null(strstr(err.message, "selector has no Name"));
 	xmlFreeDoc(doc);
 
 	doc = NULL;
-	assert_int_equal(wsman_parse_document(ENV_OPEN ENV_CLOSE, sizeof(ENV_OPEN ENV_CLOSE) - 1,
+	assert_int_equal(hvs_wsman_parse_document(ENV_OPEN ENV_CLOSE, sizeof(ENV_OPEN ENV_CLOSE) - 1,
 	                                      0, &doc, &err), HVSNAP_OK);
-	assert_int_equal(wsman_parse_instance_body(doc, &inst, &err), HVSNAP_ERR_PROTOCOL);
+	assert_int_equal(hvs_wsman_parse_instance_body(doc, &inst, &err), HVSNAP_ERR_PROTOCOL);
 	assert_non_null(strstr(err.message, "holds no instance"));
 	hvsnap_epr *epr = NULL;
-	assert_int_equal(wsman_decode_epr(wsman_body(doc), &epr, &err), HVSNAP_ERR_PROTOCOL);
+	assert_int_equal(hvs_wsman_decode_epr(hvs_wsman_body(doc), &epr, &err), HVSNAP_ERR_PROTOCOL);
 	assert_null(epr);
 	assert_non_null(strstr(err.message, "no endpoint reference"));
 	xmlFreeDoc(doc);
@@ -387,10 +387,10 @@ static void test_nothing_printed(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		xmlDocPtr doc = NULL;
 		hvsnap_error err;
-		assert_int_not_equal(wsman_parse_document(bad[i], strlen(bad[i]), 0, &doc, &err),
+		assert_int_not_equal(hvs_wsman_parse_document(bad[i], strlen(bad[i]), 0, &doc, &err),
 		                     HVSNAP_OK);
 		hvsnap_cim_instance *inst = NULL;
-		assert_int_not_equal(wsman_cimxml_parse(bad[i], strlen(bad[i]), &inst, &err),
+		assert_int_not_equal(hvs_wsman_cimxml_parse(bad[i], strlen(bad[i]), &inst, &err),
 		                     HVSNAP_OK);
 	}
 	/* A bad byte in a declared multi-byte encoding: libxml2 reports that
@@ -400,9 +400,9 @@ static void test_nothing_printed(void **state)
 		"fuzz/corpus/fuzz_response/crash-stderr-encoding-error.xml", &len);
 	xmlDocPtr doc = NULL;
 	hvsnap_error err;
-	assert_int_equal(wsman_parse_document(encoded, len, 0, &doc, &err), HVSNAP_ERR_PROTOCOL);
+	assert_int_equal(hvs_wsman_parse_document(encoded, len, 0, &doc, &err), HVSNAP_ERR_PROTOCOL);
 	hvsnap_cim_instance *inst = NULL;
-	assert_int_not_equal(wsman_cimxml_parse(encoded, len, &inst, &err), HVSNAP_OK);
+	assert_int_not_equal(hvs_wsman_cimxml_parse(encoded, len, &inst, &err), HVSNAP_OK);
 	free(encoded);
 	fflush(stderr);
 	assert_true(dup2(saved, STDERR_FILENO) >= 0);

@@ -16,11 +16,11 @@
 static char *quoted(const char *value)
 {
 	buf b = BUF_INIT;
-	if (wql_append_literal(&b, value) != 0) {
-		buf_free(&b);
+	if (hvs_wql_append_literal(&b, value) != 0) {
+		hvs_buf_free(&b);
 		return NULL;
 	}
-	return buf_detach(&b);
+	return hvs_buf_detach(&b);
 }
 
 static void test_wql_literal_escapes_quotes_and_backslashes(void **state)
@@ -49,38 +49,38 @@ static void test_wql_literal_escapes_quotes_and_backslashes(void **state)
 static void test_guid_helpers(void **state)
 {
 	(void)state;
-	assert_true(is_guid("E4C92FB5-794B-4658-9506-ED47287B239C"));
-	assert_true(is_guid("e4c92fb5-794b-4658-9506-ed47287b239c"));
-	assert_false(is_guid("{E4C92FB5-794B-4658-9506-ED47287B239C}"));
-	assert_false(is_guid("E4C92FB5794B46589506ED47287B239C"));
-	assert_false(is_guid("HVHOST"));
-	assert_false(is_guid(NULL));
-	assert_false(is_guid("G4C92FB5-794B-4658-9506-ED47287B239C"));
-	assert_string_equal(guid_of_instance_id("Microsoft:E4C92FB5-794B-4658-9506-ED47287B239C"),
+	assert_true(hvs_is_guid("E4C92FB5-794B-4658-9506-ED47287B239C"));
+	assert_true(hvs_is_guid("e4c92fb5-794b-4658-9506-ed47287b239c"));
+	assert_false(hvs_is_guid("{E4C92FB5-794B-4658-9506-ED47287B239C}"));
+	assert_false(hvs_is_guid("E4C92FB5794B46589506ED47287B239C"));
+	assert_false(hvs_is_guid("HVHOST"));
+	assert_false(hvs_is_guid(NULL));
+	assert_false(hvs_is_guid("G4C92FB5-794B-4658-9506-ED47287B239C"));
+	assert_string_equal(hvs_guid_of_instance_id("Microsoft:E4C92FB5-794B-4658-9506-ED47287B239C"),
 	                    "E4C92FB5-794B-4658-9506-ED47287B239C");
-	assert_string_equal(guid_of_instance_id("E4C92FB5-794B-4658-9506-ED47287B239C"),
+	assert_string_equal(hvs_guid_of_instance_id("E4C92FB5-794B-4658-9506-ED47287B239C"),
 	                    "E4C92FB5-794B-4658-9506-ED47287B239C");
-	assert_null(guid_of_instance_id("Microsoft:not-a-guid"));
-	assert_null(guid_of_instance_id("Microsoft:E4C92FB5-794B-4658-9506-ED47287B239C\\extra"));
+	assert_null(hvs_guid_of_instance_id("Microsoft:not-a-guid"));
+	assert_null(hvs_guid_of_instance_id("Microsoft:E4C92FB5-794B-4658-9506-ED47287B239C\\extra"));
 }
 
 static void test_object_path_parent(void **state)
 {
 	(void)state;
-	char *g = guid_from_object_path(
+	char *g = hvs_guid_from_object_path(
 		"\\\\HVHOST\\root\\virtualization\\v2:Msvm_VirtualSystemSettingData."
 		"InstanceID=\"Microsoft:00000000-0000-4000-8000-000000000083\"");
 	assert_string_equal(g, "00000000-0000-4000-8000-000000000083");
 	free(g);
 	/* Escaped quotes as WMI writes them back over WS-Man. */
-	g = guid_from_object_path(
+	g = hvs_guid_from_object_path(
 		"\\\\\\\\HVHOST\\\\root\\\\virtualization\\\\v2:Msvm_VirtualSystemSettingData."
 		"InstanceID=\\\"Microsoft:00000000-0000-4000-8000-0000000000AB\\\"");
 	assert_string_equal(g, "00000000-0000-4000-8000-0000000000AB");
 	free(g);
-	assert_null(guid_from_object_path(NULL));
-	assert_null(guid_from_object_path(""));
-	assert_null(guid_from_object_path("Microsoft:short"));
+	assert_null(hvs_guid_from_object_path(NULL));
+	assert_null(hvs_guid_from_object_path(""));
+	assert_null(hvs_guid_from_object_path("Microsoft:short"));
 }
 
 static void test_code_texts(void **state)

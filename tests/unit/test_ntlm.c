@@ -122,9 +122,9 @@ static ntlm_ctx *vector_ctx(const char *spn, const unsigned char *cbt)
 	                   .target_spn = spn, .cbt_md5 = cbt };
 	ntlm_ctx *c = NULL;
 	hvsnap_error e;
-	assert_int_equal(ntlm_new(&c, &o, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_new(&c, &o, &e), HVSNAP_OK);
 	uint64_t t0 = 0;
-	ntlm_test_set_fixed(c, CC, RSK, &t0);
+	hvs_ntlm_test_set_fixed(c, CC, RSK, &t0);
 	return c;
 }
 
@@ -143,15 +143,15 @@ static void test_owf_vectors(void **state)
 {
 	(void)state;
 	unsigned char h[16];
-	assert_int_equal(ntlm_ntowfv1("Password", h), 0);
+	assert_int_equal(hvs_ntlm_ntowfv1("Password", h), 0);
 	assert_hex(h, 16, "a4f49c406510bdcab6824ee7c30fd852");
-	assert_int_equal(ntlm_ntowfv2("Password", "User", "Domain", h), 0);
+	assert_int_equal(hvs_ntlm_ntowfv2("Password", "User", "Domain", h), 0);
 	assert_hex(h, 16, "0c868a403bfd7a93a3001ef22ef02e3f");
 	/* The domain is not upper-cased, the user is. */
 	unsigned char h2[16];
-	assert_int_equal(ntlm_ntowfv2("Password", "USER", "Domain", h2), 0);
+	assert_int_equal(hvs_ntlm_ntowfv2("Password", "USER", "Domain", h2), 0);
 	assert_memory_equal(h, h2, 16);
-	assert_int_equal(ntlm_ntowfv2("Password", "User", "DOMAIN", h2), 0);
+	assert_int_equal(hvs_ntlm_ntowfv2("Password", "User", "DOMAIN", h2), 0);
 	assert_memory_not_equal(h, h2, 16);
 }
 
@@ -161,13 +161,13 @@ static void test_authenticate_vectors(void **state)
 	ntlm_ctx *c = vector_ctx(NULL, NULL);
 	hvsnap_error e;
 	buf neg = BUF_INIT, auth = BUF_INIT;
-	assert_int_equal(ntlm_negotiate(c, &neg, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_negotiate(c, &neg, &e), HVSNAP_OK);
 
 	unsigned char av[64], ch[256];
 	size_t avlen = unhex(VEC_AV, av, sizeof(av));
 	size_t chlen = make_challenge(ch, sizeof(ch), 0xE28A8233u,
 	                              "0123456789abcdef", av, avlen);
-	assert_int_equal(ntlm_authenticate(c, ch, chlen, &auth, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_authenticate(c, ch, chlen, &auth, &e), HVSNAP_OK);
 	const unsigned char *m = (const unsigned char *)auth.data;
 	assert_int_equal(rd32(m + 60), 0xE28A8233u);
 
@@ -189,7 +189,7 @@ static void test_authenticate_vectors(void **state)
 	assert_int_equal(dom - m, 72);
 
 	ntlm_test_keys k;
-	assert_int_equal(ntlm_test_get_keys(c, &k), 0);
+	assert_int_equal(hvs_ntlm_test_get_keys(c, &k), 0);
 	assert_hex(k.session_base_key, 16, "8de40ccadbc14a82f15cb0ad0de95ca3");
 	assert_memory_equal(k.exported_session_key, RSK, 16);
 	assert_hex(k.seal_out, 16, "59f600973cc4960a25480a7c196e4c58");
@@ -200,7 +200,7 @@ static void test_authenticate_vectors(void **state)
 	unsigned char pt[18];
 	plaintext_utf16(pt);
 	buf sig = BUF_INIT, ct = BUF_INIT;
-	assert_int_equal(ntlm_wrap(c, pt, sizeof(pt), &sig, &ct, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_wrap(c, pt, sizeof(pt), &sig, &ct, &e), HVSNAP_OK);
 	assert_hex((unsigned char *)ct.data, ct.len,
 	           "54e50165bf1936dc996020c1811b0f06fb5f");
 	assert_hex((unsigned char *)sig.data, sig.len,
@@ -214,11 +214,11 @@ static void test_authenticate_vectors(void **state)
 	assert_hex(mac, 8, "70352851f2564309");
 	assert_hex((unsigned char *)sig.data + 4, 8, "7fb38ec5c55d4976");
 
-	buf_free(&sig);
-	buf_free(&ct);
-	buf_free(&neg);
-	buf_free(&auth);
-	ntlm_free(c);
+	hvs_buf_free(&sig);
+	hvs_buf_free(&ct);
+	hvs_buf_free(&neg);
+	hvs_buf_free(&auth);
+	hvs_ntlm_free(c);
 }
 
 static void test_no_key_exch_signature(void **state)
@@ -228,19 +228,19 @@ static void test_no_key_exch_signature(void **state)
 	hvsnap_error e;
 	/* MS-NLMP 4.2.4.4: the RandomSessionKey used directly as the exported
 	 * key, flags without KEY_EXCH: the checksum is not RC4'd. */
-	assert_int_equal(ntlm_test_start_session(c, RSK,
+	assert_int_equal(hvs_ntlm_test_start_session(c, RSK,
 	                 0xE28A8233u & ~NTLM_NEGOTIATE_KEY_EXCH, 0, &e), HVSNAP_OK);
 	unsigned char pt[18];
 	plaintext_utf16(pt);
 	buf sig = BUF_INIT, ct = BUF_INIT;
-	assert_int_equal(ntlm_wrap(c, pt, sizeof(pt), &sig, &ct, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_wrap(c, pt, sizeof(pt), &sig, &ct, &e), HVSNAP_OK);
 	assert_hex((unsigned char *)ct.data, ct.len,
 	           "54e50165bf1936dc996020c1811b0f06fb5f");
 	assert_hex((unsigned char *)sig.data, sig.len,
 	           "0100000070352851f256430900000000");
-	buf_free(&sig);
-	buf_free(&ct);
-	ntlm_free(c);
+	hvs_buf_free(&sig);
+	hvs_buf_free(&ct);
+	hvs_ntlm_free(c);
 }
 
 /* A server that clears NEGOTIATE_128 would downgrade sealing to weak keys:
@@ -250,17 +250,17 @@ static void test_no_128_bit_downgrade(void **state)
 	(void)state;
 	ntlm_ctx *c = vector_ctx(NULL, NULL);
 	hvsnap_error e;
-	assert_int_equal(ntlm_test_start_session(c, RSK,
+	assert_int_equal(hvs_ntlm_test_start_session(c, RSK,
 	                 0xE28A8233u & ~NTLM_NEGOTIATE_128, 0, &e), HVSNAP_OK);
 	unsigned char pt[18];
 	plaintext_utf16(pt);
 	buf sig = BUF_INIT, ct = BUF_INIT;
-	assert_int_equal(ntlm_wrap(c, pt, sizeof(pt), &sig, &ct, &e), HVSNAP_ERR_PROTOCOL);
+	assert_int_equal(hvs_ntlm_wrap(c, pt, sizeof(pt), &sig, &ct, &e), HVSNAP_ERR_PROTOCOL);
 	assert_non_null(strstr(e.message, "128-bit"));
 	assert_int_equal(ct.len, 0);
-	buf_free(&sig);
-	buf_free(&ct);
-	ntlm_free(c);
+	hvs_buf_free(&sig);
+	hvs_buf_free(&ct);
+	hvs_ntlm_free(c);
 }
 
 /* ---- AUTHENTICATE layout, AV', MIC --------------------------------------- */
@@ -274,7 +274,7 @@ static void test_authenticate_with_timestamp_mic_cbt(void **state)
 	ntlm_ctx *c = vector_ctx("HTTP/hv01.example.test", cbt);
 	hvsnap_error e;
 	buf neg = BUF_INIT, auth = BUF_INIT;
-	assert_int_equal(ntlm_negotiate(c, &neg, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_negotiate(c, &neg, &e), HVSNAP_OK);
 	assert_int_equal(neg.len, 40);
 	assert_memory_equal(neg.data, "NTLMSSP\0\1\0\0\0", 12);
 	assert_int_equal(rd32((unsigned char *)neg.data + 12), 0xE2088237u);
@@ -287,7 +287,7 @@ static void test_authenticate_with_timestamp_mic_cbt(void **state)
 	unsigned char ch[256];
 	size_t chlen = make_challenge(ch, sizeof(ch), 0xE28A8235u,
 	                              "0123456789abcdef", av, avlen);
-	assert_int_equal(ntlm_authenticate(c, ch, chlen, &auth, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_authenticate(c, ch, chlen, &auth, &e), HVSNAP_OK);
 	const unsigned char *m = (const unsigned char *)auth.data;
 	assert_memory_equal(m, "NTLMSSP\0\3\0\0\0", 12);
 	assert_int_equal(rd32(m + 60), 0xE28A8235u);
@@ -355,7 +355,7 @@ static void test_authenticate_with_timestamp_mic_cbt(void **state)
 	/* NTProofStr by recomputation. */
 	unsigned char rk[16], proof[16];
 	unsigned int ml;
-	assert_int_equal(ntlm_ntowfv2("Password", "User", "Domain", rk), 0);
+	assert_int_equal(hvs_ntlm_ntowfv2("Password", "User", "Domain", rk), 0);
 	size_t tl = n - 16;
 	unsigned char *sc_temp = malloc(8 + tl);
 	unhex("0123456789abcdef", sc_temp, 8);
@@ -378,9 +378,9 @@ static void test_authenticate_with_timestamp_mic_cbt(void **state)
 	assert_memory_equal(mic, want, 16);
 	free(cat);
 
-	buf_free(&neg);
-	buf_free(&auth);
-	ntlm_free(c);
+	hvs_buf_free(&neg);
+	hvs_buf_free(&auth);
+	hvs_ntlm_free(c);
 }
 
 static void test_av_flags_added_when_absent(void **state)
@@ -389,22 +389,22 @@ static void test_av_flags_added_when_absent(void **state)
 	ntlm_ctx *c = vector_ctx(NULL, NULL);
 	hvsnap_error e;
 	buf neg = BUF_INIT, auth = BUF_INIT;
-	assert_int_equal(ntlm_negotiate(c, &neg, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_negotiate(c, &neg, &e), HVSNAP_OK);
 	unsigned char av[64], ch[256];
 	size_t avlen = unhex("02000c0044006f006d00610069006e00"
 	                     "07000800 0102030405060708" "00000000", av, sizeof(av));
 	size_t chlen = make_challenge(ch, sizeof(ch), 0xE28A8235u,
 	                              "0123456789abcdef", av, avlen);
-	assert_int_equal(ntlm_authenticate(c, ch, chlen, &auth, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_authenticate(c, ch, chlen, &auth, &e), HVSNAP_OK);
 	size_t n;
 	const unsigned char *nt = field(&auth, 20, &n);
 	/* No CBT and no SPN: server pairs, then Flags=2, then EOL. */
 	assert_hex(nt + 16 + 28, n - 16 - 28,
 	           "02000c0044006f006d00610069006e00 07000800 0102030405060708"
 	           "0600040002000000 00000000 00000000");
-	buf_free(&neg);
-	buf_free(&auth);
-	ntlm_free(c);
+	hvs_buf_free(&neg);
+	hvs_buf_free(&auth);
+	hvs_ntlm_free(c);
 }
 
 /* ---- hostile CHALLENGE ----------------------------------------------------- */
@@ -414,17 +414,17 @@ static hvsnap_status try_challenge(const unsigned char *ch, size_t len,
 {
 	ntlm_ctx *c = vector_ctx(NULL, NULL);
 	buf neg = BUF_INIT, auth = BUF_INIT;
-	assert_int_equal(ntlm_negotiate(c, &neg, e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_negotiate(c, &neg, e), HVSNAP_OK);
 	/* Copy into an exact-size heap block so ASan catches over-reads. */
 	unsigned char *copy = malloc(len ? len : 1);
 	memcpy(copy, ch, len);
-	hvsnap_status st = ntlm_authenticate(c, copy, len, &auth, e);
+	hvsnap_status st = hvs_ntlm_authenticate(c, copy, len, &auth, e);
 	free(copy);
 	if (st != HVSNAP_OK)
 		assert_int_equal(auth.len, 0);
-	buf_free(&neg);
-	buf_free(&auth);
-	ntlm_free(c);
+	hvs_buf_free(&neg);
+	hvs_buf_free(&auth);
+	hvs_ntlm_free(c);
 	return st;
 }
 
@@ -517,11 +517,11 @@ static void test_authenticate_needs_negotiate(void **state)
 	                              "0123456789abcdef", av, avlen);
 	buf out = BUF_INIT, sig = BUF_INIT, ct = BUF_INIT;
 	hvsnap_error e;
-	assert_int_not_equal(ntlm_authenticate(c, ch, chlen, &out, &e), HVSNAP_OK);
-	assert_int_not_equal(ntlm_wrap(c, (const unsigned char *)"x", 1, &sig,
+	assert_int_not_equal(hvs_ntlm_authenticate(c, ch, chlen, &out, &e), HVSNAP_OK);
+	assert_int_not_equal(hvs_ntlm_wrap(c, (const unsigned char *)"x", 1, &sig,
 	                               &ct, &e), HVSNAP_OK);
-	assert_int_equal(ntlm_flags(c), 0);
-	ntlm_free(c);
+	assert_int_equal(hvs_ntlm_flags(c), 0);
+	hvs_ntlm_free(c);
 }
 
 /* ---- user names -------------------------------------------------------------- */
@@ -530,28 +530,28 @@ static void test_split_user(void **state)
 {
 	(void)state;
 	char *u, *d;
-	assert_int_equal(ntlm_split_user("CORP\\alice", &u, &d), 0);
+	assert_int_equal(hvs_ntlm_split_user("CORP\\alice", &u, &d), 0);
 	assert_string_equal(u, "alice");
 	assert_string_equal(d, "CORP");
 	free(u); free(d);
-	assert_int_equal(ntlm_split_user("alice@corp.example.com", &u, &d), 0);
+	assert_int_equal(hvs_ntlm_split_user("alice@corp.example.com", &u, &d), 0);
 	assert_string_equal(u, "alice@corp.example.com");
 	assert_string_equal(d, "");
 	free(u); free(d);
-	assert_int_equal(ntlm_split_user("alice", &u, &d), 0);
+	assert_int_equal(hvs_ntlm_split_user("alice", &u, &d), 0);
 	assert_string_equal(u, "alice");
 	assert_string_equal(d, "");
 	free(u); free(d);
-	assert_int_equal(ntlm_split_user("hv01\\ad\\min", &u, &d), 0);
+	assert_int_equal(hvs_ntlm_split_user("hv01\\ad\\min", &u, &d), 0);
 	assert_string_equal(d, "hv01");
 	assert_string_equal(u, "ad\\min");
 	free(u); free(d);
-	assert_int_equal(ntlm_split_user("", &u, &d), -1);
-	assert_int_equal(ntlm_split_user(NULL, &u, &d), -1);
-	assert_int_equal(ntlm_split_user("\\alice", &u, &d), -1);
-	assert_int_equal(ntlm_split_user("CORP\\", &u, &d), -1);
-	assert_int_equal(ntlm_split_user("@corp", &u, &d), -1);
-	assert_int_equal(ntlm_split_user("alice@", &u, &d), -1);
+	assert_int_equal(hvs_ntlm_split_user("", &u, &d), -1);
+	assert_int_equal(hvs_ntlm_split_user(NULL, &u, &d), -1);
+	assert_int_equal(hvs_ntlm_split_user("\\alice", &u, &d), -1);
+	assert_int_equal(hvs_ntlm_split_user("CORP\\", &u, &d), -1);
+	assert_int_equal(hvs_ntlm_split_user("@corp", &u, &d), -1);
+	assert_int_equal(hvs_ntlm_split_user("alice@", &u, &d), -1);
 	assert_null(u);
 	assert_null(d);
 }
@@ -562,15 +562,15 @@ static void test_bad_utf8_rejected(void **state)
 	ntlm_options o = { .user = "us\xc0\xafr", .password = "x" };
 	ntlm_ctx *c = NULL;
 	hvsnap_error e;
-	assert_int_equal(ntlm_new(&c, &o, &e), HVSNAP_ERR_USAGE);
+	assert_int_equal(hvs_ntlm_new(&c, &o, &e), HVSNAP_ERR_USAGE);
 	assert_null(c);
 	o.user = "user";
 	o.password = "\xed\xa0\x80"; /* a UTF-8-encoded surrogate */
-	assert_int_equal(ntlm_new(&c, &o, &e), HVSNAP_ERR_USAGE);
+	assert_int_equal(hvs_ntlm_new(&c, &o, &e), HVSNAP_ERR_USAGE);
 	/* Non-ASCII user names are upper-cased for NTOWFv2. */
 	unsigned char a[16], b[16];
-	assert_int_equal(ntlm_ntowfv2("pw", "j\xc3\xb6rg", "D", a), 0);
-	assert_int_equal(ntlm_ntowfv2("pw", "J\xc3\x96RG", "D", b), 0);
+	assert_int_equal(hvs_ntlm_ntowfv2("pw", "j\xc3\xb6rg", "D", a), 0);
+	assert_int_equal(hvs_ntlm_ntowfv2("pw", "J\xc3\x96RG", "D", b), 0);
 	assert_memory_equal(a, b, 16);
 }
 
@@ -581,16 +581,16 @@ static void pair(ntlm_ctx **cli, ntlm_ctx **srv, uint32_t flags)
 	*cli = vector_ctx(NULL, NULL);
 	*srv = vector_ctx(NULL, NULL);
 	hvsnap_error e;
-	assert_int_equal(ntlm_test_start_session(*cli, RSK, flags, 0, &e), HVSNAP_OK);
-	assert_int_equal(ntlm_test_start_session(*srv, RSK, flags, 1, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_test_start_session(*cli, RSK, flags, 0, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_test_start_session(*srv, RSK, flags, 1, &e), HVSNAP_OK);
 }
 
 static void seal(ntlm_ctx *c, const char *text, buf *sig, buf *ct)
 {
 	hvsnap_error e;
-	buf_reset(sig);
-	buf_reset(ct);
-	assert_int_equal(ntlm_wrap(c, (const unsigned char *)text, strlen(text),
+	hvs_buf_reset(sig);
+	hvs_buf_reset(ct);
+	assert_int_equal(hvs_ntlm_wrap(c, (const unsigned char *)text, strlen(text),
 	                           sig, ct, &e), HVSNAP_OK);
 	assert_int_equal(sig->len, 16);
 }
@@ -609,28 +609,28 @@ static void test_wrap_unwrap_sequence(void **state)
 		assert_int_equal(rd32((unsigned char *)sig.data), 1);
 		assert_int_equal(rd32((unsigned char *)sig.data + 12), i);
 		assert_memory_not_equal(ct.data, msg, strlen(msg));
-		buf_reset(&pt);
-		assert_int_equal(ntlm_unwrap(srv, (unsigned char *)sig.data,
+		hvs_buf_reset(&pt);
+		assert_int_equal(hvs_ntlm_unwrap(srv, (unsigned char *)sig.data,
 		                 (unsigned char *)ct.data, ct.len, &pt, &e), HVSNAP_OK);
 		assert_string_equal(pt.data, msg);
 		/* And back, on the other direction's keys. */
 		seal(srv, msg, &sig, &ct);
-		buf_reset(&pt);
-		assert_int_equal(ntlm_unwrap(cli, (unsigned char *)sig.data,
+		hvs_buf_reset(&pt);
+		assert_int_equal(hvs_ntlm_unwrap(cli, (unsigned char *)sig.data,
 		                 (unsigned char *)ct.data, ct.len, &pt, &e), HVSNAP_OK);
 		assert_string_equal(pt.data, msg);
 	}
 	/* Empty messages are legal too. */
 	seal(cli, "", &sig, &ct);
-	buf_reset(&pt);
-	assert_int_equal(ntlm_unwrap(srv, (unsigned char *)sig.data,
+	hvs_buf_reset(&pt);
+	assert_int_equal(hvs_ntlm_unwrap(srv, (unsigned char *)sig.data,
 	                 (unsigned char *)ct.data, 0, &pt, &e), HVSNAP_OK);
 	assert_int_equal(pt.len, 0);
-	buf_free(&sig);
-	buf_free(&ct);
-	buf_free(&pt);
-	ntlm_free(cli);
-	ntlm_free(srv);
+	hvs_buf_free(&sig);
+	hvs_buf_free(&ct);
+	hvs_buf_free(&pt);
+	hvs_ntlm_free(cli);
+	hvs_ntlm_free(srv);
 }
 
 static void test_unwrap_rejects_tampering(void **state)
@@ -649,24 +649,24 @@ static void test_unwrap_rejects_tampering(void **state)
 			sig.data[i] ^= 0x01;
 		else
 			ct.data[i - 16] ^= 0x80;
-		buf_reset(&pt);
-		assert_int_equal(ntlm_unwrap(cli, (unsigned char *)sig.data,
+		hvs_buf_reset(&pt);
+		assert_int_equal(hvs_ntlm_unwrap(cli, (unsigned char *)sig.data,
 		                 (unsigned char *)ct.data, ct.len, &pt, &e),
 		                 HVSNAP_ERR_PROTOCOL);
 		assert_string_equal(e.message, "message signature check failed");
 		assert_int_equal(pt.len, 0);
 		/* The context stays refused afterwards. */
 		seal(srv, msg, &sig, &ct);
-		assert_int_equal(ntlm_unwrap(cli, (unsigned char *)sig.data,
+		assert_int_equal(hvs_ntlm_unwrap(cli, (unsigned char *)sig.data,
 		                 (unsigned char *)ct.data, ct.len, &pt, &e),
 		                 HVSNAP_ERR_PROTOCOL);
 		assert_int_equal(pt.len, 0);
-		ntlm_free(cli);
-		ntlm_free(srv);
+		hvs_ntlm_free(cli);
+		hvs_ntlm_free(srv);
 	}
-	buf_free(&sig);
-	buf_free(&ct);
-	buf_free(&pt);
+	hvs_buf_free(&sig);
+	hvs_buf_free(&ct);
+	hvs_buf_free(&pt);
 }
 
 static void test_unwrap_rejects_replay_and_reorder(void **state)
@@ -680,43 +680,43 @@ static void test_unwrap_rejects_replay_and_reorder(void **state)
 	pair(&cli, &srv, 0xE28A8235u);
 	seal(srv, "first", &s0, &c0);
 	seal(srv, "second", &s1, &c1);
-	assert_int_equal(ntlm_unwrap(cli, (unsigned char *)s1.data,
+	assert_int_equal(hvs_ntlm_unwrap(cli, (unsigned char *)s1.data,
 	                 (unsigned char *)c1.data, c1.len, &pt, &e),
 	                 HVSNAP_ERR_PROTOCOL);
 	assert_int_equal(pt.len, 0);
-	ntlm_free(cli);
-	ntlm_free(srv);
+	hvs_ntlm_free(cli);
+	hvs_ntlm_free(srv);
 
 	/* Replay: message 0 twice. */
 	pair(&cli, &srv, 0xE28A8235u);
 	seal(srv, "first", &s0, &c0);
-	assert_int_equal(ntlm_unwrap(cli, (unsigned char *)s0.data,
+	assert_int_equal(hvs_ntlm_unwrap(cli, (unsigned char *)s0.data,
 	                 (unsigned char *)c0.data, c0.len, &pt, &e), HVSNAP_OK);
-	buf_reset(&pt);
-	assert_int_equal(ntlm_unwrap(cli, (unsigned char *)s0.data,
+	hvs_buf_reset(&pt);
+	assert_int_equal(hvs_ntlm_unwrap(cli, (unsigned char *)s0.data,
 	                 (unsigned char *)c0.data, c0.len, &pt, &e),
 	                 HVSNAP_ERR_PROTOCOL);
 	assert_int_equal(pt.len, 0);
-	ntlm_free(cli);
-	ntlm_free(srv);
+	hvs_ntlm_free(cli);
+	hvs_ntlm_free(srv);
 
 	/* A client-direction message reflected back to the client. */
 	pair(&cli, &srv, 0xE28A8235u);
 	seal(cli, "reflected", &s0, &c0);
-	assert_int_equal(ntlm_unwrap(cli, (unsigned char *)s0.data,
+	assert_int_equal(hvs_ntlm_unwrap(cli, (unsigned char *)s0.data,
 	                 (unsigned char *)c0.data, c0.len, &pt, &e),
 	                 HVSNAP_ERR_PROTOCOL);
-	ntlm_free(cli);
-	ntlm_free(srv);
+	hvs_ntlm_free(cli);
+	hvs_ntlm_free(srv);
 
 	/* No sealing without ESS and SEAL. */
 	pair(&cli, &srv, 0xE28A8235u & ~NTLM_NEGOTIATE_SEAL);
-	assert_int_equal(ntlm_wrap(cli, (const unsigned char *)"x", 1, &s0, &c0, &e),
+	assert_int_equal(hvs_ntlm_wrap(cli, (const unsigned char *)"x", 1, &s0, &c0, &e),
 	                 HVSNAP_ERR_PROTOCOL);
-	ntlm_free(cli);
-	ntlm_free(srv);
+	hvs_ntlm_free(cli);
+	hvs_ntlm_free(srv);
 
-	buf_free(&s0); buf_free(&c0); buf_free(&s1); buf_free(&c1); buf_free(&pt);
+	hvs_buf_free(&s0); hvs_buf_free(&c0); hvs_buf_free(&s1); hvs_buf_free(&c1); hvs_buf_free(&pt);
 }
 
 static void test_negotiate_resets_session(void **state)
@@ -724,16 +724,16 @@ static void test_negotiate_resets_session(void **state)
 	(void)state;
 	ntlm_ctx *c = vector_ctx(NULL, NULL);
 	hvsnap_error e;
-	assert_int_equal(ntlm_test_start_session(c, RSK, 0xE28A8235u, 0, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_test_start_session(c, RSK, 0xE28A8235u, 0, &e), HVSNAP_OK);
 	buf sig = BUF_INIT, ct = BUF_INIT, neg = BUF_INIT;
 	seal(c, "x", &sig, &ct);
-	assert_int_equal(ntlm_negotiate(c, &neg, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_negotiate(c, &neg, &e), HVSNAP_OK);
 	ntlm_test_keys k;
-	assert_int_equal(ntlm_test_get_keys(c, &k), -1);
-	assert_int_not_equal(ntlm_wrap(c, (const unsigned char *)"x", 1, &sig, &ct, &e),
+	assert_int_equal(hvs_ntlm_test_get_keys(c, &k), -1);
+	assert_int_not_equal(hvs_ntlm_wrap(c, (const unsigned char *)"x", 1, &sig, &ct, &e),
 	                     HVSNAP_OK);
-	buf_free(&sig); buf_free(&ct); buf_free(&neg);
-	ntlm_free(c);
+	hvs_buf_free(&sig); hvs_buf_free(&ct); hvs_buf_free(&neg);
+	hvs_ntlm_free(c);
 }
 
 /* WinRM framing over real NTLM sealing, both directions. */
@@ -746,31 +746,31 @@ static void test_winrm_framing_with_ntlm(void **state)
 	const char *soap = "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"/>";
 	buf body = BUF_INIT, pt = BUF_INIT;
 	for (int i = 0; i < 3; i++) {
-		buf_reset(&body);
-		assert_int_equal(winrm_crypt_build(WINRM_CRYPT_PROTO_SPNEGO,
+		hvs_buf_reset(&body);
+		assert_int_equal(hvs_winrm_crypt_build(WINRM_CRYPT_PROTO_SPNEGO,
 		                 (const unsigned char *)soap, strlen(soap),
-		                 ntlm_winrm_wrap, cli, &body, &e), HVSNAP_OK);
-		buf_reset(&pt);
-		assert_int_equal(winrm_crypt_parse(WINRM_CRYPT_PROTO_SPNEGO,
+		                 hvs_ntlm_winrm_wrap, cli, &body, &e), HVSNAP_OK);
+		hvs_buf_reset(&pt);
+		assert_int_equal(hvs_winrm_crypt_parse(WINRM_CRYPT_PROTO_SPNEGO,
 		                 (unsigned char *)body.data, body.len,
-		                 ntlm_winrm_unwrap, srv, &pt, &e), HVSNAP_OK);
+		                 hvs_ntlm_winrm_unwrap, srv, &pt, &e), HVSNAP_OK);
 		assert_string_equal(pt.data, soap);
 	}
 	/* A tampered reply is a protocol error with no data. */
-	buf_reset(&body);
-	assert_int_equal(winrm_crypt_build(WINRM_CRYPT_PROTO_SPNEGO,
+	hvs_buf_reset(&body);
+	assert_int_equal(hvs_winrm_crypt_build(WINRM_CRYPT_PROTO_SPNEGO,
 	                 (const unsigned char *)soap, strlen(soap),
-	                 ntlm_winrm_wrap, srv, &body, &e), HVSNAP_OK);
+	                 hvs_ntlm_winrm_wrap, srv, &body, &e), HVSNAP_OK);
 	body.data[body.len - 30] ^= 1;
-	buf_reset(&pt);
-	assert_int_equal(winrm_crypt_parse(WINRM_CRYPT_PROTO_SPNEGO,
+	hvs_buf_reset(&pt);
+	assert_int_equal(hvs_winrm_crypt_parse(WINRM_CRYPT_PROTO_SPNEGO,
 	                 (unsigned char *)body.data, body.len,
-	                 ntlm_winrm_unwrap, cli, &pt, &e), HVSNAP_ERR_PROTOCOL);
+	                 hvs_ntlm_winrm_unwrap, cli, &pt, &e), HVSNAP_ERR_PROTOCOL);
 	assert_int_equal(pt.len, 0);
-	buf_free(&body);
-	buf_free(&pt);
-	ntlm_free(cli);
-	ntlm_free(srv);
+	hvs_buf_free(&body);
+	hvs_buf_free(&pt);
+	hvs_ntlm_free(cli);
+	hvs_ntlm_free(srv);
 }
 
 /* ---- MD4 / RC4 back ends ------------------------------------------------------ */
@@ -792,9 +792,9 @@ static void test_md4_vectors_both_impls(void **state)
 	};
 	unsigned char h[16];
 	for (size_t i = 0; i < 7; i++) {
-		assert_int_equal(legacy_md4(LEGACY_IMPL_INTERNAL, in[i], strlen(in[i]), h), 0);
+		assert_int_equal(hvs_legacy_md4(LEGACY_IMPL_INTERNAL, in[i], strlen(in[i]), h), 0);
 		assert_hex(h, 16, out[i]);
-		assert_int_equal(legacy_md4(LEGACY_IMPL_AUTO, in[i], strlen(in[i]), h), 0);
+		assert_int_equal(hvs_legacy_md4(LEGACY_IMPL_AUTO, in[i], strlen(in[i]), h), 0);
 		assert_hex(h, 16, out[i]);
 	}
 	/* Loading (or failing to load) the provider leaves no OpenSSL errors
@@ -807,10 +807,10 @@ static void test_md4_vectors_both_impls(void **state)
 	EVP_MD *dm = EVP_MD_fetch(NULL, "MD4", NULL);
 	assert_int_equal(dm != NULL, sys_md4);
 	EVP_MD_free(dm);
-	if (!legacy_provider_available()) {
+	if (!hvs_legacy_provider_available()) {
 		/* Tell the log why only one side was compared. */
 		print_message("legacy provider unavailable: internal MD4/RC4 only\n");
-		assert_int_equal(legacy_md4(LEGACY_IMPL_PROVIDER, "a", 1, h), -1);
+		assert_int_equal(hvs_legacy_md4(LEGACY_IMPL_PROVIDER, "a", 1, h), -1);
 		return;
 	}
 	/* Identical results on every length around the block boundaries. */
@@ -818,8 +818,8 @@ static void test_md4_vectors_both_impls(void **state)
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = (unsigned char)(i * 7 + 3);
 	for (size_t l = 0; l <= sizeof(data); l++) {
-		assert_int_equal(legacy_md4(LEGACY_IMPL_INTERNAL, data, l, a), 0);
-		assert_int_equal(legacy_md4(LEGACY_IMPL_PROVIDER, data, l, b), 0);
+		assert_int_equal(hvs_legacy_md4(LEGACY_IMPL_INTERNAL, data, l, a), 0);
+		assert_int_equal(hvs_legacy_md4(LEGACY_IMPL_PROVIDER, data, l, b), 0);
 		assert_memory_equal(a, b, 16);
 	}
 }
@@ -829,13 +829,13 @@ static void test_rc4_both_impls(void **state)
 	(void)state;
 	/* RFC 6229: key 0102030405, keystream offset 0. */
 	unsigned char key[5] = { 1, 2, 3, 4, 5 }, zero[32] = { 0 }, ks[32];
-	assert_int_equal(legacy_rc4_oneshot(LEGACY_IMPL_INTERNAL, key, 5, zero, ks, 16), 0);
+	assert_int_equal(hvs_legacy_rc4_oneshot(LEGACY_IMPL_INTERNAL, key, 5, zero, ks, 16), 0);
 	assert_hex(ks, 16, "b2396305f03dc027ccc3524a0a1118a8");
 	/* And the ubiquitous "Key"/"Plaintext" vector. */
-	assert_int_equal(legacy_rc4_oneshot(LEGACY_IMPL_AUTO, (const unsigned char *)"Key", 3,
+	assert_int_equal(hvs_legacy_rc4_oneshot(LEGACY_IMPL_AUTO, (const unsigned char *)"Key", 3,
 	                 (const unsigned char *)"Plaintext", ks, 9), 0);
 	assert_hex(ks, 9, "bbf316e8d940af0ad3");
-	if (!legacy_provider_available())
+	if (!hvs_legacy_provider_available())
 		return;
 	/* Streams continue across calls identically in both back ends. */
 	unsigned char k16[16], in[1000], o1[1000], o2[1000];
@@ -843,23 +843,23 @@ static void test_rc4_both_impls(void **state)
 		k16[i] = (unsigned char)(i * 31);
 	for (int i = 0; i < 1000; i++)
 		in[i] = (unsigned char)(i ^ 0x5a);
-	legacy_rc4 *r1 = legacy_rc4_new(LEGACY_IMPL_INTERNAL, k16, 16);
-	legacy_rc4 *r2 = legacy_rc4_new(LEGACY_IMPL_PROVIDER, k16, 16);
+	legacy_rc4 *r1 = hvs_legacy_rc4_new(LEGACY_IMPL_INTERNAL, k16, 16);
+	legacy_rc4 *r2 = hvs_legacy_rc4_new(LEGACY_IMPL_PROVIDER, k16, 16);
 	assert_non_null(r1);
 	assert_non_null(r2);
 	size_t pos = 0, step = 1;
 	while (pos < sizeof(in)) {
 		size_t n = step < sizeof(in) - pos ? step : sizeof(in) - pos;
-		assert_int_equal(legacy_rc4_update(r1, in + pos, o1 + pos, n), 0);
-		assert_int_equal(legacy_rc4_update(r2, in + pos, o2 + pos, n), 0);
+		assert_int_equal(hvs_legacy_rc4_update(r1, in + pos, o1 + pos, n), 0);
+		assert_int_equal(hvs_legacy_rc4_update(r2, in + pos, o2 + pos, n), 0);
 		pos += n;
 		step = step * 3 % 97 + 1;
 	}
 	assert_memory_equal(o1, o2, sizeof(in));
-	legacy_rc4_free(r1);
-	legacy_rc4_free(r2);
+	hvs_legacy_rc4_free(r1);
+	hvs_legacy_rc4_free(r2);
 	/* Other key lengths too (the provider needs set_key_length). */
-	assert_int_equal(legacy_rc4_oneshot(LEGACY_IMPL_PROVIDER, key, 5, zero, ks, 16), 0);
+	assert_int_equal(hvs_legacy_rc4_oneshot(LEGACY_IMPL_PROVIDER, key, 5, zero, ks, 16), 0);
 	assert_hex(ks, 16, "b2396305f03dc027ccc3524a0a1118a8");
 }
 
@@ -878,7 +878,7 @@ static void test_cbt_ntlm_hash(void **state)
 	unsigned int n;
 	EVP_Digest(ser, 20 + l, want, &n, EVP_md5(), NULL);
 	hvsnap_error e;
-	assert_int_equal(cbt_ntlm_hash((const unsigned char *)app, l, got, &e), HVSNAP_OK);
+	assert_int_equal(hvs_cbt_ntlm_hash((const unsigned char *)app, l, got, &e), HVSNAP_OK);
 	assert_memory_equal(got, want, 16);
 }
 
@@ -924,19 +924,19 @@ static int check_cert(const char *dir, const char *keyopt, const char *md,
 	assert_non_null(h);
 	buf app = BUF_INIT;
 	hvsnap_error e;
-	assert_int_equal(cbt_tls_server_end_point(d, dl, &app, &e), HVSNAP_OK);
+	assert_int_equal(hvs_cbt_tls_server_end_point(d, dl, &app, &e), HVSNAP_OK);
 	size_t pl = strlen(CBT_PREFIX);
 	assert_int_equal(app.len, pl + hl);
 	assert_memory_equal(app.data, CBT_PREFIX, pl);
 	assert_memory_equal(app.data + pl, h, hl);
 	/* Trailing garbage after the certificate is refused. */
-	buf_reset(&app);
+	hvs_buf_reset(&app);
 	unsigned char *d2 = malloc(dl + 1);
 	memcpy(d2, d, dl);
 	d2[dl] = 0;
-	assert_int_equal(cbt_tls_server_end_point(d2, dl + 1, &app, &e), HVSNAP_ERR_TLS);
+	assert_int_equal(hvs_cbt_tls_server_end_point(d2, dl + 1, &app, &e), HVSNAP_ERR_TLS);
 	free(d2);
-	buf_free(&app);
+	hvs_buf_free(&app);
 	free(d);
 	free(h);
 	return 1;
@@ -959,9 +959,9 @@ static void test_cbt_tls_server_end_point(void **state)
 		print_message("openssl refused an MD5 signed certificate\n");
 	hvsnap_error e;
 	buf app = BUF_INIT;
-	assert_int_equal(cbt_tls_server_end_point((const unsigned char *)"junk", 4,
+	assert_int_equal(hvs_cbt_tls_server_end_point((const unsigned char *)"junk", 4,
 	                 &app, &e), HVSNAP_ERR_TLS);
-	assert_int_equal(cbt_tls_server_end_point(NULL, 0, &app, &e), HVSNAP_ERR_TLS);
+	assert_int_equal(hvs_cbt_tls_server_end_point(NULL, 0, &app, &e), HVSNAP_ERR_TLS);
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(sh(cmd), 0);

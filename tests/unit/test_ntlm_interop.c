@@ -65,7 +65,7 @@ static void gss_fail(const char *what, OM_uint32 maj, OM_uint32 min)
 
 typedef struct opts {
 	const char *user, *domain, *password;
-	const unsigned char *cbt;          /* client side: MD5 from cbt_ntlm_hash */
+	const unsigned char *cbt;          /* client side: MD5 from hvs_cbt_ntlm_hash */
 	const char *acceptor_app_data;     /* acceptor side bindings, or NULL */
 	int corrupt_mic;
 } opts;
@@ -80,7 +80,7 @@ static OM_uint32 handshake(const opts *o, ntlm_ctx **cli, gss_ctx_id_t *acc,
 	                    .target_spn = "HTTP/hv01.example.test",
 	                    .cbt_md5 = o->cbt };
 	hvsnap_error e;
-	assert_int_equal(ntlm_new(cli, &no, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_new(cli, &no, &e), HVSNAP_OK);
 	*acc = GSS_C_NO_CONTEXT;
 
 	struct gss_channel_bindings_struct cb;
@@ -93,7 +93,7 @@ static OM_uint32 handshake(const opts *o, ntlm_ctx **cli, gss_ctx_id_t *acc,
 	}
 
 	buf neg = BUF_INIT, auth = BUF_INIT;
-	assert_int_equal(ntlm_negotiate(*cli, &neg, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_negotiate(*cli, &neg, &e), HVSNAP_OK);
 	gss_buffer_desc in = { neg.len, neg.data }, out = GSS_C_EMPTY_BUFFER;
 	OM_uint32 min = 0;
 	OM_uint32 maj = gss_accept_sec_context(&min, acc, acceptor_cred, &in,
@@ -103,9 +103,9 @@ static OM_uint32 handshake(const opts *o, ntlm_ctx **cli, gss_ctx_id_t *acc,
 		gss_fail("accept(NEGOTIATE)", maj, min);
 	assert_int_equal(maj, GSS_S_CONTINUE_NEEDED);
 	assert_true(out.length > 48);
-	hvsnap_status st = ntlm_authenticate(*cli, out.value, out.length, &auth, &e);
+	hvsnap_status st = hvs_ntlm_authenticate(*cli, out.value, out.length, &auth, &e);
 	if (st != HVSNAP_OK)
-		fail_msg("ntlm_authenticate: %s", e.message);
+		fail_msg("hvs_ntlm_authenticate: %s", e.message);
 	gss_release_buffer(&min, &out);
 	if (o->corrupt_mic)
 		auth.data[72] ^= 0x01;
@@ -131,30 +131,30 @@ static OM_uint32 handshake(const opts *o, ntlm_ctx **cli, gss_ctx_id_t *acc,
 	}
 	gss_release_name(&min, &src);
 	gss_release_buffer(&min, &out);
-	buf_free(&neg);
-	buf_free(&auth);
+	hvs_buf_free(&neg);
+	hvs_buf_free(&auth);
 	return maj;
 }
 
 static void cleanup(ntlm_ctx *cli, gss_ctx_id_t acc)
 {
 	OM_uint32 min;
-	ntlm_free(cli);
+	hvs_ntlm_free(cli);
 	if (acc != GSS_C_NO_CONTEXT)
 		gss_delete_sec_context(&min, &acc, GSS_C_NO_BUFFER);
 }
 
-/* Client → server: ntlm_wrap, then gss_unwrap of sig16 || sealed. */
+/* Client → server: hvs_ntlm_wrap, then gss_unwrap of sig16 || sealed. */
 static void client_to_server(ntlm_ctx *cli, gss_ctx_id_t acc, const char *msg)
 {
 	hvsnap_error e;
 	buf sig = BUF_INIT, ct = BUF_INIT;
-	assert_int_equal(ntlm_wrap(cli, (const unsigned char *)msg, strlen(msg),
+	assert_int_equal(hvs_ntlm_wrap(cli, (const unsigned char *)msg, strlen(msg),
 	                           &sig, &ct, &e), HVSNAP_OK);
 	assert_int_equal(sig.len, 16);
 	buf tok = BUF_INIT;
-	buf_append(&tok, sig.data, sig.len);
-	buf_append(&tok, ct.data, ct.len);
+	hvs_buf_append(&tok, sig.data, sig.len);
+	hvs_buf_append(&tok, ct.data, ct.len);
 	gss_buffer_desc in = { tok.len, tok.data }, out = GSS_C_EMPTY_BUFFER;
 	OM_uint32 min, maj;
 	int conf = 0;
@@ -166,12 +166,12 @@ static void client_to_server(ntlm_ctx *cli, gss_ctx_id_t acc, const char *msg)
 	assert_int_equal(out.length, strlen(msg));
 	assert_memory_equal(out.value, msg, out.length);
 	gss_release_buffer(&min, &out);
-	buf_free(&sig);
-	buf_free(&ct);
-	buf_free(&tok);
+	hvs_buf_free(&sig);
+	hvs_buf_free(&ct);
+	hvs_buf_free(&tok);
 }
 
-/* Server → client: gss_wrap, then ntlm_unwrap (first 16 bytes = signature). */
+/* Server → client: gss_wrap, then hvs_ntlm_unwrap (first 16 bytes = signature). */
 static hvsnap_status server_to_client(ntlm_ctx *cli, gss_ctx_id_t acc,
                                       const char *msg, int tamper, buf *plain,
                                       hvsnap_error *e)
@@ -188,8 +188,8 @@ static hvsnap_status server_to_client(ntlm_ctx *cli, gss_ctx_id_t acc,
 	unsigned char *t = out.value;
 	if (tamper)
 		t[out.length - 1] ^= 0x20;
-	buf_reset(plain);
-	hvsnap_status st = ntlm_unwrap(cli, t, t + 16, out.length - 16, plain, e);
+	hvs_buf_reset(plain);
+	hvsnap_status st = hvs_ntlm_unwrap(cli, t, t + 16, out.length - 16, plain, e);
 	gss_release_buffer(&min, &out);
 	return st;
 }
@@ -204,7 +204,7 @@ static void test_handshake_and_sealing(void **state)
 	assert_int_equal(handshake(&o, &cli, &acc, &who), GSS_S_COMPLETE);
 	assert_non_null(strstr(who, "User"));
 	free(who);
-	assert_int_equal(ntlm_flags(cli) & (NTLM_NEGOTIATE_SEAL | NTLM_NEGOTIATE_ESS |
+	assert_int_equal(hvs_ntlm_flags(cli) & (NTLM_NEGOTIATE_SEAL | NTLM_NEGOTIATE_ESS |
 	                 NTLM_NEGOTIATE_KEY_EXCH | NTLM_NEGOTIATE_128),
 	                 NTLM_NEGOTIATE_SEAL | NTLM_NEGOTIATE_ESS |
 	                 NTLM_NEGOTIATE_KEY_EXCH | NTLM_NEGOTIATE_128);
@@ -223,7 +223,7 @@ static void test_handshake_and_sealing(void **state)
 	                 HVSNAP_ERR_PROTOCOL);
 	assert_string_equal(e.message, "message signature check failed");
 	assert_int_equal(plain.len, 0);
-	buf_free(&plain);
+	hvs_buf_free(&plain);
 	cleanup(cli, acc);
 }
 
@@ -242,9 +242,9 @@ static void test_winrm_framing_interop(void **state)
 	OM_uint32 min, maj;
 	for (int i = 0; i < 3; i++) {
 		buf body = BUF_INIT;
-		assert_int_equal(winrm_crypt_build(WINRM_CRYPT_PROTO_SPNEGO,
+		assert_int_equal(hvs_winrm_crypt_build(WINRM_CRYPT_PROTO_SPNEGO,
 		                 (const unsigned char *)soap, strlen(soap),
-		                 ntlm_winrm_wrap, cli, &body, &e), HVSNAP_OK);
+		                 hvs_ntlm_winrm_wrap, cli, &body, &e), HVSNAP_OK);
 		/* Locate u32 header_len after the octet-stream line. */
 		const char *marker = "application/octet-stream\r\n";
 		char *p = strstr(body.data, marker);
@@ -259,29 +259,29 @@ static void test_winrm_framing_interop(void **state)
 		assert_int_equal(out.length, strlen(soap));
 		assert_memory_equal(out.value, soap, out.length);
 		gss_release_buffer(&min, &out);
-		buf_free(&body);
+		hvs_buf_free(&body);
 
 		/* Reply: frame gss_wrap's token by hand as the host would. */
 		gss_buffer_desc rin = { strlen(soap), (void *)soap };
 		maj = gss_wrap(&min, acc, 1, GSS_C_QOP_DEFAULT, &rin, NULL, &out);
 		assert_int_equal(maj, GSS_S_COMPLETE);
 		buf reply = BUF_INIT, plain = BUF_INIT;
-		buf_printf(&reply,
+		hvs_buf_printf(&reply,
 		    "--Encrypted Boundary\r\n"
 		    "\tContent-Type: application/HTTP-SPNEGO-session-encrypted\r\n"
 		    "\tOriginalContent: type=application/soap+xml;charset=UTF-8;Length=%zu\r\n"
 		    "--Encrypted Boundary\r\n"
 		    "\tContent-Type: application/octet-stream\r\n", strlen(soap));
-		buf_append(&reply, "\x10\0\0\0", 4);
-		buf_append(&reply, out.value, out.length);
-		buf_append_str(&reply, "--Encrypted Boundary--\r\n");
+		hvs_buf_append(&reply, "\x10\0\0\0", 4);
+		hvs_buf_append(&reply, out.value, out.length);
+		hvs_buf_append_str(&reply, "--Encrypted Boundary--\r\n");
 		gss_release_buffer(&min, &out);
-		assert_int_equal(winrm_crypt_parse(WINRM_CRYPT_PROTO_SPNEGO,
+		assert_int_equal(hvs_winrm_crypt_parse(WINRM_CRYPT_PROTO_SPNEGO,
 		                 (unsigned char *)reply.data, reply.len,
-		                 ntlm_winrm_unwrap, cli, &plain, &e), HVSNAP_OK);
+		                 hvs_ntlm_winrm_unwrap, cli, &plain, &e), HVSNAP_OK);
 		assert_string_equal(plain.data, soap);
-		buf_free(&reply);
-		buf_free(&plain);
+		hvs_buf_free(&reply);
+		hvs_buf_free(&plain);
 	}
 	cleanup(cli, acc);
 }
@@ -295,15 +295,15 @@ static void test_out_of_order_rejected_by_acceptor(void **state)
 	assert_int_equal(handshake(&o, &cli, &acc, NULL), GSS_S_COMPLETE);
 	hvsnap_error e;
 	buf s0 = BUF_INIT, c0 = BUF_INIT, s1 = BUF_INIT, c1 = BUF_INIT, tok = BUF_INIT;
-	assert_int_equal(ntlm_wrap(cli, (const unsigned char *)"zero", 4, &s0, &c0, &e), HVSNAP_OK);
-	assert_int_equal(ntlm_wrap(cli, (const unsigned char *)"one", 3, &s1, &c1, &e), HVSNAP_OK);
-	buf_append(&tok, s1.data, 16);
-	buf_append(&tok, c1.data, c1.len);
+	assert_int_equal(hvs_ntlm_wrap(cli, (const unsigned char *)"zero", 4, &s0, &c0, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_wrap(cli, (const unsigned char *)"one", 3, &s1, &c1, &e), HVSNAP_OK);
+	hvs_buf_append(&tok, s1.data, 16);
+	hvs_buf_append(&tok, c1.data, c1.len);
 	gss_buffer_desc in = { tok.len, tok.data }, out = GSS_C_EMPTY_BUFFER;
 	OM_uint32 min;
 	assert_int_not_equal(gss_unwrap(&min, acc, &in, &out, NULL, NULL), GSS_S_COMPLETE);
 	gss_release_buffer(&min, &out);
-	buf_free(&s0); buf_free(&c0); buf_free(&s1); buf_free(&c1); buf_free(&tok);
+	hvs_buf_free(&s0); hvs_buf_free(&c0); hvs_buf_free(&s1); hvs_buf_free(&c1); hvs_buf_free(&tok);
 	cleanup(cli, acc);
 }
 
@@ -342,9 +342,9 @@ static void test_channel_bindings(void **state)
 	                    "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20";
 	unsigned char good[16], bad[16];
 	hvsnap_error e;
-	assert_int_equal(cbt_ntlm_hash((const unsigned char *)app, strlen(app), good, &e),
+	assert_int_equal(hvs_cbt_ntlm_hash((const unsigned char *)app, strlen(app), good, &e),
 	                 HVSNAP_OK);
-	assert_int_equal(cbt_ntlm_hash((const unsigned char *)other, strlen(other), bad, &e),
+	assert_int_equal(hvs_cbt_ntlm_hash((const unsigned char *)other, strlen(other), bad, &e),
 	                 HVSNAP_OK);
 	ntlm_ctx *cli;
 	gss_ctx_id_t acc;
@@ -374,33 +374,33 @@ static void test_channel_bindings(void **state)
 	size_t dl = fread(der, 1, sizeof(der), f);
 	fclose(f);
 	buf ad = BUF_INIT;
-	assert_int_equal(cbt_tls_server_end_point(der, dl, &ad, &e), HVSNAP_OK);
+	assert_int_equal(hvs_cbt_tls_server_end_point(der, dl, &ad, &e), HVSNAP_OK);
 	unsigned char h[16];
-	assert_int_equal(cbt_ntlm_hash((unsigned char *)ad.data, ad.len, h, &e), HVSNAP_OK);
+	assert_int_equal(hvs_cbt_ntlm_hash((unsigned char *)ad.data, ad.len, h, &e), HVSNAP_OK);
 	/* application_data may contain NUL bytes: pass it by length. */
 	ntlm_options no = { .user = "User", .domain = "Domain", .password = "Password",
 	                    .cbt_md5 = h };
-	assert_int_equal(ntlm_new(&cli, &no, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_new(&cli, &no, &e), HVSNAP_OK);
 	struct gss_channel_bindings_struct cb;
 	memset(&cb, 0, sizeof(cb));
 	cb.application_data.value = ad.data;
 	cb.application_data.length = ad.len;
 	buf neg = BUF_INIT, auth = BUF_INIT;
-	assert_int_equal(ntlm_negotiate(cli, &neg, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_negotiate(cli, &neg, &e), HVSNAP_OK);
 	acc = GSS_C_NO_CONTEXT;
 	gss_buffer_desc in = { neg.len, neg.data }, out = GSS_C_EMPTY_BUFFER;
 	OM_uint32 min;
 	assert_int_equal(gss_accept_sec_context(&min, &acc, acceptor_cred, &in, &cb,
 	                 NULL, NULL, &out, NULL, NULL, NULL), GSS_S_CONTINUE_NEEDED);
-	assert_int_equal(ntlm_authenticate(cli, out.value, out.length, &auth, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_authenticate(cli, out.value, out.length, &auth, &e), HVSNAP_OK);
 	gss_release_buffer(&min, &out);
 	gss_buffer_desc in2 = { auth.len, auth.data };
 	assert_int_equal(gss_accept_sec_context(&min, &acc, acceptor_cred, &in2, &cb,
 	                 NULL, NULL, &out, NULL, NULL, NULL), GSS_S_COMPLETE);
 	gss_release_buffer(&min, &out);
-	buf_free(&neg);
-	buf_free(&auth);
-	buf_free(&ad);
+	hvs_buf_free(&neg);
+	hvs_buf_free(&auth);
+	hvs_buf_free(&ad);
 	cleanup(cli, acc);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
@@ -421,13 +421,13 @@ static void test_reauthenticate_same_context(void **state)
 
 	hvsnap_error e;
 	buf neg = BUF_INIT, auth = BUF_INIT;
-	assert_int_equal(ntlm_negotiate(cli, &neg, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_negotiate(cli, &neg, &e), HVSNAP_OK);
 	acc = GSS_C_NO_CONTEXT;
 	gss_buffer_desc in = { neg.len, neg.data }, out = GSS_C_EMPTY_BUFFER;
 	assert_int_equal(gss_accept_sec_context(&min, &acc, acceptor_cred, &in,
 	                 GSS_C_NO_CHANNEL_BINDINGS, NULL, NULL, &out, NULL, NULL,
 	                 NULL), GSS_S_CONTINUE_NEEDED);
-	assert_int_equal(ntlm_authenticate(cli, out.value, out.length, &auth, &e), HVSNAP_OK);
+	assert_int_equal(hvs_ntlm_authenticate(cli, out.value, out.length, &auth, &e), HVSNAP_OK);
 	gss_release_buffer(&min, &out);
 	gss_buffer_desc in2 = { auth.len, auth.data };
 	assert_int_equal(gss_accept_sec_context(&min, &acc, acceptor_cred, &in2,
@@ -438,9 +438,9 @@ static void test_reauthenticate_same_context(void **state)
 	buf plain = BUF_INIT;
 	assert_int_equal(server_to_client(cli, acc, "reply", 0, &plain, &e), HVSNAP_OK);
 	assert_string_equal(plain.data, "reply");
-	buf_free(&plain);
-	buf_free(&neg);
-	buf_free(&auth);
+	hvs_buf_free(&plain);
+	hvs_buf_free(&neg);
+	hvs_buf_free(&auth);
 	cleanup(cli, acc);
 }
 

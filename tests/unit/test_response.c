@@ -24,13 +24,13 @@ static xmlDocPtr load(const char *rel)
 	xmlDocPtr doc = NULL;
 	hvsnap_error err;
 	hvsnap_error_clear(&err);
-	hvsnap_status st = wsman_parse_document(bytes, len, 0, &doc, &err);
+	hvsnap_status st = hvs_wsman_parse_document(bytes, len, 0, &doc, &err);
 	free(bytes);
 	if (st != HVSNAP_OK)
 		fail_msg("%s: %s (%s)", rel, err.message, err.detail);
 	assert_non_null(doc);
-	assert_non_null(wsman_body(doc));
-	assert_int_equal(wsman_check_fault(doc, &err), HVSNAP_OK);
+	assert_non_null(hvs_wsman_body(doc));
+	assert_int_equal(hvs_wsman_check_fault(doc, &err), HVSNAP_OK);
 	return doc;
 }
 
@@ -38,8 +38,8 @@ static void load_page(const char *rel, int pull, wsman_enum_page *page)
 {
 	xmlDocPtr doc = load(rel);
 	hvsnap_error err;
-	hvsnap_status st = pull ? wsman_parse_pull(doc, page, &err)
-	                        : wsman_parse_enumerate(doc, page, &err);
+	hvsnap_status st = pull ? hvs_wsman_parse_pull(doc, page, &err)
+	                        : hvs_wsman_parse_enumerate(doc, page, &err);
 	xmlFreeDoc(doc);
 	if (st != HVSNAP_OK)
 		fail_msg("%s: %s", rel, err.message);
@@ -50,7 +50,7 @@ static hvsnap_cim_instance *load_instance(const char *rel)
 	xmlDocPtr doc = load(rel);
 	hvsnap_error err;
 	hvsnap_cim_instance *inst = NULL;
-	hvsnap_status st = wsman_parse_instance_body(doc, &inst, &err);
+	hvsnap_status st = hvs_wsman_parse_instance_body(doc, &inst, &err);
 	xmlFreeDoc(doc);
 	if (st != HVSNAP_OK)
 		fail_msg("%s: %s", rel, err.message);
@@ -62,7 +62,7 @@ static hvsnap_invoke_result *load_invoke(const char *rel, const char *method)
 	xmlDocPtr doc = load(rel);
 	hvsnap_error err;
 	hvsnap_invoke_result *r = NULL;
-	hvsnap_status st = wsman_parse_invoke(doc, method, &r, &err);
+	hvsnap_status st = hvs_wsman_parse_invoke(doc, method, &r, &err);
 	xmlFreeDoc(doc);
 	if (st != HVSNAP_OK)
 		fail_msg("%s: %s", rel, err.message);
@@ -181,7 +181,7 @@ static hvsnap_identity *load_identity(const char *rel)
 	xmlDocPtr doc = load(rel);
 	hvsnap_error err;
 	hvsnap_identity *id = NULL;
-	assert_int_equal(wsman_parse_identify(doc, &id, &err), HVSNAP_OK);
+	assert_int_equal(hvs_wsman_parse_identify(doc, &id, &err), HVSNAP_OK);
 	xmlFreeDoc(doc);
 	return id;
 }
@@ -216,10 +216,10 @@ static void test_enumerate_context_only(void **state)
 	assert_string_equal(page.context, "uuid:00000000-0000-4000-8000-000000000201");
 	assert_int_equal(page.end_of_sequence, 0);
 	assert_int_equal(page.n_items, 0);
-	wsman_enum_page_clear(&page);
+	hvs_wsman_enum_page_clear(&page);
 	assert_null(page.context);
 	assert_null(page.items);
-	wsman_enum_page_clear(&page); /* twice is harmless */
+	hvs_wsman_enum_page_clear(&page); /* twice is harmless */
 }
 
 static void test_pull_host(void **state)
@@ -250,7 +250,7 @@ static void test_pull_host(void **state)
 	assert_null(hvsnap_cim_get_text(h, "InstanceID"));
 	uint64_t u;
 	assert_int_equal(hvsnap_cim_get_uint(h, "ProcessID", &u), HVSNAP_ERR_NOT_FOUND);
-	wsman_enum_page_clear(&page);
+	hvs_wsman_enum_page_clear(&page);
 }
 
 static void test_pull_vm_off(void **state)
@@ -279,7 +279,7 @@ static void test_pull_vm_off(void **state)
 	assert_string_equal(hvsnap_cim_instance_name_at(vm, 15), "InstallDate");
 	assert_int_equal(hvsnap_cim_instance_type_at(vm, 15), HVSNAP_CIM_TYPE_DATETIME);
 	assert_kind(vm, "OperationalStatus", HVSNAP_CIM_VALUE);
-	wsman_enum_page_clear(&page);
+	hvs_wsman_enum_page_clear(&page);
 }
 
 static void test_pull_running_end_of_sequence(void **state)
@@ -310,7 +310,7 @@ static void test_pull_running_end_of_sequence(void **state)
 	assert_int_equal(get_uint(vm, "EnabledState"), 2);
 	assert_int_equal(get_uint(vm, "ProcessID"), 4312);
 	assert_int_equal(get_uint(vm, "OnTimeInMilliseconds"), 261014503);
-	wsman_enum_page_clear(&page);
+	hvs_wsman_enum_page_clear(&page);
 }
 
 static void test_affected_job_element(void **state)
@@ -333,7 +333,7 @@ static void test_affected_job_element(void **state)
 	           "InstanceID", "00000000-0000-4000-8000-000000000066");
 	assert_int_equal(get_uint(a, "ElementEffects"), 5);
 	assert_kind(a, "OtherElementEffectsDescriptions", HVSNAP_CIM_NIL);
-	wsman_enum_page_clear(&page);
+	hvs_wsman_enum_page_clear(&page);
 }
 
 static void test_enumerate_optimized(void **state)
@@ -349,7 +349,7 @@ static void test_enumerate_optimized(void **state)
 	assert_kind(page.items[0], "OperationalStatus", HVSNAP_CIM_VALUE);
 	assert_kind(page.items[1], "OperationalStatus", HVSNAP_CIM_ARRAY);
 	assert_kind(page.items[1], "InstallDate", HVSNAP_CIM_DATETIME);
-	wsman_enum_page_clear(&page);
+	hvs_wsman_enum_page_clear(&page);
 }
 
 static void test_enumerate_epr_mode(void **state)
@@ -371,7 +371,7 @@ static void test_enumerate_epr_mode(void **state)
 	}
 	assert_string_equal(hvsnap_epr_selector(hvsnap_cim_get(page.items[1], "EPR")->epr, "Name"),
 	                    "00000000-0000-4000-8000-000000000013");
-	wsman_enum_page_clear(&page);
+	hvs_wsman_enum_page_clear(&page);
 }
 
 static void test_pull_parser_refuses_other_bodies(void **state)
@@ -380,15 +380,15 @@ static void test_pull_parser_refuses_other_bodies(void **state)
 	xmlDocPtr doc = load("fixtures/computersystem_enumerate_response.xml");
 	wsman_enum_page page;
 	hvsnap_error err;
-	assert_int_equal(wsman_parse_pull(doc, &page, &err), HVSNAP_ERR_PROTOCOL);
+	assert_int_equal(hvs_wsman_parse_pull(doc, &page, &err), HVSNAP_ERR_PROTOCOL);
 	assert_non_null(strstr(err.message, "expected PullResponse, got EnumerateResponse"));
 	assert_null(page.items);
 	hvsnap_cim_instance *inst = (hvsnap_cim_instance *)1;
-	assert_int_equal(wsman_parse_instance_body(doc, &inst, &err), HVSNAP_OK);
+	assert_int_equal(hvs_wsman_parse_instance_body(doc, &inst, &err), HVSNAP_OK);
 	assert_string_equal(hvsnap_cim_instance_class(inst), "EnumerateResponse");
 	hvsnap_cim_instance_free(inst);
 	hvsnap_identity *id = NULL;
-	assert_int_equal(wsman_parse_identify(doc, &id, &err), HVSNAP_ERR_PROTOCOL);
+	assert_int_equal(hvs_wsman_parse_identify(doc, &id, &err), HVSNAP_ERR_PROTOCOL);
 	assert_non_null(strstr(err.message, "IdentifyResponse"));
 	assert_null(id);
 	xmlFreeDoc(doc);
@@ -526,8 +526,8 @@ static void test_prefix_variants_pages(void **state)
 		load_page(b, cases[i].pull, &pb);
 		assert_true(pa.n_items > 0);
 		assert_pages_equal(&pa, &pb);
-		wsman_enum_page_clear(&pa);
-		wsman_enum_page_clear(&pb);
+		hvs_wsman_enum_page_clear(&pa);
+		hvs_wsman_enum_page_clear(&pb);
 	}
 }
 
@@ -573,10 +573,10 @@ static void test_tolerated_shapes(void **state)
 		"</n:Items><w:EndOfSequence/></n:PullResponse></s:Body></s:Envelope>";
 	xmlDocPtr doc = NULL;
 	hvsnap_error err;
-	assert_int_equal(wsman_parse_document(doc_text, sizeof(doc_text) - 1, 0, &doc, &err),
+	assert_int_equal(hvs_wsman_parse_document(doc_text, sizeof(doc_text) - 1, 0, &doc, &err),
 	                 HVSNAP_OK);
 	wsman_enum_page page;
-	assert_int_equal(wsman_parse_pull(doc, &page, &err), HVSNAP_OK);
+	assert_int_equal(hvs_wsman_parse_pull(doc, &page, &err), HVSNAP_OK);
 	xmlFreeDoc(doc);
 	assert_string_equal(page.context, "uuid:X");
 	assert_int_equal(page.end_of_sequence, 1);
@@ -598,7 +598,7 @@ static void test_tolerated_shapes(void **state)
 	assert_string_equal(arr->items[2].text, "3");
 	assert_string_equal(hvsnap_cim_instance_name_at(c, 4), "Arr");
 	assert_string_equal(hvsnap_cim_instance_name_at(c, 5), "Other");
-	wsman_enum_page_clear(&page);
+	hvs_wsman_enum_page_clear(&page);
 }
 
 int main(void)

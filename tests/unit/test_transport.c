@@ -133,7 +133,7 @@ static int start_responder(const char *first, ...)
 			g_child = -1;
 			return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 		}
-		platform_sleep_ms(20);
+		hvs_platform_sleep_ms(20);
 	}
 	stop_responder();
 	return -1;
@@ -225,7 +225,7 @@ static int make_certificate(void)
 	if (spki_len > 0 && der_len > 0 &&
 	    EVP_Digest(spki, (size_t)spki_len, md, &mdlen, EVP_sha256(), NULL) &&
 	    mdlen == 32) {
-		char *b64 = base64_encode(md, 32);
+		char *b64 = hvs_base64_encode(md, 32);
 		if (b64) {
 			snprintf(g_pin, sizeof(g_pin), "sha256//%s", b64);
 			free(b64);
@@ -297,14 +297,14 @@ static http_conn *open_conn(int https, const char *host, http_conn_options *o)
 	http_conn_options dflt = { 0 };
 	if (!o)
 		o = &dflt;
-	char *url = http_make_url(https, host, g_port);
+	char *url = hvs_http_make_url(https, host, g_port);
 	assert_non_null(url);
 	o->url = url;
 	http_conn *c = NULL;
 	hvsnap_error e;
-	hvsnap_status st = http_conn_new(&c, o, &e);
+	hvsnap_status st = hvs_http_conn_new(&c, o, &e);
 	if (st != HVSNAP_OK)
-		fail_msg("http_conn_new: %s", e.message);
+		fail_msg("hvs_http_conn_new: %s", e.message);
 	o->url = NULL;
 	free(url);
 	return c;
@@ -314,7 +314,7 @@ static hvsnap_status post_str(http_conn *c, const char *body,
                               const char *const *headers, http_response *r,
                               hvsnap_error *e)
 {
-	return http_post(c, SOAP_CT, body, body ? strlen(body) : 0, headers, r, e);
+	return hvs_http_post(c, SOAP_CT, body, body ? strlen(body) : 0, headers, r, e);
 }
 
 /* ---- tests ------------------------------------------------------------ */
@@ -333,7 +333,7 @@ static void test_make_url(void **state)
 		{ 0, "[fe80::1%25eth0]", 5985, "http://[fe80::1%25eth0]:5985/wsman" },
 	};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		char *u = http_make_url(ok[i].https, ok[i].host, ok[i].port);
+		char *u = hvs_http_make_url(ok[i].https, ok[i].host, ok[i].port);
 		assert_non_null(u);
 		assert_string_equal(u, ok[i].want);
 		free(u);
@@ -342,13 +342,13 @@ static void test_make_url(void **state)
 		"h#x", "[::1", "::1]", "[host]", "[]", "host:5985", "a\tb", "h\\x",
 		"[[::1]]", "zz::1", "fe80::1%" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char *u = http_make_url(0, bad[i], 5985);
+		char *u = hvs_http_make_url(0, bad[i], 5985);
 		if (u)
 			fail_msg("accepted host \"%s\" as %s", bad[i], u);
 	}
-	assert_null(http_make_url(0, NULL, 5985));
-	assert_null(http_make_url(0, "h", 0));
-	assert_null(http_make_url(0, "h", 65536));
+	assert_null(hvs_http_make_url(0, NULL, 5985));
+	assert_null(hvs_http_make_url(0, "h", 0));
+	assert_null(hvs_http_make_url(0, "h", 65536));
 }
 
 static void test_options_rejected(void **state)
@@ -357,18 +357,18 @@ static void test_options_rejected(void **state)
 	http_conn *c = NULL;
 	hvsnap_error e;
 	http_conn_options o = { 0 };
-	assert_int_equal(http_conn_new(&c, &o, &e), HVSNAP_ERR_USAGE);
+	assert_int_equal(hvs_http_conn_new(&c, &o, &e), HVSNAP_ERR_USAGE);
 	o.url = "ftp://127.0.0.1/wsman";
-	assert_int_equal(http_conn_new(&c, &o, &e), HVSNAP_ERR_USAGE);
+	assert_int_equal(hvs_http_conn_new(&c, &o, &e), HVSNAP_ERR_USAGE);
 	o.url = "http://admin:secret@127.0.0.1:5985/wsman";
-	assert_int_equal(http_conn_new(&c, &o, &e), HVSNAP_ERR_USAGE);
+	assert_int_equal(hvs_http_conn_new(&c, &o, &e), HVSNAP_ERR_USAGE);
 	assert_null(strstr(e.message, "secret"));
 	o.url = "http://127.0.0.1:5985/wsman";
 	o.timeout_ms = -1;
-	assert_int_equal(http_conn_new(&c, &o, &e), HVSNAP_ERR_USAGE);
+	assert_int_equal(hvs_http_conn_new(&c, &o, &e), HVSNAP_ERR_USAGE);
 	o.timeout_ms = 0;
 	o.client_key = "/nonexistent/key.pem";
-	assert_int_equal(http_conn_new(&c, &o, &e), HVSNAP_ERR_USAGE);
+	assert_int_equal(hvs_http_conn_new(&c, &o, &e), HVSNAP_ERR_USAGE);
 	o.client_key = NULL;
 
 	static const char *const bad_pins[] = { "", "abc", "sha256//",
@@ -378,18 +378,18 @@ static void test_options_rejected(void **state)
 		"/etc/ssl/certs/pubkey.der" };
 	for (size_t i = 0; i < sizeof(bad_pins) / sizeof(bad_pins[0]); i++) {
 		o.pin = bad_pins[i];
-		if (http_conn_new(&c, &o, &e) != HVSNAP_ERR_USAGE)
+		if (hvs_http_conn_new(&c, &o, &e) != HVSNAP_ERR_USAGE)
 			fail_msg("accepted pin \"%s\"", bad_pins[i]);
 		assert_null(c);
 	}
 	o.pin = "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=;"
 	        "sha256//BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA=";
-	assert_int_equal(http_conn_new(&c, &o, &e), HVSNAP_OK);
+	assert_int_equal(hvs_http_conn_new(&c, &o, &e), HVSNAP_OK);
 	assert_non_null(c);
 	size_t n = 1;
-	assert_null(http_peer_cert_der(c, &n)); /* nothing connected yet */
+	assert_null(hvs_http_peer_cert_der(c, &n)); /* nothing connected yet */
 	assert_int_equal(n, 0);
-	http_conn_free(c);
+	hvs_http_conn_free(c);
 }
 
 static void test_post_round_trip(void **state)
@@ -408,8 +408,8 @@ static void test_post_round_trip(void **state)
 	assert_string_equal(r.content_type, SOAP_CT);
 	assert_true(r.new_connection);
 	assert_int_equal(r.n_www_authenticate, 0);
-	http_response_clear(&r);
-	http_conn_free(c);
+	hvs_http_response_clear(&r);
+	hvs_http_conn_free(c);
 
 	char *log = read_log();
 	assert_non_null(strstr(log, "\"x-test\": \"yes\""));
@@ -436,7 +436,7 @@ static void test_basic_auth_and_canned_body(void **state)
 	assert_string_equal(r.www_authenticate[1], "Basic realm=\"WSMAN\"");
 	assert_non_null(r.body.data);
 	assert_int_equal(r.body.len, 0);
-	http_response_clear(&r);
+	hvs_http_response_clear(&r);
 
 	const char *hdrs[] = { "Authorization: Basic ZGVtbzpkZW1v", NULL };
 	assert_int_equal(post_str(c, "<x/>", hdrs, &r, &e), HVSNAP_OK);
@@ -445,8 +445,8 @@ static void test_basic_auth_and_canned_body(void **state)
 	assert_string_equal(r.content_type, SOAP_CT);
 	assert_int_equal(r.n_www_authenticate, 0);
 	assert_false(r.new_connection); /* the 401 kept the connection open */
-	http_response_clear(&r);
-	http_conn_free(c);
+	hvs_http_response_clear(&r);
+	hvs_http_conn_free(c);
 }
 
 static void test_keep_alive_and_reset(void **state)
@@ -458,21 +458,21 @@ static void test_keep_alive_and_reset(void **state)
 	hvsnap_error e;
 	assert_int_equal(post_str(c, "one", NULL, &r, &e), HVSNAP_OK);
 	assert_true(r.new_connection);
-	http_response_clear(&r);
+	hvs_http_response_clear(&r);
 	assert_int_equal(post_str(c, NULL, NULL, &r, &e), HVSNAP_OK);
 	assert_false(r.new_connection);
 	assert_int_equal(r.body.len, 0);
-	http_response_clear(&r);
+	hvs_http_response_clear(&r);
 
-	http_conn_reset(c);
+	hvs_http_conn_reset(c);
 	assert_int_equal(post_str(c, "three", NULL, &r, &e), HVSNAP_OK);
 	assert_true(r.new_connection);
 	assert_string_equal(r.body.data, "three");
-	http_response_clear(&r);
+	hvs_http_response_clear(&r);
 	assert_int_equal(post_str(c, "four", NULL, &r, &e), HVSNAP_OK);
 	assert_false(r.new_connection);
-	http_response_clear(&r);
-	http_conn_free(c);
+	hvs_http_response_clear(&r);
+	hvs_http_conn_free(c);
 
 	unsigned ports[8];
 	assert_int_equal(logged_ports(ports, 8), 4);
@@ -491,8 +491,8 @@ static void test_redirect_not_followed(void **state)
 	hvsnap_error e;
 	assert_int_equal(post_str(c, "<x/>", NULL, &r, &e), HVSNAP_OK);
 	assert_int_equal(r.status, 302);
-	http_response_clear(&r);
-	http_conn_free(c);
+	hvs_http_response_clear(&r);
+	hvs_http_conn_free(c);
 	unsigned ports[4];
 	assert_int_equal(logged_ports(ports, 4), 1);
 }
@@ -507,7 +507,7 @@ static void expect_too_big(const char *mode)
 	assert_int_equal(post_str(c, "<x/>", NULL, &r, &e), HVSNAP_ERR_PROTOCOL);
 	assert_non_null(strstr(e.message, "response larger than 65536 bytes"));
 	assert_null(r.body.data);
-	http_conn_free(c);
+	hvs_http_conn_free(c);
 }
 
 static void test_size_cap(void **state)
@@ -523,8 +523,8 @@ static void test_size_cap(void **state)
 	hvsnap_error e;
 	assert_int_equal(post_str(c, "<x/>", NULL, &r, &e), HVSNAP_OK);
 	assert_int_equal(r.body.len, 65536);
-	http_response_clear(&r);
-	http_conn_free(c);
+	hvs_http_response_clear(&r);
+	hvs_http_conn_free(c);
 }
 
 static void test_timeout(void **state)
@@ -535,11 +535,11 @@ static void test_timeout(void **state)
 	http_conn *c = open_conn(0, "127.0.0.1", &o);
 	http_response r;
 	hvsnap_error e;
-	uint64_t t0 = platform_monotonic_ms();
+	uint64_t t0 = hvs_platform_monotonic_ms();
 	assert_int_equal(post_str(c, "<x/>", NULL, &r, &e), HVSNAP_ERR_TIMEOUT);
-	assert_true(platform_monotonic_ms() - t0 < 2500);
+	assert_true(hvs_platform_monotonic_ms() - t0 < 2500);
 	assert_non_null(strstr(e.detail, "curl error 28"));
-	http_conn_free(c);
+	hvs_http_conn_free(c);
 }
 
 static void test_refused(void **state)
@@ -562,7 +562,7 @@ static void test_refused(void **state)
 	assert_int_equal(post_str(c, "<x/>", NULL, &r, &e), HVSNAP_ERR_CONNECT);
 	assert_non_null(strstr(e.message, "cannot connect"));
 	assert_non_null(strstr(e.detail, "curl error 7"));
-	http_conn_free(c);
+	hvs_http_conn_free(c);
 }
 
 static void test_connection_closed(void **state)
@@ -574,7 +574,7 @@ static void test_connection_closed(void **state)
 	hvsnap_error e;
 	assert_int_equal(post_str(c, "<x/>", NULL, &r, &e), HVSNAP_ERR_CONNECT);
 	assert_non_null(strstr(e.message, "closed"));
-	http_conn_free(c);
+	hvs_http_conn_free(c);
 }
 
 /* One https POST with the given trust options; returns its status and, on
@@ -590,20 +590,20 @@ static hvsnap_status https_post(const char *host, const char *cacert,
 	if (st == HVSNAP_OK) {
 		assert_int_equal(r.status, 200);
 		assert_string_equal(r.body.data, "<tls/>");
-		http_response_clear(&r);
+		hvs_http_response_clear(&r);
 		size_t n = 0;
-		unsigned char *der = http_peer_cert_der(c, &n);
+		unsigned char *der = hvs_http_peer_cert_der(c, &n);
 		assert_non_null(der);
 		assert_int_equal(n, g_cert_der_len);
 		assert_memory_equal(der, g_cert_der, n);
 		free(der);
-		http_conn_reset(c);
-		assert_null(http_peer_cert_der(c, &n));
+		hvs_http_conn_reset(c);
+		assert_null(hvs_http_peer_cert_der(c, &n));
 	} else {
 		assert_null(r.body.data);
 		assert_true(e.message[0] != '\0');
 	}
-	http_conn_free(c);
+	hvs_http_conn_free(c);
 	return st;
 }
 
@@ -637,11 +637,11 @@ static void test_plain_http_has_no_peer_cert(void **state)
 	http_response r;
 	hvsnap_error e;
 	assert_int_equal(post_str(c, "<x/>", NULL, &r, &e), HVSNAP_OK);
-	http_response_clear(&r);
+	hvs_http_response_clear(&r);
 	size_t n = 1;
-	assert_null(http_peer_cert_der(c, &n));
+	assert_null(hvs_http_peer_cert_der(c, &n));
 	assert_int_equal(n, 0);
-	http_conn_free(c);
+	hvs_http_conn_free(c);
 }
 
 static int ipv6_loopback_usable(void)
@@ -671,8 +671,8 @@ static void test_ipv6_loopback(void **state)
 	assert_int_equal(post_str(c, "<v6/>", NULL, &r, &e), HVSNAP_OK);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.body.data, "<v6/>");
-	http_response_clear(&r);
-	http_conn_free(c);
+	hvs_http_response_clear(&r);
+	hvs_http_conn_free(c);
 }
 
 int main(void)

@@ -18,11 +18,11 @@ static void test_buf_grows_and_formats(void **state)
 	(void)state;
 	buf b = BUF_INIT;
 	for (int i = 0; i < 1000; i++)
-		assert_int_equal(buf_printf(&b, "%d,", i), 0);
+		assert_int_equal(hvs_buf_printf(&b, "%d,", i), 0);
 	assert_true(b.len > 3000);
 	assert_memory_equal(b.data, "0,1,2,", 6);
 	assert_int_equal(b.data[b.len], '\0');
-	char *s = buf_detach(&b);
+	char *s = hvs_buf_detach(&b);
 	assert_null(b.data);
 	free(s);
 }
@@ -33,10 +33,10 @@ static void test_base64_round_trip(void **state)
 	const char *cases[][2] = { { "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" },
 		{ "foo", "Zm9v" }, { "foob", "Zm9vYg==" }, { "demo:demo", "ZGVtbzpkZW1v" } };
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *e = base64_encode(cases[i][0], strlen(cases[i][0]));
+		char *e = hvs_base64_encode(cases[i][0], strlen(cases[i][0]));
 		assert_string_equal(e, cases[i][1]);
 		size_t n;
-		unsigned char *d = base64_decode(e, strlen(e), &n);
+		unsigned char *d = hvs_base64_decode(e, strlen(e), &n);
 		assert_non_null(d);
 		assert_int_equal(n, strlen(cases[i][0]));
 		assert_memory_equal(d, cases[i][0], n);
@@ -44,17 +44,17 @@ static void test_base64_round_trip(void **state)
 		free(e);
 	}
 	size_t n;
-	assert_null(base64_decode("Zg=", 3, &n));
-	assert_null(base64_decode("Z$==", 4, &n));
-	assert_null(base64_decode("Zg==Zg==", 8, &n)); /* padding mid-stream */
+	assert_null(hvs_base64_decode("Zg=", 3, &n));
+	assert_null(hvs_base64_decode("Z$==", 4, &n));
+	assert_null(hvs_base64_decode("Zg==Zg==", 8, &n)); /* padding mid-stream */
 }
 
 static void test_uuid_shape(void **state)
 {
 	(void)state;
 	char a[UUID_STR_LEN], b[UUID_STR_LEN];
-	assert_int_equal(uuid_random(a), 0);
-	assert_int_equal(uuid_random(b), 0);
+	assert_int_equal(hvs_uuid_random(a), 0);
+	assert_int_equal(hvs_uuid_random(b), 0);
 	assert_int_equal(strlen(a), 36);
 	assert_int_equal(a[14], '4');
 	assert_true(strchr("89ab", a[19]) != NULL);
@@ -65,16 +65,16 @@ static void test_str_to_u64_is_strict(void **state)
 {
 	(void)state;
 	uint64_t v;
-	assert_int_equal(str_to_u64("4096", UINT32_MAX, &v), 0);
+	assert_int_equal(hvs_str_to_u64("4096", UINT32_MAX, &v), 0);
 	assert_int_equal(v, 4096);
-	assert_int_equal(str_to_u64("4294967296", UINT32_MAX, &v), -1);
-	assert_int_equal(str_to_u64("-1", UINT32_MAX, &v), -1);
-	assert_int_equal(str_to_u64(" 1", UINT32_MAX, &v), -1);
-	assert_int_equal(str_to_u64("", UINT32_MAX, &v), -1);
-	assert_int_equal(str_to_u64("18446744073709551615", UINT64_MAX, &v), 0);
-	assert_int_equal(str_to_u64("18446744073709551616", UINT64_MAX, &v), -1);
-	assert_true(str_case_eq("Microsoft:ABC", "microsoft:abc"));
-	assert_false(str_case_eq("abc", "abcd"));
+	assert_int_equal(hvs_str_to_u64("4294967296", UINT32_MAX, &v), -1);
+	assert_int_equal(hvs_str_to_u64("-1", UINT32_MAX, &v), -1);
+	assert_int_equal(hvs_str_to_u64(" 1", UINT32_MAX, &v), -1);
+	assert_int_equal(hvs_str_to_u64("", UINT32_MAX, &v), -1);
+	assert_int_equal(hvs_str_to_u64("18446744073709551615", UINT64_MAX, &v), 0);
+	assert_int_equal(hvs_str_to_u64("18446744073709551616", UINT64_MAX, &v), -1);
+	assert_true(hvs_str_case_eq("Microsoft:ABC", "microsoft:abc"));
+	assert_false(hvs_str_case_eq("abc", "abcd"));
 }
 
 static void test_err_set_truncates(void **state)
@@ -84,7 +84,7 @@ static void test_err_set_truncates(void **state)
 	char big[2000];
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	assert_int_equal(err_set(&e, HVSNAP_ERR_PROTOCOL, 7, "%s", big), HVSNAP_ERR_PROTOCOL);
+	assert_int_equal(hvs_err_set(&e, HVSNAP_ERR_PROTOCOL, 7, "%s", big), HVSNAP_ERR_PROTOCOL);
 	assert_int_equal(strlen(e.message), sizeof(e.message) - 1);
 	/* Cut inside a two-byte character: the partial byte must go. */
 	char accents[1200];
@@ -93,17 +93,17 @@ static void test_err_set_truncates(void **state)
 		accents[i + 1] = (char)0xa9; /* é */
 	}
 	accents[sizeof(accents) - 1] = '\0';
-	err_set(&e, HVSNAP_ERR_FAULT, 0, "x%s", accents);
+	hvs_err_set(&e, HVSNAP_ERR_FAULT, 0, "x%s", accents);
 	size_t n = strlen(e.message);
 	assert_true(n < sizeof(e.message));
 	assert_int_equal(n % 2, 1); /* "x" + whole two-byte characters */
 	assert_int_equal((unsigned char)e.message[n - 1], 0xa9);
-	err_set(&e, HVSNAP_ERR_FAULT, 0, "x");
-	err_add_detail(&e, "a=%d", 1);
-	err_add_detail(&e, "b=%d", 2);
+	hvs_err_set(&e, HVSNAP_ERR_FAULT, 0, "x");
+	hvs_err_add_detail(&e, "a=%d", 1);
+	hvs_err_add_detail(&e, "b=%d", 2);
 	assert_string_equal(e.detail, "a=1; b=2");
 	assert_string_equal(hvsnap_status_name(HVSNAP_ERR_NOT_FOUND), "not_found");
-	assert_int_equal(err_set(NULL, HVSNAP_ERR_AUTH, 0, "x"), HVSNAP_ERR_AUTH);
+	assert_int_equal(hvs_err_set(NULL, HVSNAP_ERR_AUTH, 0, "x"), HVSNAP_ERR_AUTH);
 }
 
 int main(void)

@@ -27,14 +27,14 @@ static hvsnap_status fake_wrap(void *ctx, const unsigned char *plain, size_t len
 {
 	fake *f = ctx;
 	if (f->fail)
-		return err_set(err, HVSNAP_ERR_INTERNAL, 0, "wrap failed");
-	buf_append(header, "HDR!", 4);
+		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0, "wrap failed");
+	hvs_buf_append(header, "HDR!", 4);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)(plain[i] + 1);
-		buf_append(payload, &c, 1);
+		hvs_buf_append(payload, &c, 1);
 	}
 	for (size_t i = 0; i < f->pad; i++)
-		buf_append(payload, "P", 1);
+		hvs_buf_append(payload, "P", 1);
 	return HVSNAP_OK;
 }
 
@@ -46,11 +46,11 @@ static hvsnap_status fake_unwrap(void *ctx, const unsigned char *header,
 	fake *f = ctx;
 	f->seen_expected = expected;
 	if (hlen != 4 || memcmp(header, "HDR!", 4) != 0)
-		return err_set(err, HVSNAP_ERR_PROTOCOL, 0, "message signature check failed");
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "message signature check failed");
 	size_t n = f->trim && plen > expected ? expected : plen;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)(payload[i] - 1);
-		buf_append(plain, &c, 1);
+		hvs_buf_append(plain, &c, 1);
 	}
 	return HVSNAP_OK;
 }
@@ -69,8 +69,8 @@ static const char EXPECTED_TAIL[] = "--Encrypted Boundary--\r\n";
 static void build(buf *body, fake *f)
 {
 	hvsnap_error e;
-	buf_reset(body);
-	assert_int_equal(winrm_crypt_build(WINRM_CRYPT_PROTO_SPNEGO,
+	hvs_buf_reset(body);
+	assert_int_equal(hvs_winrm_crypt_build(WINRM_CRYPT_PROTO_SPNEGO,
 	                 (const unsigned char *)SOAP, strlen(SOAP), fake_wrap, f,
 	                 body, &e), HVSNAP_OK);
 }
@@ -97,8 +97,8 @@ static void test_build_exact_bytes(void **state)
 
 	/* Kerberos protocol string. */
 	hvsnap_error e;
-	buf_reset(&body);
-	assert_int_equal(winrm_crypt_build(WINRM_CRYPT_PROTO_KERBEROS,
+	hvs_buf_reset(&body);
+	assert_int_equal(hvs_winrm_crypt_build(WINRM_CRYPT_PROTO_KERBEROS,
 	                 (const unsigned char *)"", 0, fake_wrap, &f, &body, &e),
 	                 HVSNAP_OK);
 	assert_non_null(strstr(body.data,
@@ -106,15 +106,15 @@ static void test_build_exact_bytes(void **state)
 
 	/* Wrap failures propagate and leave nothing behind. */
 	f.fail = 1;
-	buf_reset(&body);
-	assert_int_equal(winrm_crypt_build(WINRM_CRYPT_PROTO_SPNEGO,
+	hvs_buf_reset(&body);
+	assert_int_equal(hvs_winrm_crypt_build(WINRM_CRYPT_PROTO_SPNEGO,
 	                 (const unsigned char *)SOAP, strlen(SOAP), fake_wrap, &f,
 	                 &body, &e), HVSNAP_ERR_INTERNAL);
 	assert_int_equal(body.len, 0);
 	/* Header injection through the protocol string is refused. */
-	assert_int_not_equal(winrm_crypt_build("a\r\nX: y", (const unsigned char *)"",
+	assert_int_not_equal(hvs_winrm_crypt_build("a\r\nX: y", (const unsigned char *)"",
 	                     0, fake_wrap, &f, &body, &e), HVSNAP_OK);
-	buf_free(&body);
+	hvs_buf_free(&body);
 }
 
 static void test_content_type(void **state)
@@ -122,22 +122,22 @@ static void test_content_type(void **state)
 	(void)state;
 	buf ct = BUF_INIT;
 	hvsnap_error e;
-	assert_int_equal(winrm_crypt_content_type(WINRM_CRYPT_PROTO_SPNEGO, &ct, &e),
+	assert_int_equal(hvs_winrm_crypt_content_type(WINRM_CRYPT_PROTO_SPNEGO, &ct, &e),
 	                 HVSNAP_OK);
 	assert_string_equal(ct.data,
 	    "multipart/encrypted;protocol=\"application/HTTP-SPNEGO-session-encrypted\";"
 	    "boundary=\"Encrypted Boundary\"");
-	buf_free(&ct);
+	hvs_buf_free(&ct);
 
-	assert_true(winrm_crypt_is_encrypted(
+	assert_true(hvs_winrm_crypt_is_encrypted(
 	    "multipart/encrypted;protocol=\"application/HTTP-SPNEGO-session-encrypted\";boundary=\"Encrypted Boundary\""));
-	assert_true(winrm_crypt_is_encrypted("Multipart/Encrypted ; protocol=x"));
-	assert_true(winrm_crypt_is_encrypted("multipart/encrypted"));
-	assert_false(winrm_crypt_is_encrypted("application/soap+xml;charset=UTF-8"));
-	assert_false(winrm_crypt_is_encrypted("multipart/encryptedx"));
-	assert_false(winrm_crypt_is_encrypted("multipart/x-multi-encrypted"));
-	assert_false(winrm_crypt_is_encrypted(""));
-	assert_false(winrm_crypt_is_encrypted(NULL));
+	assert_true(hvs_winrm_crypt_is_encrypted("Multipart/Encrypted ; protocol=x"));
+	assert_true(hvs_winrm_crypt_is_encrypted("multipart/encrypted"));
+	assert_false(hvs_winrm_crypt_is_encrypted("application/soap+xml;charset=UTF-8"));
+	assert_false(hvs_winrm_crypt_is_encrypted("multipart/encryptedx"));
+	assert_false(hvs_winrm_crypt_is_encrypted("multipart/x-multi-encrypted"));
+	assert_false(hvs_winrm_crypt_is_encrypted(""));
+	assert_false(hvs_winrm_crypt_is_encrypted(NULL));
 }
 
 static hvsnap_status parse(const char *body, size_t len, buf *out,
@@ -147,8 +147,8 @@ static hvsnap_status parse(const char *body, size_t len, buf *out,
 	/* Exact-size heap copy so ASan sees any over-read. */
 	unsigned char *copy = malloc(len ? len : 1);
 	memcpy(copy, body, len);
-	buf_reset(out);
-	hvsnap_status st = winrm_crypt_parse(WINRM_CRYPT_PROTO_SPNEGO, copy, len,
+	hvs_buf_reset(out);
+	hvsnap_status st = hvs_winrm_crypt_parse(WINRM_CRYPT_PROTO_SPNEGO, copy, len,
 	                                     fake_unwrap, &f, out, e);
 	free(copy);
 	return st;
@@ -165,31 +165,31 @@ static void test_parse_round_trip_and_variants(void **state)
 	assert_string_equal(out.data, SOAP);
 
 	/* Appends after existing content. */
-	buf_append_str(&out, "");
+	hvs_buf_append_str(&out, "");
 	fake g = { 0 };
 	buf acc = BUF_INIT;
-	buf_append_str(&acc, "X");
-	assert_int_equal(winrm_crypt_parse(NULL, (unsigned char *)body.data, body.len,
+	hvs_buf_append_str(&acc, "X");
+	assert_int_equal(hvs_winrm_crypt_parse(NULL, (unsigned char *)body.data, body.len,
 	                 fake_unwrap, &g, &acc, &e), HVSNAP_OK);
 	assert_int_equal(acc.len, 1 + strlen(SOAP));
 	assert_int_equal(g.seen_expected, strlen(SOAP));
-	buf_free(&acc);
+	hvs_buf_free(&acc);
 
 	/* Exchange's "-- Encrypted Boundary", part headers without TAB, and
 	 * a lower-case protocol. */
 	buf v = BUF_INIT;
-	buf_append_str(&v,
+	hvs_buf_append_str(&v,
 	    "-- Encrypted Boundary\r\n"
 	    "Content-Type: application/http-spnego-session-encrypted\r\n"
 	    "OriginalContent: type=application/soap+xml;charset=UTF-8;Length=27\r\n"
 	    "-- Encrypted Boundary\r\n"
 	    "Content-Type: application/octet-stream\r\n");
-	buf_append(&v, "\x04\x00\x00\x00" "HDR!", 8);
+	hvs_buf_append(&v, "\x04\x00\x00\x00" "HDR!", 8);
 	for (size_t i = 0; i < strlen(SOAP); i++) {
 		unsigned char c = (unsigned char)(SOAP[i] + 1);
-		buf_append(&v, &c, 1);
+		hvs_buf_append(&v, &c, 1);
 	}
-	buf_append_str(&v, "-- Encrypted Boundary--\r\n");
+	hvs_buf_append_str(&v, "-- Encrypted Boundary--\r\n");
 	assert_int_equal(parse(v.data, v.len, &out, &e), HVSNAP_OK);
 	assert_string_equal(out.data, SOAP);
 	/* Without the final CRLF. */
@@ -201,8 +201,8 @@ static void test_parse_round_trip_and_variants(void **state)
 	/* Length=28 counts the pad byte; a trimming mechanism (Kerberos RC4
 	 * drops the pad itself) returns exactly Length bytes. */
 	fake tr = { .trim = 1 };
-	buf_reset(&out);
-	assert_int_equal(winrm_crypt_parse(WINRM_CRYPT_PROTO_SPNEGO,
+	hvs_buf_reset(&out);
+	assert_int_equal(hvs_winrm_crypt_parse(WINRM_CRYPT_PROTO_SPNEGO,
 	                 (unsigned char *)body.data, body.len, fake_unwrap, &tr,
 	                 &out, &e), HVSNAP_OK);
 	assert_int_equal(tr.seen_expected, 28);
@@ -211,16 +211,16 @@ static void test_parse_round_trip_and_variants(void **state)
 	/* Ciphertext containing boundary-like bytes is still framed right. */
 	buf w = BUF_INIT;
 	const char *tricky = ",,Encrypted Boundary\r\n,,Encrypted Boundary,,\r\n";
-	hvsnap_status st = winrm_crypt_build(WINRM_CRYPT_PROTO_SPNEGO,
+	hvsnap_status st = hvs_winrm_crypt_build(WINRM_CRYPT_PROTO_SPNEGO,
 	    (const unsigned char *)tricky, strlen(tricky), fake_wrap, &g, &w, &e);
 	assert_int_equal(st, HVSNAP_OK);
 	assert_int_equal(parse(w.data, w.len, &out, &e), HVSNAP_OK);
 	assert_string_equal(out.data, tricky);
 
-	buf_free(&w);
-	buf_free(&v);
-	buf_free(&body);
-	buf_free(&out);
+	hvs_buf_free(&w);
+	hvs_buf_free(&v);
+	hvs_buf_free(&body);
+	hvs_buf_free(&out);
 }
 
 /* Replaces the first occurrence of from[flen] with to[tlen] in a copy of b
@@ -228,7 +228,7 @@ static void test_parse_round_trip_and_variants(void **state)
 static void edit_n(const buf *b, const char *from, size_t flen, const char *to,
                    size_t tlen, buf *out)
 {
-	buf_reset(out);
+	hvs_buf_reset(out);
 	const char *p = NULL;
 	for (size_t i = 0; i + flen <= b->len; i++)
 		if (memcmp(b->data + i, from, flen) == 0) {
@@ -236,10 +236,10 @@ static void edit_n(const buf *b, const char *from, size_t flen, const char *to,
 			break;
 		}
 	assert_non_null(p);
-	buf_append(out, b->data, (size_t)(p - b->data));
-	buf_append(out, to, tlen);
+	hvs_buf_append(out, b->data, (size_t)(p - b->data));
+	hvs_buf_append(out, to, tlen);
 	size_t rest = (size_t)(p - b->data) + flen;
-	buf_append(out, b->data + rest, b->len - rest);
+	hvs_buf_append(out, b->data + rest, b->len - rest);
 }
 
 static void edit(const buf *b, const char *from, const char *to, buf *out)
@@ -255,7 +255,7 @@ static void expect_protocol(const buf *b, const char *why)
 	if (st != HVSNAP_ERR_PROTOCOL)
 		fail_msg("expected PROTOCOL for %s, got %d", why, (int)st);
 	assert_int_equal(out.len, 0);
-	buf_free(&out);
+	hvs_buf_free(&out);
 }
 
 static void test_parse_rejects_malformed(void **state)
@@ -296,21 +296,21 @@ static void test_parse_rejects_malformed(void **state)
 
 	/* Truncated header_len: fewer than 4 bytes before the close. */
 	buf t = BUF_INIT;
-	buf_append(&t, body.data, hl - 6);
-	buf_append_str(&t, "--Encrypted Boundary--\r\n");
+	hvs_buf_append(&t, body.data, hl - 6);
+	hvs_buf_append_str(&t, "--Encrypted Boundary--\r\n");
 	expect_protocol(&t, "truncated header_len");
-	buf_free(&t);
+	hvs_buf_free(&t);
 
 	/* Every truncation of a valid body fails cleanly. */
 	for (size_t l = 0; l < body.len - 2; l++) {
-		buf_reset(&m);
-		buf_append(&m, body.data, l);
+		hvs_buf_reset(&m);
+		hvs_buf_append(&m, body.data, l);
 		expect_protocol(&m, "truncated body");
 	}
-	buf_reset(&m);
+	hvs_buf_reset(&m);
 	expect_protocol(&m, "empty body");
-	buf_free(&body);
-	buf_free(&m);
+	hvs_buf_free(&body);
+	hvs_buf_free(&m);
 }
 
 int main(void)
