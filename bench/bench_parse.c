@@ -15,6 +15,8 @@
 
 #include <libxml/tree.h>
 
+#include "hvsnap/hyperv.h"
+#include "wsman/cim_int.h"
 #include "hvsnap/cim.h"
 #include "hvsnap/wsman.h"
 #include "util/buf.h"
@@ -175,7 +177,7 @@ static void run_build(void *arg)
 	xmlDocPtr doc;
 	if (bc->kind == 0) {
 		o.resource_uri = HVSNAP_WMI_V2_ALL;
-		hvsnap_enum_options e = {
+		hvsnap_enum_options e = { .version = HVSNAP_ENUM_OPTIONS_VERSION,
 			.resource_uri = HVSNAP_WMI_V2_ALL,
 			.wql = "SELECT * FROM Msvm_ComputerSystem WHERE "
 			       "Caption = 'Virtual Machine' AND ElementName = 'o''brien-db'",

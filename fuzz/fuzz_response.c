@@ -10,6 +10,8 @@
 
 #include <libxml/tree.h>
 
+#include "hvsnap/hyperv.h"
+#include "wsman/cim_int.h"
 #include "fuzz.h"
 #include "fuzz_walk.h"
 #include "wsman/response.h"

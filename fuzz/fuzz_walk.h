@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hvsnap/hyperv.h"
+#include "wsman/cim_int.h"
 #include "hvsnap/cim.h"
 #include "hvsnap/error.h"
 

@@ -1,7 +1,11 @@
 /* Generic CIM instances as decoded from WS-Man responses, and as built by
  * callers for Put and for embedded-instance parameters. A property holds
  * nil, a scalar text value, a datetime, an interval, an endpoint reference
- * (EPR) or an array of those. */
+ * (EPR) or an array of those.
+ *
+ * Ownership: an instance owns its values; everything read from it is
+ * borrowed and lives as long as the instance. None of these calls blocks
+ * or touches the network; an instance is used by one thread at a time. */
 #ifndef HVSNAP_CIM_H
 #define HVSNAP_CIM_H
 
@@ -23,27 +27,13 @@ typedef enum hvsnap_cim_kind {
 	HVSNAP_CIM_ARRAY      /* repeated elements of one property */
 } hvsnap_cim_kind;
 
-typedef struct hvsnap_selector {
-	char *name;
-	char *value;
-} hvsnap_selector;
+/* An endpoint reference (EPR): where an object lives (address, resource
+ * URI) and which one it is (selectors). Opaque; see the accessors below. */
+typedef struct hvsnap_epr hvsnap_epr;
 
-/* An endpoint reference: where an object lives and which one it is. */
-typedef struct hvsnap_epr {
-	char *address;       /* usually the anonymous role URI */
-	char *resource_uri;  /* class resource URI */
-	hvsnap_selector *selectors;
-	size_t n_selectors;
-} hvsnap_epr;
-
+/* One property value: nil, text, an EPR, or an array of those. Opaque;
+ * always owned by the instance (or array) that holds it. */
 typedef struct hvsnap_cim_value hvsnap_cim_value;
-struct hvsnap_cim_value {
-	hvsnap_cim_kind kind;
-	char *text;              /* VALUE, DATETIME, INTERVAL */
-	hvsnap_epr *epr;         /* EPR */
-	hvsnap_cim_value *items; /* ARRAY: items are never ARRAY themselves */
-	size_t n_items;
-};
 
 /* CIM-XML TYPE attribute used when an instance is embedded as a string
  * parameter (DSP0201). */
@@ -79,11 +69,6 @@ HVSNAP_EXTERN hvsnap_status hvsnap_cim_set_array(hvsnap_cim_instance *inst, cons
                                    const char *const *texts, size_t n);
 HVSNAP_EXTERN hvsnap_status hvsnap_cim_set_epr(hvsnap_cim_instance *inst, const char *name,
                                  const hvsnap_epr *epr);
-/* Takes ownership of value (which must have been allocated with malloc, as
- * the decoder does). Used by the response decoder. */
-HVSNAP_EXTERN hvsnap_status hvsnap_cim_take_value(hvsnap_cim_instance *inst, const char *name,
-                                    hvsnap_cim_value *value);
-
 /* --- reading --------------------------------------------------------- */
 HVSNAP_EXTERN const char *hvsnap_cim_instance_class(const hvsnap_cim_instance *inst);
 HVSNAP_EXTERN const char *hvsnap_cim_instance_resource_uri(const hvsnap_cim_instance *inst);
@@ -104,15 +89,35 @@ HVSNAP_EXTERN const char *hvsnap_cim_get_text(const hvsnap_cim_instance *inst, c
 HVSNAP_EXTERN hvsnap_status hvsnap_cim_get_uint(const hvsnap_cim_instance *inst,
                                   const char *name, uint64_t *out);
 
-/* --- EPRs and values --------------------------------------------------- */
+/* --- values -------------------------------------------------------- */
+/* A value's kind; its text for VALUE, DATETIME and INTERVAL (NULL for the
+ * others); its EPR for EPR (NULL otherwise). Borrowed from the value. */
+HVSNAP_EXTERN hvsnap_cim_kind hvsnap_cim_value_kind(const hvsnap_cim_value *value);
+HVSNAP_EXTERN const char *hvsnap_cim_value_text(const hvsnap_cim_value *value);
+HVSNAP_EXTERN const hvsnap_epr *hvsnap_cim_value_epr(const hvsnap_cim_value *value);
+/* Items of an ARRAY (0 and NULL for other kinds); items are never arrays. */
+HVSNAP_EXTERN size_t hvsnap_cim_value_count(const hvsnap_cim_value *value);
+HVSNAP_EXTERN const hvsnap_cim_value *hvsnap_cim_value_at(const hvsnap_cim_value *value,
+                                                          size_t i);
+
+/* --- EPRs ------------------------------------------------------------ */
+/* A new EPR of resource_uri with the anonymous address and no selectors;
+ * the caller owns it. NULL when memory runs out. */
 HVSNAP_EXTERN hvsnap_epr *hvsnap_epr_new(const char *resource_uri);
+/* Appends a selector (both strings are copied). */
 HVSNAP_EXTERN hvsnap_status hvsnap_epr_add_selector(hvsnap_epr *epr, const char *name,
-                                      const char *value);
+                                                    const char *value);
+HVSNAP_EXTERN const char *hvsnap_epr_address(const hvsnap_epr *epr);
+HVSNAP_EXTERN const char *hvsnap_epr_resource_uri(const hvsnap_epr *epr);
+HVSNAP_EXTERN size_t hvsnap_epr_selector_count(const hvsnap_epr *epr);
+/* The i-th selector's name and value, borrowed from epr; NULL past the end. */
+HVSNAP_EXTERN const char *hvsnap_epr_selector_name_at(const hvsnap_epr *epr, size_t i);
+HVSNAP_EXTERN const char *hvsnap_epr_selector_value_at(const hvsnap_epr *epr, size_t i);
+/* The value of the selector called name, or NULL. */
 HVSNAP_EXTERN const char *hvsnap_epr_selector(const hvsnap_epr *epr, const char *name);
+/* A deep copy the caller owns, or NULL when memory runs out. */
 HVSNAP_EXTERN hvsnap_epr *hvsnap_epr_dup(const hvsnap_epr *epr);
 HVSNAP_EXTERN void hvsnap_epr_free(hvsnap_epr *epr);
-/* Frees what value owns (not value itself). */
-HVSNAP_EXTERN void hvsnap_cim_value_clear(hvsnap_cim_value *value);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,11 @@
 #define HVSNAP_EXTERN
 #endif
 
+/* The options structs are versioned in libgit2's manner: their first
+ * member is a version, set by the struct's _INIT macro (C99 designated
+ * initializers; in C++ call the struct's _init function instead) or by its
+ * _init(opts, version) function. A NULL options pointer means defaults. */
+
 /* The version these headers describe; hvsnap_version_info() tells the
  * version of the library actually loaded. */
 #define HVSNAP_VERSION_MAJOR 0

@@ -1,11 +1,16 @@
 /* A session: one host, one set of credentials, one keep-alive connection.
- * Every WS-Man operation runs on a session. A session is used by one thread
- * at a time. */
+ * Every WS-Man operation runs on a session.
+ *
+ * Threads: any number of sessions may be used at once, each by one thread
+ * at a time (a session is not locked; hand it over, do not share it).
+ * Every call on a session blocks until its requests are answered, each
+ * request bounded by timeout_ms. */
 #ifndef HVSNAP_SESSION_H
 #define HVSNAP_SESSION_H
 
 #include "hvsnap/common.h"
 #include <stddef.h>
+#include <stdint.h>
 #include "hvsnap/error.h"
 
 #ifdef __cplusplus
@@ -42,54 +47,81 @@ typedef enum hvsnap_trace_kind {
 typedef void (*hvsnap_trace_fn)(void *ctx, hvsnap_trace_kind kind,
                                 const char *text, size_t len);
 
+/* Options of hvsnap_session_new. Versioned: start from
+ * HVSNAP_SESSION_OPTIONS_INIT or hvsnap_session_options_init(), then set
+ * what differs; zero / NULL members mean the defaults given. Strings are
+ * borrowed for the duration of hvsnap_session_new only (it copies them). */
 typedef struct hvsnap_session_options {
+	unsigned int version;      /* HVSNAP_SESSION_OPTIONS_VERSION */
 	const char *host;          /* name, IPv4, IPv6 literal with or without [] */
-	unsigned port;             /* 0: 5986 for https, 5985 for http */
+	uint32_t port;             /* 0: 5986 for https, 5985 for http */
 	hvsnap_transport transport;
 	hvsnap_auth auth;
 	hvsnap_encryption encryption;
 	const char *user;          /* user, DOMAIN\user or user@REALM */
-	const char *password;      /* copied; the copy is wiped on free. May be
-	                            * NULL for Kerberos/Negotiate: the default
-	                            * ticket cache is used then. */
+	const char *password;      /* copied; the copy is wiped once the
+	                            * session no longer needs it. May be NULL
+	                            * for Kerberos/Negotiate: the ticket cache
+	                            * or client keytab is used then. */
 	const char *cacert;        /* PEM bundle file */
 	int insecure;              /* skip certificate verification */
 	const char *pin;           /* "sha256//BASE64" public-key pin */
 	const char *client_cert;   /* PEM file, certificate auth */
 	const char *client_key;    /* PEM file, certificate auth */
-	long connect_timeout_ms;   /* 0: 30 s */
-	long timeout_ms;           /* per request, 0: 60 s */
-	size_t max_response_bytes; /* 0: 32 MiB */
+	uint32_t connect_timeout_ms; /* 0: 30 s */
+	uint32_t timeout_ms;       /* per request, 0: 60 s */
+	uint64_t max_response_bytes; /* 0: the built-in cap */
 	int allow_insecure_basic;  /* permit Basic over plain http */
 	const char *spn_service;   /* Kerberos service, default "HTTP" */
 	const char *spn_host;      /* Kerberos host name, default: host */
 	const char *locale;        /* wsman:Locale, default "en-US" */
-	unsigned max_envelope_size;/* default 512000 */
-	unsigned operation_timeout_ms; /* wsman:OperationTimeout, default 60 s */
+	uint32_t max_envelope_size;/* default 512000 */
+	uint32_t operation_timeout_ms; /* wsman:OperationTimeout, default 80% of
+	                            * timeout_ms, at most 60 s */
 	hvsnap_trace_fn trace;     /* optional diagnostics sink */
-	void *trace_ctx;
+	void *trace_ctx;           /* passed to trace, borrowed */
 	int trace_soap;            /* also send REQUEST/RESPONSE bodies */
 } hvsnap_session_options;
 
+#define HVSNAP_SESSION_OPTIONS_VERSION 1
+#define HVSNAP_SESSION_OPTIONS_INIT { .version = HVSNAP_SESSION_OPTIONS_VERSION }
+
+/* A session: opaque, owned by its creator, freed with hvsnap_session_free. */
 typedef struct hvsnap_session hvsnap_session;
 
-/* Fills opts with defaults (all zero / NULL, https, negotiate, auto). */
-HVSNAP_EXTERN void hvsnap_session_options_init(hvsnap_session_options *opts);
+/* Fills opts with the defaults of the given version (pass
+ * HVSNAP_SESSION_OPTIONS_VERSION). HVSNAP_ERR_USAGE for a version this
+ * library does not know. */
+HVSNAP_EXTERN hvsnap_status hvsnap_session_options_init(hvsnap_session_options *opts,
+                                                        unsigned int version);
 
-/* Validates the options and prepares a session; connects lazily on the first
- * request. */
+/* Validates the options and prepares a session; connects lazily on the
+ * first request, so this does not block on the network. Initialises the
+ * library (hvsnap_global_init) if the caller has not. On success *out is a
+ * new session the caller owns. */
 HVSNAP_EXTERN hvsnap_status hvsnap_session_new(hvsnap_session **out,
-                                 const hvsnap_session_options *opts,
-                                 hvsnap_error *err);
+                                               const hvsnap_session_options *opts,
+                                               hvsnap_error *err);
+/* Closes the connection and wipes the credentials. NULL is ignored. */
 HVSNAP_EXTERN void hvsnap_session_free(hvsnap_session *session);
 
-/* The endpoint URL, e.g. "https://[::1]:5986/wsman". */
+/* Asks every blocking call on this session to stop as soon as it can:
+ * while it sleeps between polls, and during a transfer. The interrupted
+ * call returns HVSNAP_ERR_CANCELLED; a method request that already left is
+ * never sent again, and its answer is still read when it is on its way.
+ * Safe to call from another thread or from a signal handler (it only sets
+ * an atomic flag). The flag stays set until hvsnap_session_resume. */
+HVSNAP_EXTERN void hvsnap_session_interrupt(hvsnap_session *session);
+/* Clears the interrupt flag, so the session can be used again. */
+HVSNAP_EXTERN void hvsnap_session_resume(hvsnap_session *session);
+/* Whether the session has been interrupted (and not resumed). */
+HVSNAP_EXTERN int hvsnap_session_interrupted(const hvsnap_session *session);
+
+/* The endpoint URL, e.g. "https://[::1]:5986/wsman"; owned by the session. */
 HVSNAP_EXTERN const char *hvsnap_session_url(const hvsnap_session *session);
 
 /* Number of HTTP requests sent so far (for diagnostics and benchmarks). */
-HVSNAP_EXTERN unsigned long hvsnap_session_request_count(const hvsnap_session *session);
-
-HVSNAP_EXTERN const char *hvsnap_version(void);
+HVSNAP_EXTERN uint64_t hvsnap_session_request_count(const hvsnap_session *session);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,11 @@
 /* WS-Management operations on a session: Identify, Get, Put, Enumerate
- * (with a Pull iterator that hides paging) and Invoke. */
+ * (with a Pull iterator that hides paging) and Invoke.
+ *
+ * Every operation blocks until the host answers, each request bounded by
+ * the session's timeout_ms. Objects returned through out parameters are
+ * new and owned by the caller, who frees them with the matching _free;
+ * library-allocated result structs are read-only, and fields are only
+ * ever added at their end. */
 #ifndef HVSNAP_WSMAN_H
 #define HVSNAP_WSMAN_H
 
@@ -11,11 +17,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* The WMI root/virtualization/v2 resource URI prefix and its "*" form, used
- * for WQL enumeration. */
-#define HVSNAP_WMI_V2_URI "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2/"
-#define HVSNAP_WMI_V2_ALL HVSNAP_WMI_V2_URI "*"
 
 /* --- Identify -------------------------------------------------------- */
 typedef struct hvsnap_identity {
@@ -45,13 +46,23 @@ typedef enum hvsnap_enum_mode {
 	HVSNAP_ENUM_EPRS          /* EnumerationMode EnumerateEPR */
 } hvsnap_enum_mode;
 
+/* Versioned: start from HVSNAP_ENUM_OPTIONS_INIT or
+ * hvsnap_enum_options_init(). Strings are borrowed until hvsnap_enum_start
+ * returns. */
 typedef struct hvsnap_enum_options {
-	const char *resource_uri; /* a class URI, or HVSNAP_WMI_V2_ALL with wql */
+	unsigned int version;     /* HVSNAP_ENUM_OPTIONS_VERSION */
+	const char *resource_uri; /* a class URI, or a namespace's "*" URI with wql
+	                           * (HVSNAP_WMI_V2_ALL for Hyper-V) */
 	const char *wql;          /* WQL filter, or NULL */
 	hvsnap_enum_mode mode;
 	int optimize;             /* OptimizeEnumeration: items in the response */
-	unsigned max_elements;    /* per Enumerate/Pull; 0: not sent */
+	uint32_t max_elements;    /* per Enumerate/Pull; 0: not sent */
 } hvsnap_enum_options;
+
+#define HVSNAP_ENUM_OPTIONS_VERSION 1
+#define HVSNAP_ENUM_OPTIONS_INIT { .version = HVSNAP_ENUM_OPTIONS_VERSION }
+HVSNAP_EXTERN hvsnap_status hvsnap_enum_options_init(hvsnap_enum_options *opts,
+                                                     unsigned int version);
 
 typedef struct hvsnap_enum hvsnap_enum;
 

@@ -26,8 +26,8 @@ static void print_result(const cli_options *o, const hvsnap_vm *vm,
 	if (o->json) {
 		json_t *root = json_object();
 		json_t *v = json_object();
-		json_object_set_new(v, "name", json_str_or_null(vm->name));
-		json_object_set_new(v, "id", json_str_or_null(vm->id));
+		json_object_set_new(v, "name", json_str_or_null(hvsnap_vm_name(vm)));
+		json_object_set_new(v, "id", json_str_or_null(hvsnap_vm_id(vm)));
 		json_object_set_new(root, "vm", v);
 		if (snap) {
 			json_t *js = json_snapshot(snap);
@@ -41,26 +41,24 @@ static void print_result(const cli_options *o, const hvsnap_vm *vm,
 		return;
 	}
 	if (!snap) {
-		printf("Checkpoint of %s started: job %s\n", cli_safe(vm->name),
-		       cli_safe(job ? job->id : NULL));
+		printf("Checkpoint of %s started: job %s\n", cli_safe(hvsnap_vm_name(vm)),
+		       cli_safe(job ? hvsnap_job_id(job) : NULL));
 		return;
 	}
-	printf("Created checkpoint \"%s\" of %s\n", cli_safe(snap->name), cli_safe(vm->name));
-	printf("  id:      %s\n", cli_safe(snap->id));
-	if (snap->created)
-		printf("  created: %s\n", cli_safe(snap->created));
-	if (snap->parent_id)
-		printf("  parent:  %s\n", cli_safe(snap->parent_id));
+	printf("Created checkpoint \"%s\" of %s\n", cli_safe(hvsnap_snapshot_name(snap)), cli_safe(hvsnap_vm_name(vm)));
+	printf("  id:      %s\n", cli_safe(hvsnap_snapshot_id(snap)));
+	if (hvsnap_snapshot_created(snap))
+		printf("  created: %s\n", cli_safe(hvsnap_snapshot_created(snap)));
+	if (hvsnap_snapshot_parent_id(snap))
+		printf("  parent:  %s\n", cli_safe(hvsnap_snapshot_parent_id(snap)));
 	if (job)
-		printf("  job:     %s (%s, %.1f s)\n", cli_safe(job->id), hvsnap_job_state_text(job->state),
-		       (double)job->elapsed_ms / 1000.0);
+		printf("  job:     %s (%s, %.1f s)\n", cli_safe(hvsnap_job_id(job)), hvsnap_job_state_text(hvsnap_job_state_code(job)),
+		       (double)hvsnap_job_elapsed_ms(job) / 1000.0);
 }
 
 int cmd_create(const cli_options *o)
 {
-	hvsnap_create_options co;
-	memset(&co, 0, sizeof(co));
-	co.kind = HVSNAP_SNAPSHOT_FULL;
+	hvsnap_create_options co = HVSNAP_CREATE_OPTIONS_INIT;
 	co.name = o->name;
 	if (parse_type(o->type, &co.type) != 0)
 		return cli_report_usage(o, "--type: '%s' is not standard, production or production-only",

@@ -14,14 +14,14 @@ static void print_job(const cli_options *o, const hvsnap_job *job)
 		json_print(root);
 		return;
 	}
-	printf("Job %s\n", cli_safe(job->id));
-	if (job->name)
-		printf("  name:     %s\n", cli_safe(job->name));
-	printf("  state:    %s (%u)\n", hvsnap_job_state_text(job->state), job->state);
-	printf("  progress: %u%%\n", job->percent);
-	if (job->error_code || job->error_description)
-		printf("  error:    %lu %s\n", job->error_code,
-		       job->error_description ? cli_safe(job->error_description) : "");
+	printf("Job %s\n", cli_safe(hvsnap_job_id(job)));
+	if (hvsnap_job_name(job))
+		printf("  name:     %s\n", cli_safe(hvsnap_job_name(job)));
+	printf("  state:    %s (%u)\n", hvsnap_job_state_text(hvsnap_job_state_code(job)), hvsnap_job_state_code(job));
+	printf("  progress: %u%%\n", hvsnap_job_percent(job));
+	if (hvsnap_job_error_code(job) || hvsnap_job_error_description(job))
+		printf("  error:    %u %s\n", hvsnap_job_error_code(job),
+		       hvsnap_job_error_description(job) ? cli_safe(hvsnap_job_error_description(job)) : "");
 }
 
 int cmd_job(const cli_options *o)
@@ -35,8 +35,7 @@ int cmd_job(const cli_options *o)
 	hvsnap_status st;
 	if (o->wait) {
 		progress_bar bar;
-		hvsnap_wait_options w;
-		memset(&w, 0, sizeof(w));
+		hvsnap_wait_options w = HVSNAP_WAIT_OPTIONS_INIT;
 		cli_wait_options(o, &bar, "Waiting for job", &w);
 		st = hvsnap_job_wait(s, o->args[0], &w, &job, &err);
 		progress_done(&bar);

@@ -10,29 +10,35 @@
 
 typedef enum verb { VERB_APPLY, VERB_DELETE, VERB_RENAME } verb;
 
+/* name, when not NULL, is the name to show instead of the snapshot's own
+ * (a rename whose result could not be read back). */
 static void print_done(const cli_options *o, verb v, const hvsnap_vm *vm,
-                       const hvsnap_snapshot *snap, const hvsnap_job *job)
+                       const hvsnap_snapshot *snap, const char *name, const hvsnap_job *job)
 {
+	if (!name)
+		name = hvsnap_snapshot_name(snap);
 	if (o->json) {
 		json_t *root = json_object();
+		json_t *js = json_snapshot(snap);
+		json_object_set_new(js, "name", json_str_or_null(name));
 		json_object_set_new(root, "vm", json_vm(vm));
-		json_object_set_new(root, "snapshot", json_snapshot(snap));
+		json_object_set_new(root, "snapshot", js);
 		json_object_set_new(root, "job", job ? json_job(job) : json_null());
 		json_print(root);
 		return;
 	}
 	switch (v) {
 	case VERB_APPLY:
-		printf("Applied checkpoint \"%s\" (%s) to %s\n", cli_safe(snap->name),
-		       cli_safe(snap->id), cli_safe(vm->name));
+		printf("Applied checkpoint \"%s\" (%s) to %s\n", cli_safe(hvsnap_snapshot_name(snap)),
+		       cli_safe(hvsnap_snapshot_id(snap)), cli_safe(hvsnap_vm_name(vm)));
 		break;
 	case VERB_DELETE:
-		printf("Deleted checkpoint \"%s\" (%s)%s of %s\n", cli_safe(snap->name),
-		       cli_safe(snap->id), o->tree ? " and its children" : "", cli_safe(vm->name));
+		printf("Deleted checkpoint \"%s\" (%s)%s of %s\n", cli_safe(hvsnap_snapshot_name(snap)),
+		       cli_safe(hvsnap_snapshot_id(snap)), o->tree ? " and its children" : "", cli_safe(hvsnap_vm_name(vm)));
 		break;
 	case VERB_RENAME:
-		printf("Renamed checkpoint %s of %s to \"%s\"\n", cli_safe(snap->id),
-		       cli_safe(vm->name), cli_safe(snap->name));
+		printf("Renamed checkpoint %s of %s to \"%s\"\n", cli_safe(hvsnap_snapshot_id(snap)),
+		       cli_safe(hvsnap_vm_name(vm)), cli_safe(name));
 		break;
 	}
 }
@@ -54,9 +60,9 @@ static int run(const cli_options *o, verb v)
 	static const char *const labels[] = { "Applying checkpoint", "Deleting checkpoint",
 	                                      "Renaming checkpoint" };
 	progress_bar bar;
-	hvsnap_wait_options w;
-	memset(&w, 0, sizeof(w));
+	hvsnap_wait_options w = HVSNAP_WAIT_OPTIONS_INIT;
 	cli_wait_options(o, &bar, labels[v], &w);
+	const char *shown_name = NULL;
 	hvsnap_job *job = NULL;
 	hvsnap_error err;
 	hvsnap_status st;
@@ -75,22 +81,18 @@ static int run(const cli_options *o, verb v)
 			 * asked for, not the old one. */
 			hvsnap_snapshot *renamed = NULL;
 			hvsnap_error read_err;
-			if (hvsnap_snapshot_find(s, vm, snap->id, &renamed, &read_err) == HVSNAP_OK) {
+			if (hvsnap_snapshot_find(s, vm, hvsnap_snapshot_id(snap), &renamed, &read_err) == HVSNAP_OK) {
 				hvsnap_snapshot_free(snap);
 				snap = renamed;
 			} else {
-				char *asked = strdup(o->args[2]);
-				if (asked) {
-					free(snap->name);
-					snap->name = asked;
-				}
+				shown_name = o->args[2];
 			}
 		}
 		break;
 	}
 	progress_done(&bar);
 	if (st == HVSNAP_OK)
-		print_done(o, v, vm, snap, job);
+		print_done(o, v, vm, snap, shown_name, job);
 	else
 		rc = cli_report_job_error(o, &err, job);
 	hvsnap_job_free(job);

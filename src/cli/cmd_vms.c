@@ -23,31 +23,34 @@ int cmd_vms(const cli_options *o)
 	if (rc != EXIT_OK)
 		return rc;
 	hvsnap_error err;
-	hvsnap_vm *vms = NULL;
-	size_t n = 0;
-	if (hvsnap_vm_list(s, &vms, &n, &err) != HVSNAP_OK) {
+	hvsnap_vm_list *vms = NULL;
+	if (hvsnap_vm_list_get(s, &vms, &err) != HVSNAP_OK) {
 		rc = cli_report_error(o, &err);
 		hvsnap_session_free(s);
 		return rc;
 	}
+	size_t n = hvsnap_vm_list_count(vms);
 	if (o->json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, json_vm(&vms[i]));
+			json_array_append_new(arr, json_vm(hvsnap_vm_list_at(vms, i)));
 		json_t *root = json_object();
 		json_object_set_new(root, "vms", arr);
 		json_print(root);
 	} else {
 		int width = 4;
 		for (size_t i = 0; i < n; i++)
-			if (columns(vms[i].name) > width)
-				width = columns(vms[i].name);
+			if (columns(hvsnap_vm_name(hvsnap_vm_list_at(vms, i))) > width)
+				width = columns(hvsnap_vm_name(hvsnap_vm_list_at(vms, i)));
 		printf("%-*s  %-36s  %s\n", width, "NAME", "ID", "STATE");
-		for (size_t i = 0; i < n; i++)
-			printf("%s%*s  %-36s  %s\n", cli_safe(vms[i].name), width - columns(vms[i].name), "",
-			       cli_safe(vms[i].id), hvsnap_vm_state_text(vms[i].state));
+		for (size_t i = 0; i < n; i++) {
+			const hvsnap_vm *vm = hvsnap_vm_list_at(vms, i);
+			printf("%s%*s  %-36s  %s\n", cli_safe(hvsnap_vm_name(vm)),
+			       width - columns(hvsnap_vm_name(vm)), "", cli_safe(hvsnap_vm_id(vm)),
+			       hvsnap_vm_state_text(hvsnap_vm_state_code(vm)));
+		}
 	}
-	hvsnap_vm_list_free(vms, n);
+	hvsnap_vm_list_free(vms);
 	hvsnap_session_free(s);
 	return EXIT_OK;
 }

@@ -8,8 +8,7 @@
 
 int cli_open_session(const cli_options *o, int need_auth, hvsnap_session **out)
 {
-	hvsnap_session_options so;
-	hvsnap_session_options_init(&so);
+	hvsnap_session_options so = HVSNAP_SESSION_OPTIONS_INIT;
 	so.host = o->host;
 	so.port = o->port;
 	so.transport = o->transport;
@@ -25,7 +24,7 @@ int cli_open_session(const cli_options *o, int need_auth, hvsnap_session **out)
 	so.spn_service = o->spn_service;
 	so.spn_host = o->spn_host;
 	if (o->timeout_s > 0) {
-		so.timeout_ms = o->timeout_s * 1000L;
+		so.timeout_ms = (uint32_t)(o->timeout_s * 1000L);
 		so.connect_timeout_ms = so.timeout_ms;
 	}
 	if (o->verbose) {

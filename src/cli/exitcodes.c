@@ -18,7 +18,9 @@ int cli_exit_code(hvsnap_status status)
 	case HVSNAP_ERR_AUTH: return EXIT_AUTH;
 	case HVSNAP_ERR_NOT_FOUND:
 	case HVSNAP_ERR_AMBIGUOUS: return EXIT_NOT_FOUND;
-	case HVSNAP_ERR_TIMEOUT: return EXIT_TIMEOUT;
+	case HVSNAP_ERR_TIMEOUT:
+	case HVSNAP_ERR_BUSY: return EXIT_TIMEOUT;  /* busy until the deadline */
+	case HVSNAP_ERR_CANCELLED: return EXIT_INTERRUPTED;
 	case HVSNAP_ERR_PROTOCOL: return EXIT_PROTOCOL;
 	case HVSNAP_ERR_FAULT:
 	case HVSNAP_ERR_FAILED:

@@ -51,7 +51,11 @@ json_t *json_error(const hvsnap_error *err)
 	json_t *e = json_object();
 	json_object_set_new(e, "kind", json_string(hvsnap_status_name(err->kind)));
 	json_object_set_new(e, "message", json_str_or_null(err->message));
-	json_object_set_new(e, "code", err->code ? json_integer(err->code) : json_null());
+	json_object_set_new(e, "code", err->code ? json_integer((json_int_t)err->code) : json_null());
+	const char *code_kind = hvsnap_code_kind_name(err->code_kind);
+	json_object_set_new(e, "code_kind", code_kind ? json_string(code_kind) : json_null());
+	if (err->job_id[0])
+		json_object_set_new(e, "job_id", json_str_or_null(err->job_id));
 	json_object_set_new(e, "detail", err->detail[0] ? json_str_or_null(err->detail) : json_null());
 	return e;
 }
@@ -59,35 +63,35 @@ json_t *json_error(const hvsnap_error *err)
 json_t *json_vm(const hvsnap_vm *vm)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "name", json_str_or_null(vm->name));
-	json_object_set_new(o, "id", json_str_or_null(vm->id));
-	json_object_set_new(o, "state", json_string(hvsnap_vm_state_text(vm->state)));
-	json_object_set_new(o, "state_code", json_integer(vm->state));
+	json_object_set_new(o, "name", json_str_or_null(hvsnap_vm_name(vm)));
+	json_object_set_new(o, "id", json_str_or_null(hvsnap_vm_id(vm)));
+	json_object_set_new(o, "state", json_string(hvsnap_vm_state_text(hvsnap_vm_state_code(vm))));
+	json_object_set_new(o, "state_code", json_integer(hvsnap_vm_state_code(vm)));
 	return o;
 }
 
 json_t *json_snapshot(const hvsnap_snapshot *s)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_str_or_null(s->id));
-	json_object_set_new(o, "instance_id", json_str_or_null(s->instance_id));
-	json_object_set_new(o, "name", json_str_or_null(s->name));
-	json_object_set_new(o, "parent_id", json_str_or_null(s->parent_id));
-	json_object_set_new(o, "created", json_str_or_null(s->created));
-	json_object_set_new(o, "current", json_boolean(s->current));
+	json_object_set_new(o, "id", json_str_or_null(hvsnap_snapshot_id(s)));
+	json_object_set_new(o, "instance_id", json_str_or_null(hvsnap_snapshot_instance_id(s)));
+	json_object_set_new(o, "name", json_str_or_null(hvsnap_snapshot_name(s)));
+	json_object_set_new(o, "parent_id", json_str_or_null(hvsnap_snapshot_parent_id(s)));
+	json_object_set_new(o, "created", json_str_or_null(hvsnap_snapshot_created(s)));
+	json_object_set_new(o, "current", json_boolean(hvsnap_snapshot_is_current(s)));
 	return o;
 }
 
 json_t *json_job(const hvsnap_job *job)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_str_or_null(job->id));
-	json_object_set_new(o, "state", json_string(hvsnap_job_state_text(job->state)));
-	json_object_set_new(o, "state_code", json_integer(job->state));
-	json_object_set_new(o, "percent", json_integer(job->percent));
-	json_object_set_new(o, "error_code", json_integer((json_int_t)job->error_code));
-	json_object_set_new(o, "error_description", json_str_or_null(job->error_description));
-	json_object_set_new(o, "elapsed_ms", json_integer((json_int_t)job->elapsed_ms));
+	json_object_set_new(o, "id", json_str_or_null(hvsnap_job_id(job)));
+	json_object_set_new(o, "state", json_string(hvsnap_job_state_text(hvsnap_job_state_code(job))));
+	json_object_set_new(o, "state_code", json_integer(hvsnap_job_state_code(job)));
+	json_object_set_new(o, "percent", json_integer(hvsnap_job_percent(job)));
+	json_object_set_new(o, "error_code", json_integer((json_int_t)hvsnap_job_error_code(job)));
+	json_object_set_new(o, "error_description", json_str_or_null(hvsnap_job_error_description(job)));
+	json_object_set_new(o, "elapsed_ms", json_integer((json_int_t)hvsnap_job_elapsed_ms(job)));
 	return o;
 }
 

@@ -18,26 +18,27 @@ void progress_init(progress_bar *p, const char *label, int verbose)
 	p->last_state = 0;
 }
 
-void progress_update(void *ctx, const hvsnap_job *job)
+int progress_update(const hvsnap_job *job, void *payload)
 {
-	progress_bar *p = ctx;
-	if (p->lines && ((int)job->percent != p->last_percent || job->state != p->last_state)) {
-		fprintf(stderr, "hvsnap: %s: %u%% %s\n", p->label, job->percent,
-		        hvsnap_job_state_text(job->state));
-		p->last_percent = (int)job->percent;
-		p->last_state = job->state;
+	progress_bar *p = payload;
+	if (p->lines && ((int)hvsnap_job_percent(job) != p->last_percent || hvsnap_job_state_code(job) != p->last_state)) {
+		fprintf(stderr, "hvsnap: %s: %u%% %s\n", p->label, hvsnap_job_percent(job),
+		        hvsnap_job_state_text(hvsnap_job_state_code(job)));
+		p->last_percent = (int)hvsnap_job_percent(job);
+		p->last_state = hvsnap_job_state_code(job);
 	}
 	if (!p->enabled)
-		return;
-	unsigned filled = job->percent * BAR_WIDTH / 100;
+		return 0;
+	unsigned filled = hvsnap_job_percent(job) * BAR_WIDTH / 100;
 	char bar[BAR_WIDTH + 1];
 	for (unsigned i = 0; i < BAR_WIDTH; i++)
 		bar[i] = i < filled ? '#' : '.';
 	bar[BAR_WIDTH] = '\0';
-	fprintf(stderr, "\r%s [%s] %3u%% %-22s", p->label, bar, job->percent,
-	        hvsnap_job_state_text(job->state));
+	fprintf(stderr, "\r%s [%s] %3u%% %-22s", p->label, bar, hvsnap_job_percent(job),
+	        hvsnap_job_state_text(hvsnap_job_state_code(job)));
 	fflush(stderr);
 	p->drawn = 1;
+	return 0;
 }
 
 void progress_done(progress_bar *p)

@@ -2,7 +2,7 @@
 #ifndef HVSNAP_CLI_PROGRESS_H
 #define HVSNAP_CLI_PROGRESS_H
 
-#include "hvsnap/hyperv.h"
+#include "hvsnap/job.h"
 
 typedef struct progress_bar {
 	const char *label;
@@ -14,8 +14,8 @@ typedef struct progress_bar {
 } progress_bar;
 
 void progress_init(progress_bar *p, const char *label, int verbose);
-/* An hvsnap_progress_fn; ctx is the progress_bar. */
-void progress_update(void *ctx, const hvsnap_job *job);
+/* An hvsnap_progress_fn; payload is the progress_bar. Never stops the wait. */
+int progress_update(const hvsnap_job *job, void *payload);
 /* Ends the bar's line. */
 void progress_done(progress_bar *p);
 

@@ -49,7 +49,7 @@ void cli_wait_options(const cli_options *o, progress_bar *bar, const char *label
 	progress_init(bar, label, o->verbose);
 	w->timeout_ms = (o->wait_timeout_s >= 0 ? o->wait_timeout_s : DEFAULT_WAIT_TIMEOUT_S) * 1000L;
 	w->progress = progress_update;
-	w->ctx = bar;
+	w->payload = bar;
 	w->no_wait = o->no_wait;
 }
 
@@ -58,8 +58,8 @@ int cli_report_job_error(const cli_options *o, const hvsnap_error *err,
 {
 	if (!o->json) {
 		int rc = cli_report_error(o, err);
-		if (job && job->id)
-			fprintf(stderr, "  job: %s\n", cli_safe(job->id));
+		if (job && hvsnap_job_id(job))
+			fprintf(stderr, "  job: %s\n", cli_safe(hvsnap_job_id(job)));
 		return rc;
 	}
 	json_t *root = json_object();

@@ -58,12 +58,30 @@ struct xfer {
 	int oom;
 };
 
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static CURLcode global_rc = CURLE_FAILED_INIT;
+/* curl_global_init is not safe to race: one lock, and a flag so that
+ * hvs_http_global_cleanup can undo it and a later call redo it. */
+static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
+static int global_ready;
 
-static void global_init(void)
+int hvs_http_global_init(void)
 {
-	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	int rc = CURLE_OK;
+	pthread_mutex_lock(&global_lock);
+	if (!global_ready) {
+		rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+		global_ready = rc == CURLE_OK;
+	}
+	pthread_mutex_unlock(&global_lock);
+	return rc;
+}
+
+void hvs_http_global_cleanup(void)
+{
+	pthread_mutex_lock(&global_lock);
+	if (global_ready)
+		curl_global_cleanup();
+	global_ready = 0;
+	pthread_mutex_unlock(&global_lock);
 }
 
 /* ---- URL -------------------------------------------------------------- */
@@ -192,7 +210,7 @@ static int url_has_userinfo(const char *url)
 
 static CURLcode apply_options(http_conn *c, CURL *h)
 {
-	CURLcode rc = CURLE_OK;
+	int rc = CURLE_OK;
 #define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(h, opt, val); } while (0)
 	SET(CURLOPT_URL, c->url);
 	SET(CURLOPT_ERRORBUFFER, c->errbuf);
@@ -344,7 +362,7 @@ hvsnap_status hvs_http_conn_new(http_conn **out, const http_conn_options *o,
 			return st;
 	}
 
-	pthread_once(&global_once, global_init);
+	CURLcode global_rc = (CURLcode)hvs_http_global_init();
 	if (global_rc != CURLE_OK)
 		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
 		               "cannot initialise libcurl: %s",

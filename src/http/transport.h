@@ -35,6 +35,11 @@ typedef struct http_response {
 	int new_connection;         /* a new TCP connection was opened */
 } http_response;
 
+/* libcurl's process-wide set-up, done once under a lock; conn_new calls it
+ * too. Returns a CURLcode (0 on success). */
+int hvs_http_global_init(void);
+void hvs_http_global_cleanup(void);
+
 /* Builds the endpoint URL: scheme://host:port/wsman, adding [] around an
  * IPv6 literal. Returns a malloc'd string, or NULL for an invalid host. */
 char *hvs_http_make_url(int https, const char *host, unsigned port);

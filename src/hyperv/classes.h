@@ -3,6 +3,7 @@
 #ifndef HVSNAP_HYPERV_CLASSES_H
 #define HVSNAP_HYPERV_CLASSES_H
 
+#include "hvsnap/hyperv.h"
 #include "hvsnap/wsman.h"
 
 #define CLASS_COMPUTER_SYSTEM   "Msvm_ComputerSystem"

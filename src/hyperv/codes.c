@@ -2,9 +2,11 @@
  * (reference/hyperv-wmi.md §3, §5, §6). Numbers are always kept next to
  * the text by callers, so an unknown code is still actionable. */
 #include "hvsnap/hyperv.h"
+#include "hvsnap/job.h"
+#include "hvsnap/vm.h"
 #include "hyperv/classes.h"
 
-const char *hvsnap_return_code_text(unsigned long code)
+const char *hvsnap_return_code_text(uint32_t code)
 {
 	switch (code) {
 	case 0: return "Completed with no error";
@@ -29,6 +31,10 @@ const char *hvsnap_return_code_text(unsigned long code)
 	case 32776: return "Incorrect data type";
 	case 32777: return "System is not available";
 	case 32778: return "Out of memory";
+	case 32779: return "File not found";
+	case 32780: return "The system is not ready";
+	case 32781: return "The machine is locked and cannot be shut down without the force option";
+	case 32782: return "A system shutdown is in progress";
 	}
 	if (code >= 4097 && code <= 32767)
 		return "Method reserved";
@@ -37,7 +43,7 @@ const char *hvsnap_return_code_text(unsigned long code)
 	return "Unknown return code";
 }
 
-const char *hvsnap_job_state_text(unsigned state)
+const char *hvsnap_job_state_text(uint32_t state)
 {
 	switch (state) {
 	case JOB_NEW: return "New";
@@ -50,12 +56,13 @@ const char *hvsnap_job_state_text(unsigned state)
 	case JOB_KILLED: return "Killed";
 	case JOB_EXCEPTION: return "Exception";
 	case JOB_SERVICE: return "Service";
+	case 12: return "Query pending";
 	case JOB_COMPLETED_WITH_WARNINGS: return "Completed with warnings";
 	}
 	return "Unknown";
 }
 
-int hvsnap_job_state_is_final(unsigned state)
+int hvsnap_job_state_is_final(uint32_t state)
 {
 	switch (state) {
 	case JOB_COMPLETED:
@@ -68,7 +75,7 @@ int hvsnap_job_state_is_final(unsigned state)
 	return 0;
 }
 
-const char *hvsnap_vm_state_text(unsigned state)
+const char *hvsnap_vm_state_text(uint32_t state)
 {
 	switch (state) {
 	case 0: return "Unknown";
@@ -82,6 +89,12 @@ const char *hvsnap_vm_state_text(unsigned state)
 	case 8: return "Deferred";
 	case 9: return "Paused";
 	case 10: return "Starting";
+	case 32770: return "Starting";
+	case 32771: return "Snapshotting";
+	case 32773: return "Saving";
+	case 32774: return "Stopping";
+	case 32776: return "Pausing";
+	case 32777: return "Resuming";
 	}
 	return "Unknown";
 }

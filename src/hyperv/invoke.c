@@ -54,8 +54,10 @@ hvsnap_status hvs_invoke_and_wait(hvsnap_session *s, const hvsnap_epr *target,
 		const char *job_id = r->job ? hvsnap_epr_selector(r->job, "InstanceID") : NULL;
 		if (!job_id || !*job_id) {
 			hvsnap_invoke_result_free(r);
-			return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 4096,
-			               "%s started a job but the answer does not say which", method);
+			hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 4096,
+			            "%s started a job but the answer does not say which", method);
+			hvs_err_set_code_kind(err, HVSNAP_CODE_WMI);
+			return HVSNAP_ERR_PROTOCOL;
 		}
 		st = hvsnap_job_wait(s, job_id, wait, job, err);
 	} else if (rv != RC_COMPLETED) {

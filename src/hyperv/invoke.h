@@ -4,6 +4,8 @@
 #define HVSNAP_HYPERV_INVOKE_H
 
 #include "hvsnap/hyperv.h"
+#include "hyperv/objects.h"
+#include "hvsnap/wsman.h"
 
 /* An EPR of uri with one selector name=value; NULL when memory runs out. */
 hvsnap_epr *hvs_epr_with(const char *uri, const char *name, const char *value);

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hvsnap/job.h"
 #include "hvsnap/hyperv.h"
+#include "hyperv/objects.h"
 #include "hyperv/classes.h"
 #include "hyperv/invoke.h"
 #include "hyperv/props.h"
@@ -28,6 +30,52 @@ void hvsnap_job_free(hvsnap_job *job)
 	free(job->error_description);
 	free(job->name);
 	free(job);
+}
+
+const char *hvsnap_job_id(const hvsnap_job *job)
+{
+	return job ? job->id : NULL;
+}
+
+uint32_t hvsnap_job_state_code(const hvsnap_job *job)
+{
+	return job ? job->state : 0;
+}
+
+uint32_t hvsnap_job_percent(const hvsnap_job *job)
+{
+	return job ? job->percent : 0;
+}
+
+uint32_t hvsnap_job_error_code(const hvsnap_job *job)
+{
+	return job ? job->error_code : 0;
+}
+
+const char *hvsnap_job_error_description(const hvsnap_job *job)
+{
+	return job ? job->error_description : NULL;
+}
+
+const char *hvsnap_job_name(const hvsnap_job *job)
+{
+	return job ? job->name : NULL;
+}
+
+uint64_t hvsnap_job_elapsed_ms(const hvsnap_job *job)
+{
+	return job ? job->elapsed_ms : 0;
+}
+
+hvsnap_status hvsnap_wait_options_init(hvsnap_wait_options *opts, unsigned int version)
+{
+	if (!opts)
+		return HVSNAP_ERR_USAGE;
+	memset(opts, 0, sizeof(*opts));
+	if (version != HVSNAP_WAIT_OPTIONS_VERSION)
+		return HVSNAP_ERR_USAGE;
+	opts->version = version;
+	return HVSNAP_OK;
 }
 
 hvsnap_status hvsnap_job_get(hvsnap_session *s, const char *job_id,
@@ -62,9 +110,9 @@ hvsnap_status hvsnap_job_get(hvsnap_session *s, const char *job_id,
 		return hvs_err_nomem(err);
 	}
 	job->id = hvs_str_dup(job_id);
-	job->state = (unsigned)hvs_prop_uint(inst, "JobState", 0);
-	job->percent = (unsigned)hvs_prop_uint(inst, "PercentComplete", 0);
-	job->error_code = hvs_prop_uint(inst, "ErrorCode", 0);
+	job->state = (uint32_t)hvs_prop_uint(inst, "JobState", 0);
+	job->percent = (uint32_t)hvs_prop_uint(inst, "PercentComplete", 0);
+	job->error_code = (uint32_t)hvs_prop_uint(inst, "ErrorCode", 0);
 	job->error_description = hvs_prop_dup(inst, "ErrorDescription");
 	job->name = hvs_prop_dup(inst, "ElementName");
 	if (!job->name)
@@ -155,12 +203,49 @@ static hvsnap_status job_outcome(hvsnap_session *s, const hvsnap_job *job,
 	                   ? job->error_description
 	                   : hvsnap_return_code_text(job->error_code);
 	hvs_err_set(err, HVSNAP_ERR_FAILED, (long)job->error_code, "%s", what);
-	hvs_err_add_detail(err, "job %s ended in state %u (%s), error code %lu (%s)", job->id,
+	hvs_err_add_detail(err, "job %s ended in state %u (%s), error code %u (%s)", job->id,
 	               job->state, hvsnap_job_state_text(job->state), job->error_code,
 	               hvsnap_return_code_text(job->error_code));
 	if (!job->error_description || !*job->error_description)
 		add_error_message(s, job->id, err);
 	return HVSNAP_ERR_FAILED;
+}
+
+/* A job that outlived the wait: *out gets what was last seen of it (or a
+ * bare record of its id) so that the caller can name it, and the error
+ * says it goes on on the host. */
+static hvsnap_status leave_running(const char *job_id, hvsnap_job *last, uint64_t elapsed,
+                                   hvsnap_status kind, hvsnap_job **out, hvsnap_error *err)
+{
+	if (!last) {
+		last = calloc(1, sizeof(*last));
+		if (last)
+			last->id = hvs_str_dup(job_id);
+	}
+	if (last)
+		last->elapsed_ms = elapsed;
+	*out = last;
+	if (kind == HVSNAP_ERR_TIMEOUT)
+		hvs_err_set(err, kind, 0, "gave up waiting for job %s after %llu ms; it goes on on the host",
+		            job_id, (unsigned long long)elapsed);
+	else
+		hvs_err_set(err, kind, 0, "stopped waiting for job %s; it goes on on the host", job_id);
+	hvs_str_copy(err->job_id, sizeof(err->job_id), job_id);
+	return kind;
+}
+
+/* Sleeps ms in short slices, so that an interrupt is seen within ~50 ms.
+ * Returns non-zero when the session was interrupted. */
+static int sleep_unless_interrupted(const hvsnap_session *s, unsigned ms)
+{
+	while (ms > 0) {
+		if (hvsnap_session_interrupted(s))
+			return 1;
+		unsigned slice = ms < 50 ? ms : 50;
+		hvs_platform_sleep_ms(slice);
+		ms -= slice;
+	}
+	return hvsnap_session_interrupted(s);
 }
 
 hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
@@ -172,15 +257,22 @@ hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
 		err = &local;   /* optional, but retry decisions read it */
 	hvsnap_error_clear(err);
 	*out = NULL;
-	hvsnap_wait_options none = { 0 };
+	hvsnap_wait_options none = HVSNAP_WAIT_OPTIONS_INIT;
 	if (!opts)
 		opts = &none;
+	if (opts->version != HVSNAP_WAIT_OPTIONS_VERSION)
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
+		                   "wait options of version %u; this libhvsnap knows version %u",
+		                   opts->version, HVSNAP_WAIT_OPTIONS_VERSION);
 	uint64_t start = hvs_platform_monotonic_ms();
 	unsigned delay = POLL_FIRST_MS;
 	int failures = 0;
 	hvsnap_job *last = NULL;
 
 	for (;;) {
+		if (hvsnap_session_interrupted(s))
+			return leave_running(job_id, last, hvs_platform_monotonic_ms() - start,
+			                     HVSNAP_ERR_CANCELLED, out, err);
 		hvsnap_job *job = NULL;
 		hvsnap_status st = hvsnap_job_get(s, job_id, &job, err);
 		uint64_t now = hvs_platform_monotonic_ms();
@@ -189,13 +281,15 @@ hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
 			job->elapsed_ms = now - start;
 			hvsnap_job_free(last);
 			last = job;
-			if (opts->progress)
-				opts->progress(opts->ctx, job);
+			int stop = opts->progress ? opts->progress(job, opts->payload) : 0;
 			if (hvsnap_job_state_is_final(job->state) || opts->no_wait) {
 				*out = last;
 				return opts->no_wait && !hvsnap_job_state_is_final(job->state)
 				       ? HVSNAP_OK : job_outcome(s, job, err);
 			}
+			if (stop)
+				return leave_running(job_id, last, now - start, HVSNAP_ERR_CANCELLED,
+				                     out, err);
 		} else if (st == HVSNAP_ERR_NOT_FOUND && last) {
 			/* Seen running, now gone: it ended and was removed unread. */
 			hvs_err_set(err, HVSNAP_ERR_FAILED, 0,
@@ -204,37 +298,32 @@ hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
 			               hvsnap_job_state_text(last->state), last->percent);
 			*out = last;
 			return HVSNAP_ERR_FAILED;
-		} else if ((st == HVSNAP_ERR_CONNECT ||
-		            (st == HVSNAP_ERR_PROTOCOL && err->code == 503)) &&
-		           ++failures <= MAX_POLL_FAILURES) {
+		} else if (st == HVSNAP_ERR_CANCELLED) {
+			return leave_running(job_id, last, now - start, HVSNAP_ERR_CANCELLED, out, err);
+		} else if (st == HVSNAP_ERR_BUSY ||
+		           ((st == HVSNAP_ERR_CONNECT ||
+		             (st == HVSNAP_ERR_PROTOCOL && err->code == 503)) &&
+		            ++failures <= MAX_POLL_FAILURES)) {
 			/* Polling is a read: after a drop, reconnect and go on. A 503
-			 * (WinRM busy or restarting) was not processed and asks to be
-			 * tried again later, which the backoff does. */
+			 * (WinRM busy or restarting) or a QuotaLimit (too many
+			 * operations of this user) was not processed and asks to be
+			 * tried again later, which the backoff does until the
+			 * deadline. */
 		} else {
 			hvsnap_job_free(last);
 			return st;
 		}
-		if (opts->timeout_ms > 0 && now - start >= (uint64_t)opts->timeout_ms) {
-			if (!last) {
-				last = calloc(1, sizeof(*last));
-				if (last)
-					last->id = hvs_str_dup(job_id);
-			}
-			if (last)
-				last->elapsed_ms = now - start;
-			*out = last;
-			hvs_err_set(err, HVSNAP_ERR_TIMEOUT, 0,
-			        "gave up waiting for job %s after %llu ms; it goes on on the host",
-			        job_id, (unsigned long long)(now - start));
-			return HVSNAP_ERR_TIMEOUT;
-		}
+		if (opts->timeout_ms > 0 && now - start >= (uint64_t)opts->timeout_ms)
+			return leave_running(job_id, last, now - start, HVSNAP_ERR_TIMEOUT, out, err);
 		unsigned sleep_ms = delay;
 		if (opts->timeout_ms > 0) {
 			uint64_t left = (uint64_t)opts->timeout_ms - (now - start);
 			if (left < sleep_ms)
 				sleep_ms = (unsigned)left;
 		}
-		hvs_platform_sleep_ms(sleep_ms);
+		if (sleep_unless_interrupted(s, sleep_ms))
+			return leave_running(job_id, last, hvs_platform_monotonic_ms() - start,
+			                     HVSNAP_ERR_CANCELLED, out, err);
 		delay = delay * 3 / 2 > POLL_MAX_MS ? POLL_MAX_MS : delay * 3 / 2;
 	}
 }

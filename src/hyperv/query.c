@@ -26,6 +26,7 @@ hvsnap_status hvs_query_all(hvsnap_session *s, const char *wql, instance_list *o
 	out->items = NULL;
 	out->n = 0;
 	hvsnap_enum_options eo = {
+		.version = HVSNAP_ENUM_OPTIONS_VERSION,
 		.resource_uri = HVSNAP_WMI_V2_ALL,
 		.wql = wql,
 		.mode = HVSNAP_ENUM_OBJECTS,

@@ -3,6 +3,7 @@
 #ifndef HVSNAP_HYPERV_QUERY_H
 #define HVSNAP_HYPERV_QUERY_H
 
+#include "hvsnap/hyperv.h"
 #include "hvsnap/wsman.h"
 
 typedef struct instance_list {

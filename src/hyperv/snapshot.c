@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hvsnap/hyperv.h"
+#include "hvsnap/snapshot.h"
+#include "hyperv/objects.h"
 #include "hyperv/classes.h"
 #include "hyperv/props.h"
 #include "hyperv/query.h"
@@ -32,13 +33,85 @@ void hvs_snapshot_clear(hvsnap_snapshot *snap)
 	memset(snap, 0, sizeof(*snap));
 }
 
-void hvsnap_snapshot_list_free(hvsnap_snapshot *snaps, size_t n)
+void hvs_snapshot_array_free(hvsnap_snapshot *snaps, size_t n)
 {
 	if (!snaps)
 		return;
 	for (size_t i = 0; i < n; i++)
 		hvs_snapshot_clear(&snaps[i]);
 	free(snaps);
+}
+
+void hvsnap_snapshot_list_free(hvsnap_snapshot_list *list)
+{
+	if (!list)
+		return;
+	hvs_snapshot_array_free(list->items, list->n);
+	free(list);
+}
+
+size_t hvsnap_snapshot_list_count(const hvsnap_snapshot_list *list)
+{
+	return list ? list->n : 0;
+}
+
+const hvsnap_snapshot *hvsnap_snapshot_list_at(const hvsnap_snapshot_list *list, size_t i)
+{
+	return list && i < list->n ? &list->items[i] : NULL;
+}
+
+const char *hvsnap_snapshot_id(const hvsnap_snapshot *snap)
+{
+	return snap ? snap->id : NULL;
+}
+
+const char *hvsnap_snapshot_instance_id(const hvsnap_snapshot *snap)
+{
+	return snap ? snap->instance_id : NULL;
+}
+
+const char *hvsnap_snapshot_name(const hvsnap_snapshot *snap)
+{
+	return snap ? snap->name : NULL;
+}
+
+const char *hvsnap_snapshot_parent_id(const hvsnap_snapshot *snap)
+{
+	return snap ? snap->parent_id : NULL;
+}
+
+const char *hvsnap_snapshot_created(const hvsnap_snapshot *snap)
+{
+	return snap ? snap->created : NULL;
+}
+
+int hvsnap_snapshot_is_current(const hvsnap_snapshot *snap)
+{
+	return snap ? snap->current : 0;
+}
+
+/* NULL stays NULL; anything else must copy (-1 when memory runs out). */
+static int dup_opt(char **to, const char *from)
+{
+	*to = from ? hvs_str_dup(from) : NULL;
+	return from && !*to ? -1 : 0;
+}
+
+hvsnap_snapshot *hvsnap_snapshot_dup(const hvsnap_snapshot *snap)
+{
+	if (!snap)
+		return NULL;
+	hvsnap_snapshot *copy = calloc(1, sizeof(*copy));
+	if (!copy)
+		return NULL;
+	copy->current = snap->current;
+	if (dup_opt(&copy->id, snap->id) || dup_opt(&copy->instance_id, snap->instance_id) ||
+	    dup_opt(&copy->name, snap->name) || dup_opt(&copy->parent_id, snap->parent_id) ||
+	    dup_opt(&copy->created, snap->created)) {
+		hvsnap_snapshot_free(copy);
+		return NULL;
+	}
+	return copy;
 }
 
 /* The GUID of the InstanceID inside a WMI object path such as
@@ -128,9 +201,11 @@ static void order_snapshots(hvsnap_snapshot *snaps, size_t n)
 	free(depth);
 }
 
-hvsnap_status hvsnap_snapshot_list(hvsnap_session *s, const hvsnap_vm *vm,
-                                   hvsnap_snapshot **snaps, size_t *n,
-                                   hvsnap_error *err)
+/* The VM's snapshots as an array the caller frees with
+ * hvs_snapshot_array_free. */
+static hvsnap_status list_snapshots(hvsnap_session *s, const hvsnap_vm *vm,
+                                    hvsnap_snapshot **snaps, size_t *n,
+                                    hvsnap_error *err)
 {
 	hvsnap_error_clear(err);
 	*snaps = NULL;
@@ -159,7 +234,7 @@ hvsnap_status hvsnap_snapshot_list(hvsnap_session *s, const hvsnap_vm *vm,
 			continue;
 		if (hvs_snapshot_from_instance(&out[count], l.items[i]) != 0) {
 			hvs_instance_list_clear(&l);
-			hvsnap_snapshot_list_free(out, count);
+			hvs_snapshot_array_free(out, count);
 			free(current);
 			return hvs_err_nomem(err);
 		}
@@ -175,6 +250,23 @@ hvsnap_status hvsnap_snapshot_list(hvsnap_session *s, const hvsnap_vm *vm,
 	return HVSNAP_OK;
 }
 
+hvsnap_status hvsnap_snapshot_list_get(hvsnap_session *s, const hvsnap_vm *vm,
+                                       hvsnap_snapshot_list **out, hvsnap_error *err)
+{
+	hvsnap_error_clear(err);
+	*out = NULL;
+	hvsnap_snapshot_list *list = calloc(1, sizeof(*list));
+	if (!list)
+		return hvs_err_nomem(err);
+	hvsnap_status st = list_snapshots(s, vm, &list->items, &list->n, err);
+	if (st != HVSNAP_OK) {
+		free(list);
+		return st;
+	}
+	*out = list;
+	return HVSNAP_OK;
+}
+
 hvsnap_status hvsnap_snapshot_find(hvsnap_session *s, const hvsnap_vm *vm,
                                    const char *ref, hvsnap_snapshot **out,
                                    hvsnap_error *err)
@@ -184,7 +276,7 @@ hvsnap_status hvsnap_snapshot_find(hvsnap_session *s, const hvsnap_vm *vm,
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no snapshot name or id given");
 	hvsnap_snapshot *snaps = NULL;
 	size_t n = 0;
-	hvsnap_status st = hvsnap_snapshot_list(s, vm, &snaps, &n, err);
+	hvsnap_status st = list_snapshots(s, vm, &snaps, &n, err);
 	if (st != HVSNAP_OK)
 		return st;
 	const char *guid = hvs_guid_of_instance_id(ref);
@@ -198,7 +290,7 @@ hvsnap_status hvsnap_snapshot_find(hvsnap_session *s, const hvsnap_vm *vm,
 		}
 	}
 	if (matches == 0) {
-		hvsnap_snapshot_list_free(snaps, n);
+		hvs_snapshot_array_free(snaps, n);
 		return hvs_err_set(err, HVSNAP_ERR_NOT_FOUND, 0, "VM '%s' has no snapshot '%s'",
 		               vm->name, ref);
 	}
@@ -210,17 +302,17 @@ hvsnap_status hvsnap_snapshot_find(hvsnap_session *s, const hvsnap_vm *vm,
 			if (strcmp(snaps[i].name, ref) == 0)
 				hvs_err_add_detail(err, "%s (created %s)", snaps[i].id,
 				               snaps[i].created ? snaps[i].created : "?");
-		hvsnap_snapshot_list_free(snaps, n);
+		hvs_snapshot_array_free(snaps, n);
 		return HVSNAP_ERR_AMBIGUOUS;
 	}
 	hvsnap_snapshot *snap = malloc(sizeof(*snap));
 	if (!snap) {
-		hvsnap_snapshot_list_free(snaps, n);
+		hvs_snapshot_array_free(snaps, n);
 		return hvs_err_nomem(err);
 	}
 	*snap = snaps[match];
 	memset(&snaps[match], 0, sizeof(snaps[match]));
-	hvsnap_snapshot_list_free(snaps, n);
+	hvs_snapshot_array_free(snaps, n);
 	*out = snap;
 	return HVSNAP_OK;
 }

@@ -2,7 +2,7 @@
 #ifndef HVSNAP_HYPERV_SNAPSHOT_INT_H
 #define HVSNAP_HYPERV_SNAPSHOT_INT_H
 
-#include "hvsnap/hyperv.h"
+#include "hyperv/objects.h"
 
 /* Fills snap from a snapshot Msvm_VirtualSystemSettingData; -1 when memory
  * runs out or the instance lacks an InstanceID. */

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "hvsnap/hyperv.h"
+#include "hvsnap/snapshot.h"
+#include "hyperv/objects.h"
 #include "hyperv/classes.h"
 #include "hyperv/invoke.h"
 #include "hyperv/props.h"
@@ -101,9 +103,8 @@ static hvsnap_status find_new_snapshot(hvsnap_session *s, const hvsnap_invoke_re
                                        hvsnap_error *err)
 {
 	*out = NULL;
-	const hvsnap_cim_value *rs = hvsnap_cim_get(r->output, "ResultingSnapshot");
-	const char *id = rs && rs->kind == HVSNAP_CIM_EPR
-	                 ? hvsnap_epr_selector(rs->epr, "InstanceID") : NULL;
+	const hvsnap_cim_value *rs = r ? hvsnap_cim_get(r->output, "ResultingSnapshot") : NULL;
+	const char *id = hvsnap_epr_selector(hvsnap_cim_value_epr(rs), "InstanceID");
 	if (id && *id)
 		return get_snapshot(s, id, out, err);
 	if (!job)
@@ -179,6 +180,32 @@ static hvsnap_status create_snapshot(hvsnap_session *s, const hvsnap_vm *vm,
 	return st;
 }
 
+hvsnap_status hvsnap_snapshot_from_job(hvsnap_session *s, const hvsnap_job *job,
+                                       hvsnap_snapshot **out, hvsnap_error *err)
+{
+	hvsnap_error_clear(err);
+	*out = NULL;
+	if (!job || !job->id)
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no job given");
+	if (job->state != JOB_COMPLETED && job->state != JOB_COMPLETED_WITH_WARNINGS)
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
+		                   "job %s has not completed (state %u, %s)", job->id, job->state,
+		                   hvsnap_job_state_text(job->state));
+	return find_new_snapshot(s, NULL, job, out, err);
+}
+
+hvsnap_status hvsnap_create_options_init(hvsnap_create_options *opts, unsigned int version)
+{
+	if (!opts)
+		return HVSNAP_ERR_USAGE;
+	memset(opts, 0, sizeof(*opts));
+	if (version != HVSNAP_CREATE_OPTIONS_VERSION)
+		return HVSNAP_ERR_USAGE;
+	opts->version = version;
+	opts->kind = HVSNAP_SNAPSHOT_FULL;
+	return hvsnap_wait_options_init(&opts->wait, HVSNAP_WAIT_OPTIONS_VERSION);
+}
+
 hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,
                                      const hvsnap_create_options *opts,
                                      hvsnap_snapshot **snap, hvsnap_job **job,
@@ -190,9 +217,12 @@ hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,
 	hvsnap_error_clear(err);
 	*snap = NULL;
 	*job = NULL;
-	hvsnap_create_options none;
-	memset(&none, 0, sizeof(none));
+	hvsnap_create_options none = HVSNAP_CREATE_OPTIONS_INIT;
 	const hvsnap_create_options *o = opts ? opts : &none;
+	if (o->version != HVSNAP_CREATE_OPTIONS_VERSION)
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
+		                   "create options of version %u; this libhvsnap knows version %u",
+		                   o->version, HVSNAP_CREATE_OPTIONS_VERSION);
 	if (o->kind && o->kind != HVSNAP_SNAPSHOT_FULL && o->kind != HVSNAP_SNAPSHOT_DISK)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "unknown snapshot kind %d", (int)o->kind);
 	if (o->name && check_name(o->name, err) != HVSNAP_OK)

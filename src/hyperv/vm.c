@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hvsnap/hyperv.h"
+#include "hvsnap/vm.h"
+#include "hyperv/objects.h"
 #include "hyperv/classes.h"
 #include "hyperv/props.h"
 #include "hyperv/query.h"
@@ -21,7 +22,7 @@ void hvsnap_vm_free(hvsnap_vm *vm)
 	free(vm);
 }
 
-void hvsnap_vm_list_free(hvsnap_vm *vms, size_t n)
+void hvs_vm_array_free(hvsnap_vm *vms, size_t n)
 {
 	if (!vms)
 		return;
@@ -30,6 +31,56 @@ void hvsnap_vm_list_free(hvsnap_vm *vms, size_t n)
 		free(vms[i].id);
 	}
 	free(vms);
+}
+
+void hvsnap_vm_list_free(hvsnap_vm_list *list)
+{
+	if (!list)
+		return;
+	hvs_vm_array_free(list->items, list->n);
+	free(list);
+}
+
+size_t hvsnap_vm_list_count(const hvsnap_vm_list *list)
+{
+	return list ? list->n : 0;
+}
+
+const hvsnap_vm *hvsnap_vm_list_at(const hvsnap_vm_list *list, size_t i)
+{
+	return list && i < list->n ? &list->items[i] : NULL;
+}
+
+const char *hvsnap_vm_name(const hvsnap_vm *vm)
+{
+	return vm ? vm->name : NULL;
+}
+
+const char *hvsnap_vm_id(const hvsnap_vm *vm)
+{
+	return vm ? vm->id : NULL;
+}
+
+uint32_t hvsnap_vm_state_code(const hvsnap_vm *vm)
+{
+	return vm ? vm->state : HVSNAP_VM_UNKNOWN;
+}
+
+hvsnap_vm *hvsnap_vm_dup(const hvsnap_vm *vm)
+{
+	if (!vm)
+		return NULL;
+	hvsnap_vm *copy = calloc(1, sizeof(*copy));
+	if (!copy)
+		return NULL;
+	copy->name = hvs_str_dup(vm->name);
+	copy->id = hvs_str_dup(vm->id);
+	copy->state = vm->state;
+	if (!copy->name || !copy->id) {
+		hvsnap_vm_free(copy);
+		return NULL;
+	}
+	return copy;
 }
 
 static int is_vm(const hvsnap_cim_instance *inst)
@@ -43,7 +94,7 @@ static int fill_vm(hvsnap_vm *vm, const hvsnap_cim_instance *inst)
 	vm->name = hvs_prop_dup(inst, "ElementName");
 	if (!vm->name)
 		vm->name = hvs_str_dup("");
-	vm->state = (unsigned)hvs_prop_uint(inst, "EnabledState", 0);
+	vm->state = (uint32_t)hvs_prop_uint(inst, "EnabledState", 0);
 	return vm->id && vm->name ? 0 : -1;
 }
 
@@ -64,7 +115,7 @@ static hvsnap_status keep_vms(instance_list *l, hvsnap_vm **vms, size_t *n,
 			continue;
 		if (fill_vm(&out[count++], l->items[i]) != 0) {
 			hvs_instance_list_clear(l);
-			hvsnap_vm_list_free(out, count);
+			hvs_vm_array_free(out, count);
 			return hvs_err_nomem(err);
 		}
 	}
@@ -74,13 +125,24 @@ static hvsnap_status keep_vms(instance_list *l, hvsnap_vm **vms, size_t *n,
 	return HVSNAP_OK;
 }
 
-hvsnap_status hvsnap_vm_list(hvsnap_session *s, hvsnap_vm **vms, size_t *n,
-                             hvsnap_error *err)
+hvsnap_status hvsnap_vm_list_get(hvsnap_session *s, hvsnap_vm_list **out,
+                                 hvsnap_error *err)
 {
 	hvsnap_error_clear(err);
+	*out = NULL;
+	hvsnap_vm_list *list = calloc(1, sizeof(*list));
+	if (!list)
+		return hvs_err_nomem(err);
 	instance_list l;
 	hvsnap_status st = hvs_query_all(s, "SELECT * FROM " CLASS_COMPUTER_SYSTEM, &l, err);
-	return st == HVSNAP_OK ? keep_vms(&l, vms, n, err) : st;
+	if (st == HVSNAP_OK)
+		st = keep_vms(&l, &list->items, &list->n, err);
+	if (st != HVSNAP_OK) {
+		free(list);
+		return st;
+	}
+	*out = list;
+	return HVSNAP_OK;
 }
 
 hvsnap_status hvsnap_vm_find(hvsnap_session *s, const char *name_or_id,
@@ -108,7 +170,7 @@ hvsnap_status hvsnap_vm_find(hvsnap_session *s, const char *name_or_id,
 	if (st != HVSNAP_OK)
 		return st;
 	if (n == 0) {
-		hvsnap_vm_list_free(vms, n);
+		hvs_vm_array_free(vms, n);
 		return hvs_err_set(err, HVSNAP_ERR_NOT_FOUND, 0, "no VM named '%s'", name_or_id);
 	}
 	if (n > 1) {
@@ -116,12 +178,12 @@ hvsnap_status hvsnap_vm_find(hvsnap_session *s, const char *name_or_id,
 		        "%zu VMs are named '%s'; give the id of the one you mean", n, name_or_id);
 		for (size_t i = 0; i < n; i++)
 			hvs_err_add_detail(err, "%s (%s)", vms[i].id, hvsnap_vm_state_text(vms[i].state));
-		hvsnap_vm_list_free(vms, n);
+		hvs_vm_array_free(vms, n);
 		return HVSNAP_ERR_AMBIGUOUS;
 	}
 	hvsnap_vm *vm = malloc(sizeof(*vm));
 	if (!vm) {
-		hvsnap_vm_list_free(vms, n);
+		hvs_vm_array_free(vms, n);
 		return hvs_err_nomem(err);
 	}
 	*vm = vms[0];

@@ -27,8 +27,36 @@ const char *hvsnap_status_name(hvsnap_status status)
 	case HVSNAP_ERR_FAILED: return "failed";
 	case HVSNAP_ERR_NOMEM: return "nomem";
 	case HVSNAP_ERR_INTERNAL: return "internal";
+	case HVSNAP_ERR_CANCELLED: return "cancelled";
+	case HVSNAP_ERR_BUSY: return "busy";
 	}
 	return "unknown";
+}
+
+const char *hvsnap_code_kind_name(hvsnap_code_kind kind)
+{
+	switch (kind) {
+	case HVSNAP_CODE_NONE: return NULL;
+	case HVSNAP_CODE_WMI: return "wmi";
+	case HVSNAP_CODE_WSMAN: return "wsman";
+	case HVSNAP_CODE_HTTP: return "http";
+	}
+	return NULL;
+}
+
+/* The usual meaning of a code by the kind of failure; the few places where
+ * it is otherwise say so with hvs_err_set_code_kind. */
+static hvsnap_code_kind default_code_kind(hvsnap_status kind, long code)
+{
+	if (code == 0)
+		return HVSNAP_CODE_NONE;
+	if (kind == HVSNAP_ERR_FAILED)
+		return HVSNAP_CODE_WMI;
+	if (kind == HVSNAP_ERR_FAULT || kind == HVSNAP_ERR_BUSY)
+		return HVSNAP_CODE_WSMAN;
+	if (code >= 100 && code <= 599)
+		return HVSNAP_CODE_HTTP;
+	return HVSNAP_CODE_WSMAN;
 }
 
 /* A message cut to fit its buffer may end inside a multi-byte UTF-8
@@ -58,6 +86,7 @@ hvsnap_status hvs_err_set(hvsnap_error *err, hvsnap_status kind, long code,
 	hvsnap_error_clear(err);
 	err->kind = kind;
 	err->code = code;
+	err->code_kind = default_code_kind(kind, code);
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
@@ -87,4 +116,10 @@ void hvs_err_add_detail(hvsnap_error *err, const char *fmt, ...)
 hvsnap_status hvs_err_nomem(hvsnap_error *err)
 {
 	return hvs_err_set(err, HVSNAP_ERR_NOMEM, 0, "out of memory");
+}
+
+void hvs_err_set_code_kind(hvsnap_error *err, hvsnap_code_kind kind)
+{
+	if (err)
+		err->code_kind = err->code ? kind : HVSNAP_CODE_NONE;
 }

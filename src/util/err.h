@@ -12,6 +12,9 @@ hvsnap_status hvs_err_set(hvsnap_error *err, hvsnap_status kind, long code,
 /* Appends to detail ("; " separated). */
 void hvs_err_add_detail(hvsnap_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Says what err->code is a number of, where hvs_err_set's guess from the
+ * kind is wrong. */
+void hvs_err_set_code_kind(hvsnap_error *err, hvsnap_code_kind kind);
 /* Shorthand for an allocation failure. */
 hvsnap_status hvs_err_nomem(hvsnap_error *err);
 

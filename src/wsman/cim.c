@@ -1,7 +1,7 @@
 /* The generic CIM instance: an ordered list of named, typed values, plus
  * EPR helpers. Shared by the response decoder, the Put builder and the
  * embedded-instance (CIM-XML) writer. */
-#include "hvsnap/cim.h"
+#include "wsman/cim_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +36,11 @@ hvsnap_cim_instance *hvsnap_cim_instance_new(const char *class_name,
 	if (resource_uri) {
 		inst->resource_uri = hvs_str_dup(resource_uri);
 	} else {
-		size_t n = strlen(HVSNAP_WMI_V2_URI) + strlen(class_name) + 1;
+		size_t n = strlen(WMI_V2_URI) + strlen(class_name) + 1;
 		inst->resource_uri = malloc(n);
 		if (inst->resource_uri) {
-			memcpy(inst->resource_uri, HVSNAP_WMI_V2_URI, sizeof(HVSNAP_WMI_V2_URI) - 1);
-			memcpy(inst->resource_uri + sizeof(HVSNAP_WMI_V2_URI) - 1, class_name,
+			memcpy(inst->resource_uri, WMI_V2_URI, sizeof(WMI_V2_URI) - 1);
+			memcpy(inst->resource_uri + sizeof(WMI_V2_URI) - 1, class_name,
 			       strlen(class_name) + 1);
 		}
 	}
@@ -65,14 +65,14 @@ void hvsnap_epr_free(hvsnap_epr *epr)
 	free(epr);
 }
 
-void hvsnap_cim_value_clear(hvsnap_cim_value *value)
+void hvs_cim_value_clear(hvsnap_cim_value *value)
 {
 	if (!value)
 		return;
 	free(value->text);
 	hvsnap_epr_free(value->epr);
 	for (size_t i = 0; i < value->n_items; i++)
-		hvsnap_cim_value_clear(&value->items[i]);
+		hvs_cim_value_clear(&value->items[i]);
 	free(value->items);
 	memset(value, 0, sizeof(*value));
 }
@@ -83,7 +83,7 @@ void hvsnap_cim_instance_free(hvsnap_cim_instance *inst)
 		return;
 	for (size_t i = 0; i < inst->n_props; i++) {
 		free(inst->props[i].name);
-		hvsnap_cim_value_clear(&inst->props[i].value);
+		hvs_cim_value_clear(&inst->props[i].value);
 	}
 	free(inst->props);
 	free(inst->class_name);
@@ -105,12 +105,12 @@ static hvsnap_status put_prop(hvsnap_cim_instance *inst, const char *name,
                               hvsnap_cim_type type, hvsnap_cim_value *value)
 {
 	if (!inst || !name || !*name) {
-		hvsnap_cim_value_clear(value);
+		hvs_cim_value_clear(value);
 		return HVSNAP_ERR_USAGE;
 	}
 	cim_property *p = find_prop(inst, name);
 	if (p) {
-		hvsnap_cim_value_clear(&p->value);
+		hvs_cim_value_clear(&p->value);
 		p->value = *value;
 		p->type = type;
 		return HVSNAP_OK;
@@ -119,7 +119,7 @@ static hvsnap_status put_prop(hvsnap_cim_instance *inst, const char *name,
 		size_t cap = inst->cap ? inst->cap * 2 : 16;
 		cim_property *np = realloc(inst->props, cap * sizeof(*np));
 		if (!np) {
-			hvsnap_cim_value_clear(value);
+			hvs_cim_value_clear(value);
 			return HVSNAP_ERR_NOMEM;
 		}
 		inst->props = np;
@@ -127,7 +127,7 @@ static hvsnap_status put_prop(hvsnap_cim_instance *inst, const char *name,
 	}
 	char *copy = hvs_str_dup(name);
 	if (!copy) {
-		hvsnap_cim_value_clear(value);
+		hvs_cim_value_clear(value);
 		return HVSNAP_ERR_NOMEM;
 	}
 	inst->props[inst->n_props].name = copy;
@@ -172,14 +172,14 @@ hvsnap_status hvsnap_cim_set_array(hvsnap_cim_instance *inst, const char *name,
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!texts[i]) {
-			hvsnap_cim_value_clear(&v);
+			hvs_cim_value_clear(&v);
 			return HVSNAP_ERR_USAGE;
 		}
 		v.items[i].kind = kind_for_type(type);
 		v.items[i].text = hvs_str_dup(texts[i]);
 		v.n_items = i + 1;
 		if (!v.items[i].text) {
-			hvsnap_cim_value_clear(&v);
+			hvs_cim_value_clear(&v);
 			return HVSNAP_ERR_NOMEM;
 		}
 	}
@@ -195,7 +195,7 @@ hvsnap_status hvsnap_cim_set_epr(hvsnap_cim_instance *inst, const char *name,
 	return put_prop(inst, name, HVSNAP_CIM_TYPE_STRING, &v);
 }
 
-hvsnap_status hvsnap_cim_take_value(hvsnap_cim_instance *inst, const char *name,
+hvsnap_status hvs_cim_take_value(hvsnap_cim_instance *inst, const char *name,
                                     hvsnap_cim_value *value)
 {
 	hvsnap_cim_type type = value->kind == HVSNAP_CIM_DATETIME
@@ -337,4 +337,56 @@ hvsnap_epr *hvsnap_epr_dup(const hvsnap_epr *epr)
 		}
 	}
 	return copy;
+}
+
+/* ---- accessors of the opaque types -------------------------------------- */
+
+hvsnap_cim_kind hvsnap_cim_value_kind(const hvsnap_cim_value *value)
+{
+	return value ? value->kind : HVSNAP_CIM_NIL;
+}
+
+const char *hvsnap_cim_value_text(const hvsnap_cim_value *value)
+{
+	return value ? value->text : NULL;
+}
+
+const hvsnap_epr *hvsnap_cim_value_epr(const hvsnap_cim_value *value)
+{
+	return value && value->kind == HVSNAP_CIM_EPR ? value->epr : NULL;
+}
+
+size_t hvsnap_cim_value_count(const hvsnap_cim_value *value)
+{
+	return value && value->kind == HVSNAP_CIM_ARRAY ? value->n_items : 0;
+}
+
+const hvsnap_cim_value *hvsnap_cim_value_at(const hvsnap_cim_value *value, size_t i)
+{
+	return i < hvsnap_cim_value_count(value) ? &value->items[i] : NULL;
+}
+
+const char *hvsnap_epr_address(const hvsnap_epr *epr)
+{
+	return epr ? epr->address : NULL;
+}
+
+const char *hvsnap_epr_resource_uri(const hvsnap_epr *epr)
+{
+	return epr ? epr->resource_uri : NULL;
+}
+
+size_t hvsnap_epr_selector_count(const hvsnap_epr *epr)
+{
+	return epr ? epr->n_selectors : 0;
+}
+
+const char *hvsnap_epr_selector_name_at(const hvsnap_epr *epr, size_t i)
+{
+	return epr && i < epr->n_selectors ? epr->selectors[i].name : NULL;
+}
+
+const char *hvsnap_epr_selector_value_at(const hvsnap_epr *epr, size_t i)
+{
+	return epr && i < epr->n_selectors ? epr->selectors[i].value : NULL;
 }

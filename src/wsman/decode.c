@@ -175,7 +175,7 @@ static int append_item(prop_entry *entry, hvsnap_cim_value *v)
 static void free_entries(prop_entry *entries, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		hvsnap_cim_value_clear(&entries[i].value);
+		hvs_cim_value_clear(&entries[i].value);
 	free(entries);
 }
 
@@ -199,14 +199,14 @@ static hvsnap_status collect_properties(xmlNodePtr item, prop_entry **out,
 		uintptr_t idx = (uintptr_t)xmlHashLookup(seen, c->name);
 		if (idx) {
 			if (append_item(&entries[idx - 1], &v) != 0) {
-				hvsnap_cim_value_clear(&v);
+				hvs_cim_value_clear(&v);
 				st = hvs_err_nomem(err);
 				break;
 			}
 			continue;
 		}
 		if (n == WSMAN_MAX_PROPERTIES) {
-			hvsnap_cim_value_clear(&v);
+			hvs_cim_value_clear(&v);
 			st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 			             "instance %s has more than %d properties",
 			             hvs_xu_name(item), WSMAN_MAX_PROPERTIES);
@@ -216,7 +216,7 @@ static hvsnap_status collect_properties(xmlNodePtr item, prop_entry **out,
 			size_t ncap = cap ? cap * 2 : 32;
 			prop_entry *ne = realloc(entries, ncap * sizeof(*ne));
 			if (!ne) {
-				hvsnap_cim_value_clear(&v);
+				hvs_cim_value_clear(&v);
 				st = hvs_err_nomem(err);
 				break;
 			}
@@ -224,7 +224,7 @@ static hvsnap_status collect_properties(xmlNodePtr item, prop_entry **out,
 			cap = ncap;
 		}
 		if (xmlHashAddEntry(seen, c->name, (void *)(uintptr_t)(n + 1)) != 0) {
-			hvsnap_cim_value_clear(&v);
+			hvs_cim_value_clear(&v);
 			st = hvs_err_nomem(err);
 			break;
 		}
@@ -269,7 +269,7 @@ hvsnap_status hvs_wsman_decode_instance(xmlNodePtr item, hvsnap_cim_instance **o
 			break;
 		*v = entries[i].value;
 		memset(&entries[i].value, 0, sizeof(entries[i].value));
-		if (hvsnap_cim_take_value(inst, entries[i].name, v) != HVSNAP_OK)
+		if (hvs_cim_take_value(inst, entries[i].name, v) != HVSNAP_OK)
 			break;
 	}
 	free_entries(entries, n);
@@ -297,7 +297,7 @@ hvsnap_status hvs_wsman_epr_instance(hvsnap_epr *epr, hvsnap_cim_instance **out,
 	memset(v, 0, sizeof(*v));
 	v->kind = HVSNAP_CIM_EPR;
 	v->epr = epr;
-	if (hvsnap_cim_take_value(inst, "EPR", v) != HVSNAP_OK) {
+	if (hvs_cim_take_value(inst, "EPR", v) != HVSNAP_OK) {
 		hvsnap_cim_instance_free(inst);
 		return hvs_err_nomem(err);
 	}

@@ -5,6 +5,7 @@
 
 #include <libxml/tree.h>
 #include "hvsnap/cim.h"
+#include "wsman/cim_int.h"
 
 /* Most distinct properties one instance may have. WMI classes have a few
  * hundred at most; the cap keeps a hostile item from costing quadratic

@@ -34,11 +34,26 @@ static void take_page(hvsnap_enum *e, wsman_enum_page *page)
 		e->finished = 1;
 }
 
+hvsnap_status hvsnap_enum_options_init(hvsnap_enum_options *opts, unsigned int version)
+{
+	if (!opts)
+		return HVSNAP_ERR_USAGE;
+	memset(opts, 0, sizeof(*opts));
+	if (version != HVSNAP_ENUM_OPTIONS_VERSION)
+		return HVSNAP_ERR_USAGE;
+	opts->version = version;
+	return HVSNAP_OK;
+}
+
 hvsnap_status hvsnap_enum_start(hvsnap_session *s, const hvsnap_enum_options *opts,
                                 hvsnap_enum **out, hvsnap_error *err)
 {
 	hvsnap_error_clear(err);
 	*out = NULL;
+	if (opts && opts->version != HVSNAP_ENUM_OPTIONS_VERSION)
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
+		                   "enumeration options of version %u; this libhvsnap knows version %u",
+		                   opts->version, HVSNAP_ENUM_OPTIONS_VERSION);
 	if (!opts || !opts->resource_uri || !*opts->resource_uri)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no resource URI given to enumerate");
 	hvsnap_enum *e = calloc(1, sizeof(*e));

@@ -362,7 +362,7 @@ xmlDocPtr hvs_wsman_build_enumerate(const wsman_request_opts *o,
 	if (!oo.resource_uri)
 		oo.resource_uri = eo->resource_uri;
 	if (!oo.resource_uri && eo->wql)
-		oo.resource_uri = HVSNAP_WMI_V2_ALL;
+		oo.resource_uri = WMI_V2_ALL;
 	/* Windows faults a WQL filter on a class URI ("the class name must be
 	 * '*'"); refusing here gives a clearer error. */
 	if (eo->wql && (!nonempty_text(eo->wql) || !oo.resource_uri ||

@@ -5,6 +5,7 @@
 
 #include <libxml/tree.h>
 #include "hvsnap/cim.h"
+#include "wsman/cim_int.h"
 #include "hvsnap/wsman.h"
 
 /* Header values common to every request. */

@@ -311,6 +311,8 @@ hvsnap_status hvs_wsman_check_fault(xmlDocPtr doc, hvsnap_error *err)
 	else
 		hvs_err_set(err, kind, numeric, "the host returned a SOAP fault%s%s",
 		        sub.local[0] ? ": " : "", sub.local);
+	if (!nomem)
+		hvs_err_set_code_kind(err, HVSNAP_CODE_WSMAN);
 	if (err && !nomem) {
 		hvs_str_copy(err->fault_code, sizeof(err->fault_code), code.local);
 		hvs_str_copy(err->fault_subcode, sizeof(err->fault_subcode), sub.local);

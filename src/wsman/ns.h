@@ -14,6 +14,11 @@
 #define NS_WSMANFAULT "http://schemas.microsoft.com/wbem/wsman/1/wsmanfault"
 #define NS_XML    "http://www.w3.org/XML/1998/namespace"
 
+/* The Hyper-V WMI namespace: the default for class names, and its "*"
+ * URI, which a WQL filter needs. */
+#define WMI_V2_URI "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2/"
+#define WMI_V2_ALL WMI_V2_URI "*"
+
 #define WSA_ANONYMOUS NS_WSA "/role/anonymous"
 #define WQL_DIALECT   "http://schemas.microsoft.com/wbem/wsman/1/WQL"
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hvsnap/wsman.h"
+#include "wsman/cim_int.h"
 #include "util/err.h"
 #include "wsman/envelope.h"
 #include "wsman/response.h"

@@ -6,6 +6,7 @@
 
 #include <libxml/tree.h>
 #include "hvsnap/cim.h"
+#include "wsman/cim_int.h"
 #include "hvsnap/wsman.h"
 
 /* Largest body the parser accepts unless the caller sets a smaller cap. */

@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/strutil.h"
+#include "wsman/global_int.h"
 #include "wsman/response.h"
 
 #define DEFAULT_TIMEOUT_MS 60000L
@@ -22,14 +23,33 @@
 #define DEFAULT_OPERATION_TIMEOUT_MS 60000u
 
 
-void hvsnap_session_options_init(hvsnap_session_options *opts)
+hvsnap_status hvsnap_session_options_init(hvsnap_session_options *opts,
+                                          unsigned int version)
 {
+	if (!opts)
+		return HVSNAP_ERR_USAGE;
 	memset(opts, 0, sizeof(*opts));
+	if (version != HVSNAP_SESSION_OPTIONS_VERSION)
+		return HVSNAP_ERR_USAGE;
+	opts->version = version;
+	return HVSNAP_OK;
 }
 
-const char *hvsnap_version(void)
+void hvsnap_session_interrupt(hvsnap_session *s)
 {
-	return HVSNAP_VERSION;
+	if (s)
+		atomic_store(&s->interrupted, 1);
+}
+
+void hvsnap_session_resume(hvsnap_session *s)
+{
+	if (s)
+		atomic_store(&s->interrupted, 0);
+}
+
+int hvsnap_session_interrupted(const hvsnap_session *s)
+{
+	return s ? atomic_load(&((hvsnap_session *)s)->interrupted) : 0;
 }
 
 void hvsnap_session_free(hvsnap_session *s)
@@ -122,6 +142,15 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 {
 	hvsnap_error_clear(err);
 	*out = NULL;
+	if (!opts)
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no session options given");
+	if (opts->version != HVSNAP_SESSION_OPTIONS_VERSION)
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
+		                   "session options of version %u; this libhvsnap knows version %u",
+		                   opts->version, HVSNAP_SESSION_OPTIONS_VERSION);
+	if (hvs_global_ensure() != HVSNAP_OK)
+		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
+		                   "libcurl, libxml2 or OpenSSL could not be initialised");
 	hvsnap_status st = check_options(opts, err);
 	if (st != HVSNAP_OK)
 		return st;
@@ -203,7 +232,7 @@ const char *hvsnap_session_url(const hvsnap_session *s)
 	return s ? s->url : NULL;
 }
 
-unsigned long hvsnap_session_request_count(const hvsnap_session *s)
+uint64_t hvsnap_session_request_count(const hvsnap_session *s)
 {
 	return s ? s->requests : 0;
 }

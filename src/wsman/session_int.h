@@ -4,6 +4,8 @@
 #define HVSNAP_WSMAN_SESSION_INT_H
 
 #include <libxml/tree.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include "auth/mech.h"
 #include "http/transport.h"
 #include "hvsnap/session.h"
@@ -15,7 +17,8 @@ struct hvsnap_session {
 	char *locale;
 	char *url;
 	http_conn *http;
-	unsigned long requests;
+	uint64_t requests;
+	atomic_int interrupted; /* hvsnap_session_interrupt: signal-safe */
 	char *spn_service, *spn_host;
 	auth_mech mech;     /* NTLM or Kerberos; mech.ctx is NULL otherwise */
 	auth_mech fallback; /* Negotiate: NTLM, used when Kerberos cannot be */

@@ -8,6 +8,8 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "hvsnap/hyperv.h"
+#include "wsman/cim_int.h"
 #include "wsman/response.h"
 
 static hvsnap_cim_instance *parse_ok(const char *text)

@@ -12,6 +12,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "hvsnap/hyperv.h"
+#include "wsman/cim_int.h"
 #include "support.h"
 #include "wsman/envelope.h"
 

@@ -16,6 +16,8 @@
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 
+#include "hvsnap/hyperv.h"
+#include "wsman/cim_int.h"
 #include "support.h"
 #include "wsman/envelope.h"
 #include "wsman/ns.h"
@@ -432,7 +434,7 @@ static void test_enumerate_plain(void **state)
 {
 	(void)state;
 	wsman_request_opts o = { .to = TO, .resource_uri = URI_CS };
-	hvsnap_enum_options e = { .resource_uri = URI_CS };
+	hvsnap_enum_options e = { .version = HVSNAP_ENUM_OPTIONS_VERSION, .resource_uri = URI_CS };
 	xmlDocPtr doc = checked(hvs_wsman_build_enumerate(&o, &e));
 	assert_text(header(doc, NS_WSA, "Action"), ACTION_ENUMERATE);
 	assert_text(header(doc, NS_WSMAN, "ResourceURI"), URI_CS);
@@ -449,7 +451,7 @@ static void test_enumerate_wql_optimized(void **state)
 	                  "Description = \"Microsoft Virtual Machine\" AND ElementName = 'web01'";
 	/* No resource URI anywhere: the v2 "*" URI is chosen for WQL. */
 	wsman_request_opts o = opts_for(NULL);
-	hvsnap_enum_options e = { .wql = wql, .optimize = 1, .max_elements = 32000 };
+	hvsnap_enum_options e = { .version = HVSNAP_ENUM_OPTIONS_VERSION, .wql = wql, .optimize = 1, .max_elements = 32000 };
 	xmlDocPtr doc = checked(hvs_wsman_build_enumerate(&o, &e));
 	assert_text(header(doc, NS_WSMAN, "ResourceURI"), HVSNAP_WMI_V2_ALL);
 	xmlNodePtr en = child(body(doc), NS_WSEN, "Enumerate");
@@ -476,7 +478,7 @@ static void test_enumerate_epr_mode(void **state)
 {
 	(void)state;
 	wsman_request_opts o = { .to = TO, .resource_uri = HVSNAP_WMI_V2_ALL };
-	hvsnap_enum_options e = { .wql = "SELECT * FROM Msvm_ComputerSystem WHERE Name = '"
+	hvsnap_enum_options e = { .version = HVSNAP_ENUM_OPTIONS_VERSION, .wql = "SELECT * FROM Msvm_ComputerSystem WHERE Name = '"
 	                                 VM_GUID "'",
 	                          .mode = HVSNAP_ENUM_EPRS };
 	xmlDocPtr doc = checked(hvs_wsman_build_enumerate(&o, &e));
@@ -490,7 +492,7 @@ static void test_enumerate_rejects(void **state)
 {
 	(void)state;
 	wsman_request_opts o = { .to = TO, .resource_uri = URI_CS };
-	hvsnap_enum_options e = { .wql = "SELECT * FROM Msvm_ComputerSystem" };
+	hvsnap_enum_options e = { .version = HVSNAP_ENUM_OPTIONS_VERSION, .wql = "SELECT * FROM Msvm_ComputerSystem" };
 	assert_null(hvs_wsman_build_enumerate(&o, &e)); /* WQL on a class URI */
 	o.resource_uri = HVSNAP_WMI_V2_ALL;
 	e.wql = "";
@@ -734,7 +736,7 @@ static void test_invalid_arguments(void **state)
 	assert_null(hvs_wsman_build_get(&none));
 
 	/* Text that cannot be XML: control characters, broken UTF-8. */
-	hvsnap_enum_options e = { .wql = "SELECT * FROM X WHERE a = '\x01'" };
+	hvsnap_enum_options e = { .version = HVSNAP_ENUM_OPTIONS_VERSION, .wql = "SELECT * FROM X WHERE a = '\x01'" };
 	none = o;
 	none.resource_uri = HVSNAP_WMI_V2_ALL;
 	assert_null(hvs_wsman_build_enumerate(&none, &e));
@@ -879,7 +881,7 @@ static void test_schema_rejects_other_mistakes(void **state)
 
 	/* An enumeration mode that does not exist. */
 	wsman_request_opts eo = { .to = TO, .resource_uri = HVSNAP_WMI_V2_ALL };
-	hvsnap_enum_options e = { .wql = "SELECT * FROM Msvm_ComputerSystem",
+	hvsnap_enum_options e = { .version = HVSNAP_ENUM_OPTIONS_VERSION, .wql = "SELECT * FROM Msvm_ComputerSystem",
 	                          .mode = HVSNAP_ENUM_EPRS };
 	doc = hvs_wsman_build_enumerate(&eo, &e);
 	xmlNodePtr en = child(body(doc), NS_WSEN, "Enumerate");
@@ -930,7 +932,7 @@ static void test_escaping_round_trip(void **state)
 	hvsnap_selector sel[] = { { "Name", "a<b>&\"c\"'d' é" } };
 	o.selectors = sel;
 	o.n_selectors = 1;
-	hvsnap_enum_options e = { .wql = wql };
+	hvsnap_enum_options e = { .version = HVSNAP_ENUM_OPTIONS_VERSION, .wql = wql };
 	xmlDocPtr doc = hvs_wsman_build_enumerate(&o, &e);
 	assert_non_null(doc);
 	size_t len = 0;

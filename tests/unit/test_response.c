@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hvsnap/hyperv.h"
+#include "wsman/cim_int.h"
 #include "support.h"
 #include "wsman/response.h"
 
