@@ -3,6 +3,7 @@
  * the current snapshot, and each snapshot's Parent names its parent. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "hvsnap/snapshot.h"
 #include "hyperv/objects.h"
@@ -152,53 +153,104 @@ int hvs_snapshot_from_instance(hvsnap_snapshot *snap, const hvsnap_cim_instance 
 	return 0;
 }
 
-static int created_before(const hvsnap_snapshot *a, const hvsnap_snapshot *b)
+/* Ordering a VM's snapshots, parents before children, in O(n log n): a
+ * host may send thousands in one chain, or (bad data) parent links that
+ * form a cycle or name a snapshot that is not there. */
+typedef struct order_key {
+	const hvsnap_snapshot *snap;
+	size_t depth;
+	size_t index;   /* the host's order, to keep the sort stable */
+} order_key;
+
+static const hvsnap_snapshot *order_items; /* for the qsort comparators */
+
+static int cmp_index_by_id(const void *a, const void *b)
 {
-	if (!a->created || !b->created)
-		return 0;
-	return strcmp(a->created, b->created) < 0;
+	return strcasecmp(order_items[*(const size_t *)a].id, order_items[*(const size_t *)b].id);
 }
 
-static int depth_of(const hvsnap_snapshot *snaps, size_t n, size_t i)
+static size_t index_of_id(const size_t *by_id, size_t n, const char *id)
 {
-	int depth = 0;
-	const char *parent = snaps[i].parent_id;
-	/* Bounded by n: a cycle in bad data must not loop forever. */
-	while (parent && (size_t)depth < n) {
-		size_t k = 0;
-		while (k < n && !hvs_str_case_eq(snaps[k].id, parent))
-			k++;
-		if (k == n)
-			break;
-		depth++;
-		parent = snaps[k].parent_id;
+	size_t lo = 0, hi = n;
+	while (id && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcasecmp(id, order_items[by_id[mid]].id);
+		if (c == 0)
+			return by_id[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	return depth;
+	return n;
+}
+
+static int cmp_order(const void *a, const void *b)
+{
+	const order_key *x = a, *y = b;
+	if (x->depth != y->depth)
+		return x->depth < y->depth ? -1 : 1;
+	const char *cx = x->snap->created, *cy = y->snap->created;
+	int c = cx && cy ? strcmp(cx, cy) : 0;
+	if (c)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
 }
 
 /* Parents before children (by depth), then oldest first: a stable order
- * for printing a tree and for scripts. */
+ * for printing a tree and for scripts. Depths are found by walking up to
+ * the first snapshot whose depth is known, then filled in on the way back
+ * down, so every link is walked once; a walk that meets itself has found a
+ * cycle, whose members are put at the depth where it was entered. */
 static void order_snapshots(hvsnap_snapshot *snaps, size_t n)
 {
-	int *depth = calloc(n ? n : 1, sizeof(*depth));
-	if (!depth)
+	if (n < 2)
 		return;
+	size_t *by_id = malloc(n * sizeof(size_t));
+	size_t *parent = malloc(n * sizeof(size_t));
+	size_t *depth = malloc(n * sizeof(size_t));
+	size_t *path = malloc(n * sizeof(size_t));
+	unsigned char *state = calloc(n, 1);   /* 0 new, 1 on the walk, 2 done */
+	order_key *keys = malloc(n * sizeof(order_key));
+	hvsnap_snapshot *sorted = malloc(n * sizeof(hvsnap_snapshot));
+	if (!by_id || !parent || !depth || !path || !state || !keys || !sorted)
+		goto out;   /* out of memory: the host's order stands */
+	order_items = snaps;
 	for (size_t i = 0; i < n; i++)
-		depth[i] = depth_of(snaps, n, i);
-	for (size_t i = 1; i < n; i++) {
-		hvsnap_snapshot s = snaps[i];
-		int d = depth[i];
-		size_t j = i;
-		while (j > 0 && (depth[j - 1] > d ||
-		                 (depth[j - 1] == d && created_before(&s, &snaps[j - 1])))) {
-			snaps[j] = snaps[j - 1];
-			depth[j] = depth[j - 1];
-			j--;
+		by_id[i] = i;
+	qsort(by_id, n, sizeof(size_t), cmp_index_by_id);
+	for (size_t i = 0; i < n; i++)
+		parent[i] = index_of_id(by_id, n, snaps[i].parent_id);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = 0, at = i;
+		while (at < n && state[at] == 0) {
+			state[at] = 1;
+			path[len++] = at;
+			at = parent[at];
 		}
-		snaps[j] = s;
-		depth[j] = d;
+		/* at is past the end (a root's parent), done, or on this walk (a
+		 * cycle): the walk's top gets depth 0 or one more than at's. */
+		size_t d = at < n && state[at] == 2 ? depth[at] + 1 : 0;
+		while (len > 0) {
+			size_t k = path[--len];
+			depth[k] = d++;
+			state[k] = 2;
+		}
 	}
+	for (size_t i = 0; i < n; i++)
+		keys[i] = (order_key){ &snaps[i], depth[i], i };
+	qsort(keys, n, sizeof(order_key), cmp_order);
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = *keys[i].snap;
+	memcpy(snaps, sorted, n * sizeof(hvsnap_snapshot));
+out:
+	free(by_id);
+	free(parent);
 	free(depth);
+	free(path);
+	free(state);
+	free(keys);
+	free(sorted);
 }
 
 /* The VM's snapshots as an array the caller frees with
