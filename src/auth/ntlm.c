@@ -489,6 +489,8 @@ hvsnap_status hvs_ntlm_negotiate(ntlm_ctx *c, buf *out, hvsnap_error *err)
 typedef struct challenge {
 	uint32_t flags;
 	const unsigned char *server_challenge;  /* 8 bytes */
+	const unsigned char *target_name;       /* bounds-checked, not used */
+	size_t target_name_len;
 	const unsigned char *target_info;
 	size_t target_info_len;
 	const unsigned char *timestamp;         /* 8 bytes or NULL */
@@ -532,9 +534,7 @@ static hvsnap_status parse_challenge(const unsigned char *m, size_t len,
 	/* NTLMv2 needs TargetInfo, so the 48-byte header with its buffer. */
 	if (len < 48)
 		return hostile(err, "message too short");
-	const unsigned char *p;
-	size_t n;
-	if (secbuf(m, len, 12, &p, &n) != 0)
+	if (secbuf(m, len, 12, &ch->target_name, &ch->target_name_len) != 0)
 		return hostile(err, "TargetName out of bounds");
 	ch->flags = get32(m + 20);
 	ch->server_challenge = m + 24;
@@ -950,3 +950,138 @@ hvsnap_status hvs_ntlm_winrm_unwrap(void *ctx, const unsigned char *header,
 		               "bytes, expected 16)", header_len);
 	return hvs_ntlm_unwrap(ctx, header, payload, payload_len, plain, err);
 }
+
+#ifdef HVSNAP_TEST_HOOKS
+/* ---- test hooks for the captured Windows exchanges -------------------------- */
+
+hvsnap_status hvs_ntlm_test_parse_challenge(const unsigned char *msg, size_t len,
+                                            ntlm_test_challenge *out,
+                                            hvsnap_error *err)
+{
+	challenge ch;
+	memset(out, 0, sizeof(*out));
+	hvsnap_status st = parse_challenge(msg, len, &ch, err);
+	if (st != HVSNAP_OK)
+		return st;
+	out->flags = ch.flags;
+	out->server_challenge = ch.server_challenge;
+	out->target_name = ch.target_name;
+	out->target_name_len = ch.target_name_len;
+	out->target_info = ch.target_info;
+	out->target_info_len = ch.target_info_len;
+	out->timestamp = ch.timestamp;
+	/* Version (MS-NLMP 2.2.1.2) follows the 48-byte header when the
+	 * payload leaves room for it; the client never reads it. */
+	if ((ch.flags & NTLM_NEGOTIATE_VERSION) && len >= 56 &&
+	    (!ch.target_info || ch.target_info >= msg + 56) &&
+	    (!ch.target_name || ch.target_name >= msg + 56))
+		out->version = msg + 48;
+	return HVSNAP_OK;
+}
+
+static hvsnap_status rejected(hvsnap_error *err, const char *what)
+{
+	return hvs_err_set(err, HVSNAP_ERR_AUTH, 0,
+	                   "NTLM AUTHENTICATE rejected: %s", what);
+}
+
+hvsnap_status hvs_ntlm_test_accept(ntlm_ctx *c, const unsigned char *negotiate,
+                                   size_t negotiate_len,
+                                   const unsigned char *challenge_msg,
+                                   size_t challenge_len,
+                                   const unsigned char *auth, size_t auth_len,
+                                   hvsnap_error *err)
+{
+	wipe_session(c);
+	c->state = ST_BROKEN;
+	if (!auth || auth_len < 64 || memcmp(auth, SIGNATURE, 8) != 0 ||
+	    get32(auth + 8) != 3)
+		return rejected(err, "not an AUTHENTICATE message");
+	if (negotiate && (!challenge_msg || auth_len < 88))
+		return rejected(err, "a MIC needs the CHALLENGE and a MIC field");
+	if (challenge_msg && challenge_len < 32)
+		return rejected(err, "CHALLENGE too short");
+	const unsigned char *nt, *erk;
+	size_t nt_len, erk_len;
+	/* NTProofStr, then at least the 28-byte NTLMv2 blob header. */
+	if (secbuf(auth, auth_len, 20, &nt, &nt_len) != 0 || nt_len < 16 + 28 ||
+	    secbuf(auth, auth_len, 52, &erk, &erk_len) != 0)
+		return rejected(err, "malformed NtChallengeResponse");
+	uint32_t flags = get32(auth + 60);
+
+	unsigned char rk[16], proof[16], sbk[16], esk[16], mic[16];
+	buf copy = BUF_INIT;
+	hvsnap_status st = HVSNAP_OK;
+	if (ntowfv2_from_hash(c->nt_hash, c->user, c->domain, rk) != 0) {
+		st = crypto_failed(err);
+		goto out;
+	}
+	if (challenge_msg) {
+		iov v[2] = { { challenge_msg + 24, 8 }, { nt + 16, nt_len - 16 } };
+		if (hmac_md5(rk, 16, v, 2, proof) != 0) {
+			st = crypto_failed(err);
+			goto out;
+		}
+		if (CRYPTO_memcmp(proof, nt, 16) != 0) {
+			st = rejected(err, "NTProofStr does not match");
+			goto out;
+		}
+	}
+	/* KXKEY = SessionBaseKey for NTLMv2 (3.4.5.1). The server unwraps
+	 * the client's random key only when signing or sealing was
+	 * negotiated (3.2.5.2.2); otherwise the exported key is KXKEY. */
+	iov kv = { nt, 16 };
+	if (hmac_md5(rk, 16, &kv, 1, sbk) != 0) {
+		st = crypto_failed(err);
+		goto out;
+	}
+	if ((flags & NTLM_NEGOTIATE_KEY_EXCH) &&
+	    (flags & (NTLM_NEGOTIATE_SIGN | NTLM_NEGOTIATE_SEAL))) {
+		if (erk_len != 16) {
+			st = rejected(err, "no EncryptedRandomSessionKey");
+			goto out;
+		}
+		if (hvs_legacy_rc4_oneshot(LEGACY_IMPL_AUTO, sbk, 16, erk, esk,
+		                           16) != 0) {
+			st = crypto_failed(err);
+			goto out;
+		}
+	} else {
+		memcpy(esk, sbk, 16);
+	}
+	if (negotiate) {
+		if (hvs_buf_append(&copy, auth, auth_len) != 0) {
+			st = hvs_err_nomem(err);
+			goto out;
+		}
+		memset(copy.data + 72, 0, 16);
+		iov mv[3] = { { negotiate, negotiate_len },
+		              { challenge_msg, challenge_len },
+		              { copy.data, copy.len } };
+		if (hmac_md5(esk, 16, mv, 3, mic) != 0) {
+			st = crypto_failed(err);
+			goto out;
+		}
+		if (CRYPTO_memcmp(mic, auth + 72, 16) != 0) {
+			st = rejected(err, "MIC does not match");
+			goto out;
+		}
+	}
+	memcpy(c->session_base_key, sbk, 16);
+	memcpy(c->esk, esk, 16);
+	c->flags = flags;
+	st = start_session(c, true, err);
+	if (st != HVSNAP_OK) {
+		wipe_session(c);
+		c->state = ST_BROKEN;
+	}
+out:
+	OPENSSL_cleanse(rk, sizeof(rk));
+	OPENSSL_cleanse(proof, sizeof(proof));
+	OPENSSL_cleanse(sbk, sizeof(sbk));
+	OPENSSL_cleanse(esk, sizeof(esk));
+	OPENSSL_cleanse(mic, sizeof(mic));
+	hvs_buf_free(&copy);
+	return st;
+}
+#endif

@@ -154,6 +154,37 @@ hvsnap_status hvs_ntlm_test_start_session(ntlm_ctx *c,
                                       const unsigned char exported_key[16],
                                       uint32_t flags, int as_server,
                                       hvsnap_error *err);
+
+/* What parse_challenge took from a CHALLENGE message (pointers into it);
+ * version is the 8-byte Version field when VERSION is set and the header
+ * has room for it, else NULL. */
+typedef struct ntlm_test_challenge {
+	uint32_t flags;
+	const unsigned char *server_challenge;
+	const unsigned char *target_name;
+	size_t target_name_len;
+	const unsigned char *target_info;
+	size_t target_info_len;
+	const unsigned char *timestamp;
+	const unsigned char *version;
+} ntlm_test_challenge;
+hvsnap_status hvs_ntlm_test_parse_challenge(const unsigned char *msg, size_t len,
+                                            ntlm_test_challenge *out,
+                                            hvsnap_error *err);
+
+/* The acceptor's side of a captured exchange (MS-NLMP 3.2.5.1.2), so the
+ * vectors can be checked from the peer's messages: derives the session
+ * from the AUTHENTICATE message auth with c's password hash, user and
+ * domain, and starts c as the server (sign_out/seal_out are then the
+ * server-to-client keys). With challenge, NTProofStr must match its
+ * ServerChallenge; with negotiate too, the MIC at offset 72 must match.
+ * A mismatch is HVSNAP_ERR_AUTH. */
+hvsnap_status hvs_ntlm_test_accept(ntlm_ctx *c, const unsigned char *negotiate,
+                                   size_t negotiate_len,
+                                   const unsigned char *challenge,
+                                   size_t challenge_len,
+                                   const unsigned char *auth, size_t auth_len,
+                                   hvsnap_error *err);
 #endif
 
 #endif
