@@ -4,6 +4,7 @@
 #ifndef HVSNAP_JOB_H
 #define HVSNAP_JOB_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "hvsnap/common.h"
 #include "hvsnap/error.h"
@@ -80,6 +81,25 @@ HVSNAP_EXTERN hvsnap_status hvsnap_job_get(hvsnap_session *session, const char *
 HVSNAP_EXTERN hvsnap_status hvsnap_job_wait(hvsnap_session *session, const char *job_id,
                                             const hvsnap_wait_options *opts,
                                             hvsnap_job **out, hvsnap_error *err);
+
+/* --- many jobs at once ------------------------------------------------ */
+/* Jobs as seen by one batch poll. Opaque; the caller owns it. */
+typedef struct hvsnap_job_list hvsnap_job_list;
+
+/* Looks at n jobs of this session's host in one round trip (one WQL query
+ * per 64 ids). A job the host no longer has is simply absent from the
+ * list: look each one up with hvsnap_job_list_find. On success *out is a
+ * new list the caller frees. Blocks for one request per 64 ids. */
+HVSNAP_EXTERN hvsnap_status hvsnap_job_poll(hvsnap_session *session,
+                                            const char *const *job_ids, size_t n,
+                                            hvsnap_job_list **out, hvsnap_error *err);
+HVSNAP_EXTERN size_t hvsnap_job_list_count(const hvsnap_job_list *list);
+/* Borrowed from the list; NULL past the end. */
+HVSNAP_EXTERN const hvsnap_job *hvsnap_job_list_at(const hvsnap_job_list *list, size_t i);
+/* The job with this InstanceID (case-insensitive), or NULL. */
+HVSNAP_EXTERN const hvsnap_job *hvsnap_job_list_find(const hvsnap_job_list *list,
+                                                     const char *job_id);
+HVSNAP_EXTERN void hvsnap_job_list_free(hvsnap_job_list *list);
 
 /* "Running", "Completed", ... (static storage). */
 HVSNAP_EXTERN const char *hvsnap_job_state_text(uint32_t state);

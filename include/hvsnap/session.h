@@ -78,6 +78,8 @@ typedef struct hvsnap_session_options {
 	uint32_t max_envelope_size;/* default 512000 */
 	uint32_t operation_timeout_ms; /* wsman:OperationTimeout, default 80% of
 	                            * timeout_ms, at most 60 s */
+	uint32_t busy_timeout_ms;  /* how long a request the host refuses as busy
+	                            * (WS-Man QuotaLimit) is tried again; 0: 60 s */
 	hvsnap_trace_fn trace;     /* optional diagnostics sink */
 	void *trace_ctx;           /* passed to trace, borrowed */
 	int trace_soap;            /* also send REQUEST/RESPONSE bodies */

@@ -7,6 +7,7 @@
 
 #include "hvsnap/job.h"
 #include "hvsnap/hyperv.h"
+#include "hyperv/job_int.h"
 #include "hyperv/objects.h"
 #include "hyperv/classes.h"
 #include "hyperv/invoke.h"
@@ -78,6 +79,36 @@ hvsnap_status hvsnap_wait_options_init(hvsnap_wait_options *opts, unsigned int v
 	return HVSNAP_OK;
 }
 
+hvsnap_status hvs_job_from_instance(const hvsnap_cim_instance *inst, const char *job_id,
+                                    hvsnap_job **out, hvsnap_error *err)
+{
+	*out = NULL;
+	hvsnap_job *job = calloc(1, sizeof(*job));
+	if (!job)
+		return hvs_err_nomem(err);
+	job->id = hvs_str_dup(job_id);
+	job->state = (uint32_t)hvs_prop_uint(inst, "JobState", 0);
+	job->percent = (uint32_t)hvs_prop_uint(inst, "PercentComplete", 0);
+	job->error_code = (uint32_t)hvs_prop_uint(inst, "ErrorCode", 0);
+	job->error_description = hvs_prop_dup(inst, "ErrorDescription");
+	job->name = hvs_prop_dup(inst, "ElementName");
+	if (!job->name)
+		job->name = hvs_prop_dup(inst, "Caption");
+	if (!job->id) {
+		hvsnap_job_free(job);
+		return hvs_err_nomem(err);
+	}
+	if (!hvsnap_cim_get_text(inst, "JobState")) {
+		hvsnap_job_free(job);
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		                   "the host's answer for job %s has no JobState", job_id);
+	}
+	if (job->percent > 100)
+		job->percent = 100;
+	*out = job;
+	return HVSNAP_OK;
+}
+
 hvsnap_status hvsnap_job_get(hvsnap_session *s, const char *job_id,
                              hvsnap_job **out, hvsnap_error *err)
 {
@@ -104,32 +135,11 @@ hvsnap_status hvsnap_job_get(hvsnap_session *s, const char *job_id,
 	}
 	if (st != HVSNAP_OK)
 		return st;
-	hvsnap_job *job = calloc(1, sizeof(*job));
-	if (!job) {
-		hvsnap_cim_instance_free(inst);
-		return hvs_err_nomem(err);
-	}
-	job->id = hvs_str_dup(job_id);
-	job->state = (uint32_t)hvs_prop_uint(inst, "JobState", 0);
-	job->percent = (uint32_t)hvs_prop_uint(inst, "PercentComplete", 0);
-	job->error_code = (uint32_t)hvs_prop_uint(inst, "ErrorCode", 0);
-	job->error_description = hvs_prop_dup(inst, "ErrorDescription");
-	job->name = hvs_prop_dup(inst, "ElementName");
-	if (!job->name)
-		job->name = hvs_prop_dup(inst, "Caption");
-	int has_state = hvsnap_cim_get_text(inst, "JobState") != NULL;
+	hvsnap_job *job = NULL;
+	st = hvs_job_from_instance(inst, job_id, &job, err);
 	hvsnap_cim_instance_free(inst);
-	if (!job->id) {
-		hvsnap_job_free(job);
-		return hvs_err_nomem(err);
-	}
-	if (!has_state) {
-		hvsnap_job_free(job);
-		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
-		               "the host's answer for job %s has no JobState", job_id);
-	}
-	if (job->percent > 100)
-		job->percent = 100;
+	if (st != HVSNAP_OK)
+		return st;
 	*out = job;
 	return HVSNAP_OK;
 }

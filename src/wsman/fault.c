@@ -243,8 +243,15 @@ static int flatten_message(buf *text, buf *provider, const xmlNode *msg, int dep
 	return 0;
 }
 
+/* ERROR_WSMAN_QUOTA_MAX_OPERATIONS (0x803381A6): the WMI provider's limit
+ * of concurrent operations per user. Hosts send it as the WSManFault Code
+ * with or without a QuotaLimit subcode. */
+#define WSMAN_QUOTA_MAX_OPERATIONS 2150859174L
+
 static hvsnap_status fault_kind(const char *subcode, long code)
 {
+	if (strcmp(subcode, "QuotaLimit") == 0 || code == WSMAN_QUOTA_MAX_OPERATIONS)
+		return HVSNAP_ERR_BUSY;
 	if (strcmp(subcode, "DestinationUnreachable") == 0)
 		return HVSNAP_ERR_NOT_FOUND;
 	/* Windows error 5 is ERROR_ACCESS_DENIED. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "http/transport.h"
+#include "platform/platform.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/strutil.h"
@@ -21,6 +22,10 @@
 #define DEFAULT_CONNECT_TIMEOUT_MS 30000L
 #define DEFAULT_MAX_ENVELOPE 512000u
 #define DEFAULT_OPERATION_TIMEOUT_MS 60000u
+#define DEFAULT_BUSY_TIMEOUT_MS 60000u
+/* Backoff between tries of a request the host refused as busy. */
+#define BUSY_FIRST_DELAY_MS 250u
+#define BUSY_MAX_DELAY_MS 4000u
 
 
 hvsnap_status hvsnap_session_options_init(hvsnap_session_options *opts,
@@ -183,6 +188,8 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 		s->opts.timeout_ms = DEFAULT_TIMEOUT_MS;
 	if (!s->opts.connect_timeout_ms)
 		s->opts.connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
+	if (!s->opts.busy_timeout_ms)
+		s->opts.busy_timeout_ms = DEFAULT_BUSY_TIMEOUT_MS;
 	if (!s->opts.max_envelope_size)
 		s->opts.max_envelope_size = DEFAULT_MAX_ENVELOPE;
 	/* The host should give up (with a fault we can show) before we do,
@@ -315,17 +322,12 @@ static hvsnap_status interpret(hvsnap_session *s, const http_response *r,
 	return HVSNAP_OK;
 }
 
-hvsnap_status hvs_wsman_session_call(hvsnap_session *s, xmlDocPtr req,
-                                 const char *label, wsman_retry retry,
-                                 xmlDocPtr *resp, hvsnap_error *err)
+/* Sends body once (and once more on a fresh connection when retry allows
+ * it), and interprets the answer. */
+static hvsnap_status send_once(hvsnap_session *s, const char *body, size_t len,
+                               const char *label, wsman_retry retry,
+                               xmlDocPtr *resp, hvsnap_error *err)
 {
-	*resp = NULL;
-	size_t len = 0;
-	char *body = hvs_wsman_doc_to_bytes(req, &len);
-	if (!body)
-		return hvs_err_nomem(err);
-	trace_soap(s, HVSNAP_TRACE_REQUEST, body, len);
-
 	http_response r;
 	memset(&r, 0, sizeof(r));
 	hvsnap_status st = hvs_session_exchange(s, body, len, label, &r, err);
@@ -339,7 +341,6 @@ hvsnap_status hvs_wsman_session_call(hvsnap_session *s, xmlDocPtr req,
 		hvs_session_connection_lost(s);
 		st = hvs_session_exchange(s, body, len, label, &r, err);
 	}
-	free(body);
 	if (st == HVSNAP_ERR_TIMEOUT) {
 		/* A silent host is a connection problem (exit 3); TIMEOUT is kept
 		 * for waits on jobs, which go on after we give up. */
@@ -352,5 +353,60 @@ hvsnap_status hvs_wsman_session_call(hvsnap_session *s, xmlDocPtr req,
 		st = interpret(s, &r, label, resp, err);
 	}
 	hvs_http_response_clear(&r);
+	return st;
+}
+
+/* Sleeps ms in short slices; non-zero when the session was interrupted. */
+static int pause_unless_interrupted(const hvsnap_session *s, unsigned ms)
+{
+	while (ms > 0) {
+		if (hvsnap_session_interrupted(s))
+			return 1;
+		unsigned slice = ms < 50 ? ms : 50;
+		hvs_platform_sleep_ms(slice);
+		ms -= slice;
+	}
+	return hvsnap_session_interrupted(s);
+}
+
+hvsnap_status hvs_wsman_session_call(hvsnap_session *s, xmlDocPtr req,
+                                 const char *label, wsman_retry retry,
+                                 xmlDocPtr *resp, hvsnap_error *err)
+{
+	*resp = NULL;
+	/* Interrupted: nothing new leaves (an answer already on its way was
+	 * read by the call that sent its request). */
+	if (hvsnap_session_interrupted(s))
+		return hvs_err_set(err, HVSNAP_ERR_CANCELLED, 0, "%s not sent: interrupted", label);
+	size_t len = 0;
+	char *body = hvs_wsman_doc_to_bytes(req, &len);
+	if (!body)
+		return hvs_err_nomem(err);
+	trace_soap(s, HVSNAP_TRACE_REQUEST, body, len);
+
+	uint64_t start = hvs_platform_monotonic_ms();
+	unsigned delay = BUSY_FIRST_DELAY_MS;
+	hvsnap_status st;
+	for (;;) {
+		st = send_once(s, body, len, label, retry, resp, err);
+		if (st != HVSNAP_ERR_BUSY)
+			break;
+		/* QuotaLimit: the host refused the request without running it
+		 * (too many operations of this user at once), so even an Invoke
+		 * may go again, after a pause, until the busy budget is spent. */
+		uint64_t spent = hvs_platform_monotonic_ms() - start;
+		if (spent + delay > s->opts.busy_timeout_ms)
+			break;
+		hvs_wsman_session_info(s, "%s: host busy (QuotaLimit), trying again in %u ms",
+		                       label, delay);
+		if (pause_unless_interrupted(s, delay)) {
+			hvs_err_set(err, HVSNAP_ERR_CANCELLED, 0,
+			            "%s not sent again after the host was busy: interrupted", label);
+			st = HVSNAP_ERR_CANCELLED;
+			break;
+		}
+		delay = delay * 2 > BUSY_MAX_DELAY_MS ? BUSY_MAX_DELAY_MS : delay * 2;
+	}
+	free(body);
 	return st;
 }

@@ -62,6 +62,14 @@ static const expected_fault faults[] = {
 	  "Operation=ExecMethod, ParameterInfo=Msvm_VirtualSystemSnapshotService."
 	  "CreationClassName=\"Msvm_VirtualSystemSnapshotService\",Name=\"vssnapsvc\", "
 	  "ProviderName=WMI, StatusCode=2147749935" },
+	{ "fault_quota_limit.xml", HVSNAP_ERR_BUSY, 2150859174L, "Receiver", "QuotaLimit",
+	  "The WS-Management service cannot process the request. This user is allowed a maximum "
+	  "number of 15 concurrent operations, which has been exceeded.",
+	  "subcode w:QuotaLimit; WSManFault code 2150859174 on scrubbed-1" },
+	{ "fault_quota_code_only.xml", HVSNAP_ERR_BUSY, 2150859174L, "Receiver", "",
+	  "The WS-Management service cannot process the request. This user is allowed a maximum "
+	  "number of 15 concurrent operations, which has been exceeded.",
+	  "WSManFault code 2150859174 on scrubbed-1" },
 	{ "fault_soap_only.xml", HVSNAP_ERR_FAULT, 0, "Receiver", "",
 	  "An internal error occurred.", "" },
 };
@@ -95,6 +103,7 @@ static void check(const expected_fault *x, const hvsnap_error *e, hvsnap_status 
 	/* WSManFault codes above LONG_MAX do not fit a 32-bit long. */
 	if (sizeof(long) > 4 || x->code < 0x7fffffffL)
 		assert_int_equal(e->code, x->code);
+	assert_int_equal(e->code_kind, x->code ? HVSNAP_CODE_WSMAN : HVSNAP_CODE_NONE);
 	assert_string_equal(e->fault_code, x->fault_code);
 	assert_string_equal(e->fault_subcode, x->subcode);
 	assert_string_equal(e->message, x->message);
