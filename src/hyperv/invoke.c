@@ -88,7 +88,7 @@ hvsnap_status hvs_modify_settings(hvsnap_session *s, const char *instance_id,
 	    hvsnap_params_add_instance(p, "SystemSettings", inst) == HVSNAP_OK) {
 		/* Settings changes are quick; they never wait on the caller's
 		 * deadline for a checkpoint, but still have one. */
-		hvsnap_wait_options w = { .timeout_ms = 120000 };
+		hvsnap_wait_options w = { .version = HVSNAP_WAIT_OPTIONS_VERSION, .timeout_ms = 120000 };
 		if (wait && wait->timeout_ms)
 			w.timeout_ms = wait->timeout_ms;
 		hvsnap_job *job = NULL;

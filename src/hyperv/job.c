@@ -8,6 +8,7 @@
 #include "hvsnap/job.h"
 #include "hvsnap/hyperv.h"
 #include "hyperv/job_int.h"
+#include "hyperv/poll.h"
 #include "hyperv/objects.h"
 #include "hyperv/classes.h"
 #include "hyperv/invoke.h"
@@ -17,11 +18,6 @@
 #include "util/strutil.h"
 #include "wsman/response.h"
 
-#define POLL_FIRST_MS 100u
-#define POLL_MAX_MS 1000u
-/* Consecutive failed polls tolerated (a host restarting WinRM, a dropped
- * connection) before giving up. */
-#define MAX_POLL_FAILURES 5
 
 void hvsnap_job_free(hvsnap_job *job)
 {
@@ -244,18 +240,42 @@ static hvsnap_status leave_running(const char *job_id, hvsnap_job *last, uint64_
 	return kind;
 }
 
-/* Sleeps ms in short slices, so that an interrupt is seen within ~50 ms.
- * Returns non-zero when the session was interrupted. */
-static int sleep_unless_interrupted(const hvsnap_session *s, unsigned ms)
+typedef struct job_wait_ctx {
+	hvsnap_session *s;
+	const char *job_id;
+	const hvsnap_wait_options *opts;
+	hvsnap_job *last;     /* as last seen; owned here until handed out */
+} job_wait_ctx;
+
+static hvsnap_status job_wait_step(void *ctx, uint64_t elapsed, int *done, hvsnap_error *err)
 {
-	while (ms > 0) {
-		if (hvsnap_session_interrupted(s))
-			return 1;
-		unsigned slice = ms < 50 ? ms : 50;
-		hvs_platform_sleep_ms(slice);
-		ms -= slice;
+	job_wait_ctx *c = ctx;
+	hvsnap_job *job = NULL;
+	hvsnap_status st = hvsnap_job_get(c->s, c->job_id, &job, err);
+	if (st == HVSNAP_ERR_NOT_FOUND && c->last) {
+		/* Seen running, now gone: it ended and was removed unread. */
+		hvs_err_set(err, HVSNAP_ERR_FAILED, 0,
+		            "job %s disappeared from the host before its end could be seen", c->job_id);
+		hvs_err_add_detail(err, "last seen in state %u (%s) at %u%%", c->last->state,
+		                   hvsnap_job_state_text(c->last->state), c->last->percent);
+		*done = 1;
+		return HVSNAP_ERR_FAILED;
 	}
-	return hvsnap_session_interrupted(s);
+	if (st != HVSNAP_OK)
+		return st;
+	job->elapsed_ms = elapsed;
+	hvsnap_job_free(c->last);
+	c->last = job;
+	int stop = c->opts->progress ? c->opts->progress(job, c->opts->payload) : 0;
+	if (hvsnap_job_state_is_final(job->state)) {
+		*done = 1;
+		return job_outcome(c->s, job, err);
+	}
+	if (c->opts->no_wait) {
+		*done = 1;
+		return HVSNAP_OK;
+	}
+	return stop ? HVSNAP_ERR_CANCELLED : HVSNAP_OK;
 }
 
 hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
@@ -274,66 +294,19 @@ hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		                   "wait options of version %u; this libhvsnap knows version %u",
 		                   opts->version, HVSNAP_WAIT_OPTIONS_VERSION);
-	uint64_t start = hvs_platform_monotonic_ms();
-	unsigned delay = POLL_FIRST_MS;
-	int failures = 0;
-	hvsnap_job *last = NULL;
-
-	for (;;) {
-		if (hvsnap_session_interrupted(s))
-			return leave_running(job_id, last, hvs_platform_monotonic_ms() - start,
-			                     HVSNAP_ERR_CANCELLED, out, err);
-		hvsnap_job *job = NULL;
-		hvsnap_status st = hvsnap_job_get(s, job_id, &job, err);
-		uint64_t now = hvs_platform_monotonic_ms();
-		if (st == HVSNAP_OK) {
-			failures = 0;
-			job->elapsed_ms = now - start;
-			hvsnap_job_free(last);
-			last = job;
-			int stop = opts->progress ? opts->progress(job, opts->payload) : 0;
-			if (hvsnap_job_state_is_final(job->state) || opts->no_wait) {
-				*out = last;
-				return opts->no_wait && !hvsnap_job_state_is_final(job->state)
-				       ? HVSNAP_OK : job_outcome(s, job, err);
-			}
-			if (stop)
-				return leave_running(job_id, last, now - start, HVSNAP_ERR_CANCELLED,
-				                     out, err);
-		} else if (st == HVSNAP_ERR_NOT_FOUND && last) {
-			/* Seen running, now gone: it ended and was removed unread. */
-			hvs_err_set(err, HVSNAP_ERR_FAILED, 0,
-			        "job %s disappeared from the host before its end could be seen", job_id);
-			hvs_err_add_detail(err, "last seen in state %u (%s) at %u%%", last->state,
-			               hvsnap_job_state_text(last->state), last->percent);
-			*out = last;
-			return HVSNAP_ERR_FAILED;
-		} else if (st == HVSNAP_ERR_CANCELLED) {
-			return leave_running(job_id, last, now - start, HVSNAP_ERR_CANCELLED, out, err);
-		} else if (st == HVSNAP_ERR_BUSY ||
-		           ((st == HVSNAP_ERR_CONNECT ||
-		             (st == HVSNAP_ERR_PROTOCOL && err->code == 503)) &&
-		            ++failures <= MAX_POLL_FAILURES)) {
-			/* Polling is a read: after a drop, reconnect and go on. A 503
-			 * (WinRM busy or restarting) or a QuotaLimit (too many
-			 * operations of this user) was not processed and asks to be
-			 * tried again later, which the backoff does until the
-			 * deadline. */
-		} else {
-			hvsnap_job_free(last);
-			return st;
-		}
-		if (opts->timeout_ms > 0 && now - start >= (uint64_t)opts->timeout_ms)
-			return leave_running(job_id, last, now - start, HVSNAP_ERR_TIMEOUT, out, err);
-		unsigned sleep_ms = delay;
-		if (opts->timeout_ms > 0) {
-			uint64_t left = (uint64_t)opts->timeout_ms - (now - start);
-			if (left < sleep_ms)
-				sleep_ms = (unsigned)left;
-		}
-		if (sleep_unless_interrupted(s, sleep_ms))
-			return leave_running(job_id, last, hvs_platform_monotonic_ms() - start,
-			                     HVSNAP_ERR_CANCELLED, out, err);
-		delay = delay * 3 / 2 > POLL_MAX_MS ? POLL_MAX_MS : delay * 3 / 2;
-	}
+	if (!job_id || !*job_id)
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no job id given");
+	job_wait_ctx c = { s, job_id, opts, NULL };
+	hvs_poll_end end;
+	uint64_t elapsed = 0;
+	hvsnap_status st = hvs_poll(s, opts->timeout_ms, job_wait_step, &c, &end, &elapsed, err);
+	if (end != HVS_POLL_DONE)
+		return leave_running(job_id, c.last, elapsed, st, out, err);
+	*out = c.last;
+	if (st != HVSNAP_OK)
+		hvs_str_copy(err->job_id, sizeof(err->job_id), job_id);
+	if (st != HVSNAP_OK && st != HVSNAP_ERR_FAILED && st != HVSNAP_ERR_NOT_FOUND)
+		/* Following the job failed, not the job: it goes on. */
+		hvs_err_add_detail(err, "job %s goes on on the host; only following it failed", job_id);
+	return st;
 }
