@@ -55,6 +55,15 @@ set(HVSNAP_PC_REQUIRES_PRIVATE "libcurl libxml-2.0 openssl")
 if(GSSAPI_FOUND)
   string(APPEND HVSNAP_PC_REQUIRES_PRIVATE " krb5-gssapi")
 endif()
+# Paths relative to ${prefix} where GNUInstallDirs gives relative ones, as
+# pkg-config users expect (PKG_CONFIG_SYSROOT_DIR, --define-variable).
+foreach(dir LIBDIR INCLUDEDIR)
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_${dir}}")
+    set(HVSNAP_PC_${dir} "${CMAKE_INSTALL_${dir}}")
+  else()
+    set(HVSNAP_PC_${dir} "\${prefix}/${CMAKE_INSTALL_${dir}}")
+  endif()
+endforeach()
 configure_file(cmake/hvsnap.pc.in ${PROJECT_BINARY_DIR}/hvsnap.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/hvsnap.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)

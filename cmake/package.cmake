@@ -37,7 +37,10 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION admin)
 # same package, so it is looked up in the build tree and left out.
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${PROJECT_BINARY_DIR})
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_GENERATE_SHLIBS ON)
+# A shlibs file, so that packages built against libhvsnap get their
+# Depends on hvsnap from dpkg-shlibdeps.
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(CPACK_COMPONENT_RUNTIME_DESCRIPTION
     "hvsnap creates, lists, applies, renames and deletes Hyper-V checkpoints by
 talking WS-Management (WinRM) to the host's WMI provider. This package has
