@@ -9,6 +9,7 @@ packages=(
   libcmocka-dev libjansson-dev libmicrohttpd-dev libkrb5-dev gss-ntlmssp
   libgnutls28-dev                        # hvsim reads client certs via GnuTLS (libmicrohttpd-dev pulls it in too)
   python3 curl
+  dpkg-dev file                          # cpack -G DEB: dpkg-shlibdeps, and file to find ELF objects
   krb5-kdc krb5-admin-server krb5-user   # a private KDC for the Kerberos tests
   python3-winrm                          # an independent WinRM client for interop
   python3-requests-ntlm python3-gssapi   # its NTLM transport; a Kerberos initiator
