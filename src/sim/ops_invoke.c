@@ -154,6 +154,24 @@ char *invoke_text_param(xmlNodePtr input, const char *ns, const char *name)
 	return req_text(req_child(input, ns, name));
 }
 
+/* The Msvm_VirtualSystemSnapshotSettingData values [DOC]: ConsistencyLevel
+ * and GuestBackupType 0-2, IgnoreNonSnapshottableDisks a boolean; absent
+ * or null is fine. Returns 1 when one is out of range. */
+static int settings_values(const embedded *em, int *consistency)
+{
+	const char *cl = embedded_get(em, "ConsistencyLevel");
+	const char *gb = embedded_get(em, "GuestBackupType");
+	const char *ig = embedded_get(em, "IgnoreNonSnapshottableDisks");
+	uint64_t v;
+	if (cl && hvs_str_to_u64(cl, 2, &v) != 0)
+		return 1;
+	if (cl)
+		*consistency = (int)v;
+	if (gb && hvs_str_to_u64(gb, 2, &v) != 0)
+		return 1;
+	return ig && !hvs_str_case_eq(ig, "true") && !hvs_str_case_eq(ig, "false");
+}
+
 static void create_snapshot(sim_ctx *ctx, sim_req *req, sim_resp *r,
                             xmlNodePtr in)
 {
@@ -161,6 +179,7 @@ static void create_snapshot(sim_ctx *ctx, sim_req *req, sim_resp *r,
 	sim_vm *vm;
 	char *settings, *type;
 	uint64_t stype = 2;
+	int consistency = 0, bad_value = 0;
 	enum sim_fault f = invoke_epr_param(in, req->resource_uri, "AffectedSystem", &e);
 	sim_job *job;
 	if (f == F_SCHEMA) {
@@ -181,6 +200,8 @@ static void create_snapshot(sim_ctx *ctx, sim_req *req, sim_resp *r,
 		if (f == F_NONE && !hvs_str_case_eq(em.cls,
 		        "Msvm_VirtualSystemSnapshotSettingData"))
 			f = F_INVALID_PARAMETER;
+		if (f == F_NONE)
+			bad_value = settings_values(&em, &consistency);
 		embedded_free(&em);
 		if (f != F_NONE) {
 			free(settings);
@@ -206,6 +227,17 @@ static void create_snapshot(sim_ctx *ctx, sim_req *req, sim_resp *r,
 		return;
 	}
 	job = jobs_start(ctx->model, JK_CREATE, vm->id, NULL, (int)stype);
+	job->consistency = consistency;
+	if (bad_value) {
+		/* [CLAIM go-wsman] values the provider refuses fail the job
+		 * with 32773 rather than the call */
+		job->outcome.state = JS_EXCEPTION;
+		job->outcome.error_code = 32773;
+		free(job->outcome.error_description);
+		job->outcome.error_description = hvs_str_dup(
+			"The snapshot settings are not valid.");
+		job->outcome.description_nil = 0;
+	}
 	invoke_output(ctx, req, r, 4096, job);
 }
 
