@@ -136,6 +136,7 @@ static void one_request(sim_ctx *ctx, const char *body, size_t size,
 	remember(&resp.body, "<w:Selector Name=\"InstanceID\">", "</w:Selector>",
 	         job_id);
 	hvs_buf_free(&resp.body);
+	free(resp.log_params);
 	free(action);
 	free(uri);
 	free(method);
@@ -145,6 +146,7 @@ static void one_request(sim_ctx *ctx, const char *body, size_t size,
 	sim_dispatch(ctx, &conn, body, size, 1, &resp, &action, &uri, &method);
 	check_reply(&resp.body);
 	hvs_buf_free(&resp.body);
+	free(resp.log_params);
 	free(action);
 	free(uri);
 	free(method);

@@ -20,11 +20,20 @@
 #define PCSD "Msvm_ParentChildSettingData"
 #define MCSB "Msvm_MostCurrentSnapshotInBranch"
 #define SDS "Msvm_SettingsDefineState"
+#define SYSDEV "Msvm_SystemDevice"
+#define LAS "Msvm_LastAppliedSnapshot"
+#define VSRP "Msvm_VirtualSystemReferencePoint"
+#define VSRPS "Msvm_VirtualSystemReferencePointService"
+#define RPOVS "Msvm_ReferencePointOfVirtualSystem"
 
 static const char *const keys_cs[] = { "CreationClassName", "Name", NULL };
 static const char *const keys_iid[] = { "InstanceID", NULL };
 static const char *const keys_svc[] = { "CreationClassName", "Name",
 	"SystemCreationClassName", "SystemName", NULL };
+static const char *const keys_dev[] = { "CreationClassName", "DeviceID",
+	"SystemCreationClassName", "SystemName", NULL };
+static const char *const keys_rp[] = { "InstanceID",
+	"VirtualSystemIdentifier", NULL };
 static const char *const keys_none[] = { NULL };
 
 static const struct {
@@ -36,12 +45,18 @@ static const struct {
 	{ VSMS, keys_svc, 0 }, { JOB, keys_iid, 0 },  { AJE, keys_none, 1 },
 	{ SOVS, keys_none, 1 }, { PCSD, keys_none, 1 }, { MCSB, keys_none, 1 },
 	{ SDS, keys_none, 1 },
+	{ "Msvm_HeartbeatComponent", keys_dev, 0 },
+	{ "Msvm_ShutdownComponent", keys_dev, 0 },
+	{ "Msvm_KvpExchangeComponent", keys_dev, 0 },
+	{ SYSDEV, keys_none, 1 }, { LAS, keys_none, 1 },
+	{ VSRP, keys_rp, 0 }, { VSRPS, keys_svc, 0 }, { RPOVS, keys_none, 1 },
 };
+#define NCLASSES (sizeof(classes) / sizeof(classes[0]))
 
 static int class_index(const char *cls)
 {
 	size_t i;
-	for (i = 0; cls && i < sizeof(classes) / sizeof(classes[0]); i++)
+	for (i = 0; cls && i < NCLASSES; i++)
 		if (hvs_str_case_eq(classes[i].name, cls))
 			return (int)i;
 	return -1;
@@ -64,24 +79,42 @@ const char *const *class_keys(const char *cls)
 	return i >= 0 ? classes[i].keys : keys_none;
 }
 
+const char *class_association(size_t i)
+{
+	size_t k;
+	for (k = 0; k < NCLASSES; k++)
+		if (classes[k].assoc && i-- == 0)
+			return classes[k].name;
+	return NULL;
+}
+
 static const char *L(const char *lang, const char *en, const char *ja)
 {
 	return lang && strcmp(lang, "ja-JP") == 0 ? ja : en;
 }
 
-static void cs_epr(sim_epr *e, const char *name)
+void class_cs_epr(sim_epr *e, const char *name)
 {
 	epr_init(e, CS);
 	epr_add(e, "CreationClassName", CS);
 	epr_add(e, "Name", name);
 }
 
-static void vssd_epr(sim_epr *e, const char *id)
+void class_vssd_epr(sim_epr *e, const char *id)
 {
 	char iid[64];
 	snprintf(iid, sizeof(iid), "Microsoft:%s", id);
 	epr_init(e, VSSD);
 	epr_add(e, "InstanceID", iid);
+}
+
+void class_refpoint_epr(sim_epr *e, const sim_refpoint *rp)
+{
+	char iid[64];
+	snprintf(iid, sizeof(iid), "Microsoft:%s", rp->id);
+	epr_init(e, VSRP);
+	epr_add(e, "InstanceID", iid);
+	epr_add(e, "VirtualSystemIdentifier", rp->vm_id);
 }
 
 static void job_epr(sim_epr *e, const char *id)
@@ -168,7 +201,9 @@ static sim_inst *cs_vm(sim_model *m, const sim_vm *vm, const char *lang,
 	inst_set_nil(in, "Dedicated");
 	inst_set_text(in, "Description", "Microsoft Virtual Machine"); /*[REAL]*/
 	inst_set_text(in, "ElementName", vm->name);
-	inst_set_uint(in, "EnabledState", (unsigned)vm->state);
+	/* a power job in progress shows its transitional state */
+	inst_set_uint(in, "EnabledState",
+	              (unsigned)(vm->transition ? vm->transition : vm->state));
 	inst_set_uint(in, "EnhancedSessionModeState", 3);
 	inst_set_uint(in, "FailedOverReplicationType", 0);
 	inst_set_uint(in, "HwThreadsPerCoreRealized", 1);
@@ -211,7 +246,7 @@ static sim_inst *vssd_common(const sim_vm *vm, const char *id)
 	inst_set_interval(in, "AutomaticCriticalErrorActionTimeout", 1800000);
 	inst_set_uint(in, "AutomaticRecoveryAction", 3);
 	inst_set_uint(in, "AutomaticShutdownAction", 4);
-	inst_set_bool(in, "AutomaticSnapshotsEnabled", 0);
+	inst_set_bool(in, "AutomaticSnapshotsEnabled", vm->auto_snapshots);
 	inst_set_uint(in, "AutomaticStartupAction", 2);
 	inst_set_interval(in, "AutomaticStartupActionDelay", 0);
 	inst_set_uint(in, "AutomaticStartupActionSequenceNumber", 0);
@@ -314,43 +349,55 @@ static sim_inst *vssd_snapshot(sim_model *m, const sim_vm *vm,
 	} else {
 		inst_set_nil(in, "Parent");
 	}
-	inst_set_text(in, "VirtualSystemType",
-	              s->recovery ? "Microsoft:Hyper-V:Snapshot:Recovery"
-	                          : "Microsoft:Hyper-V:Snapshot:Realized");
+	inst_set_text(in, "VirtualSystemType", model_snap_type(s));
 	return in;
 }
 
 /* --- services ----------------------------------------------------------- */
+static const struct {
+	const char *cls, *name, *element;
+	const char *caption[2], *description[2];
+} services[] = {
+	{ VSSS, "vssnapsvc", "Virtual System Snapshot Service",
+	  { "Hyper-V Virtual System Snapshot Service",
+	    "Hyper-V 仮想システム スナップショット サービス" },
+	  { "Service for creating, destroying, and applying virtual machine "
+	    "snapshots", "仮想マシンのスナップショットを作成、破棄、適用するサービス" } },
+	{ VSMS, "vmms", "Virtual System Management Service",
+	  { "Hyper-V Virtual System Management Service",
+	    "Hyper-V 仮想システム管理サービス" },
+	  { "Service for configuring and managing virtual systems",
+	    "仮想システムを構成および管理するサービス" } },
+	/* [INF] Name and texts: no recording of this service is public */
+	{ VSRPS, "vsrpsvc", "Virtual System Reference Point Service",
+	  { "Hyper-V Virtual System Reference Point Service",
+	    "Hyper-V 仮想システム参照ポイント サービス" },
+	  { "Service for creating and destroying virtual machine reference "
+	    "points", "仮想マシンの参照ポイントを作成および破棄するサービス" } },
+};
+
 static sim_inst *service(sim_model *m, const char *cls, const char *lang)
 {
 	sim_inst *in = inst_new(cls);
 	static const unsigned ok[] = { 2 };
-	int snap = strcmp(cls, VSSS) == 0;
+	size_t k = 0;
+	int ja = lang && strcmp(lang, "ja-JP") == 0;
+	while (k + 1 < sizeof(services) / sizeof(services[0]) &&
+	       strcmp(services[k].cls, cls) != 0)
+		k++;
 	inst_set_nil(in, "AvailableRequestedStates");
-	inst_set_text(in, "Caption",
-	              snap ? L(lang, "Hyper-V Virtual System Snapshot Service",
-	                       "Hyper-V 仮想システム スナップショット サービス")
-	                   : L(lang, "Hyper-V Virtual System Management Service",
-	                       "Hyper-V 仮想システム管理サービス"));
+	inst_set_text(in, "Caption", services[k].caption[ja]);
 	inst_set_nil(in, "CommunicationStatus");
 	inst_set_text(in, "CreationClassName", cls);
-	inst_set_text(in, "Description",
-	              snap ? L(lang, "Service for creating, destroying, and "
-	                             "applying virtual machine snapshots",
-	                       "仮想マシンのスナップショットを作成、破棄、適用するサービス")
-	                   : L(lang, "Service for configuring and managing "
-	                             "virtual systems",
-	                       "仮想システムを構成および管理するサービス"));
+	inst_set_text(in, "Description", services[k].description[ja]);
 	inst_set_nil(in, "DetailedStatus");
-	inst_set_text(in, "ElementName",
-	              snap ? "Virtual System Snapshot Service"
-	                   : "Virtual System Management Service");
+	inst_set_text(in, "ElementName", services[k].element);
 	inst_set_uint(in, "EnabledDefault", 2);
 	inst_set_uint(in, "EnabledState", 2);
 	inst_set_uint(in, "HealthState", 5);
 	inst_set_datetime(in, "InstallDate", m->boot_ms);
 	inst_set_nil(in, "InstanceID");
-	inst_set_text(in, "Name", snap ? "vssnapsvc" : "vmms");
+	inst_set_text(in, "Name", services[k].name);
 	inst_set_nil(in, "OperatingStatus");
 	inst_set_uint_array(in, "OperationalStatus", ok, 1);
 	inst_set_nil(in, "OtherEnabledState");
@@ -372,6 +419,40 @@ static sim_inst *service(sim_model *m, const char *cls, const char *lang)
 	return in;
 }
 
+/* --- Msvm_VirtualSystemReferencePoint ------------------------------------ */
+static sim_inst *refpoint(const sim_model *m, const sim_refpoint *rp)
+{
+	sim_inst *in = inst_new(VSRP);
+	char iid[64], disk[160], rct[96];
+	const char *disks[1] = { disk }, *rcts[1] = { rct };
+	snprintf(iid, sizeof(iid), "Microsoft:%s", rp->id);
+	/* [INF] forms: a disk's RASD InstanceID and an RCT id per disk */
+	snprintf(disk, sizeof(disk),
+	         "Microsoft:%s\\83F8638B-8DCA-4152-9EDA-2CA8B33039B4\\0\\0\\D",
+	         rp->vm_id);
+	snprintf(rct, sizeof(rct), "rctX:%.8s:%.4s:%.4s:%.4s:%.12s:%08X",
+	         rp->id, rp->id + 9, rp->id + 14, rp->id + 19, rp->id + 24,
+	         (unsigned)(rp->created_ms / 1000 % 0x7fffffff));
+	inst_set_text(in, "Caption", "Reference Point");
+	inst_set_uint(in, "ConsistencyLevel", (unsigned)rp->consistency);
+	inst_set_datetime(in, "CreationTime", rp->created_ms);
+	inst_set_text(in, "Description", "Virtual machine reference point");
+	inst_set_text(in, "ElementName", "Reference Point");
+	inst_set_bool(in, "HasAssociatedData", rp->has_data && !rp->rct);
+	inst_set_text(in, "InstanceID", iid);
+	/* the class says 1 log / 2 RCT, CreateReferencePoint 0 / 1: which
+	 * one a host reports is quirks.reference_point_types */
+	inst_set_uint(in, "ReferencePointType",
+	              (unsigned)(m->refpoint_type_base + rp->rct));
+	if (rp->rct)
+		inst_set_array(in, "ResilientChangeTrackingIdentifiers", rcts, 1);
+	else
+		inst_set_nil(in, "ResilientChangeTrackingIdentifiers");
+	inst_set_array(in, "VirtualDiskIdentifiers", disks, 1);
+	inst_set_text(in, "VirtualSystemIdentifier", rp->vm_id);
+	return in;
+}
+
 /* --- Msvm_ConcreteJob ---------------------------------------------------- */
 static const char *job_names(const sim_job *j, int what)
 {
@@ -389,6 +470,16 @@ static const char *job_names(const sim_job *j, int what)
 		{ "Changing Virtual Machine State",
 		  "Initializing and Changing Virtual Machine State",
 		  "Changing State" },
+		{ "Shutting Down Virtual Machine",
+		  "Shutting Down the Guest Operating System", "Shutting Down" },
+		{ "Clearing Virtual Machine Checkpoint State",
+		  "Clearing Virtual Machine Checkpoint State",
+		  "Clear Checkpoint State" },
+		{ "Converting Checkpoint to Reference Point",
+		  "Converting Checkpoint to Reference Point",
+		  "Convert to Reference Point" },
+		{ "Deleting Reference Point", "Deleting Reference Point",
+		  "Delete Reference Point" },
 	};
 	return names[j->kind][what];
 }
@@ -519,7 +610,8 @@ void class_instances(sim_model *m, const char *cls, const char *lang,
 				list_push(out, vssd_snapshot(m, vm, &m->snaps[i],
 				                             lang));
 		}
-	} else if (strcmp(cls, VSSS) == 0 || strcmp(cls, VSMS) == 0) {
+	} else if (strcmp(cls, VSSS) == 0 || strcmp(cls, VSMS) == 0 ||
+	           strcmp(cls, VSRPS) == 0) {
 		list_push(out, service(m, cls, lang));
 	} else if (strcmp(cls, JOB) == 0) {
 		for (i = 0; i < m->njobs; i++)
@@ -540,39 +632,74 @@ void class_instances(sim_model *m, const char *cls, const char *lang,
 		}
 	} else if (strcmp(cls, SOVS) == 0) {
 		for (i = 0; i < m->nsnaps; i++) {
-			cs_epr(&a, m->snaps[i].vm_id);
-			vssd_epr(&b, m->snaps[i].id);
+			class_cs_epr(&a, m->snaps[i].vm_id);
+			class_vssd_epr(&b, m->snaps[i].id);
 			add_assoc(out, SOVS, "Antecedent", &a, "Dependent", &b);
 		}
 	} else if (strcmp(cls, PCSD) == 0) {
 		for (i = 0; i < m->nsnaps; i++) {
 			if (!m->snaps[i].parent_id[0])
 				continue;
-			vssd_epr(&a, m->snaps[i].parent_id);
-			vssd_epr(&b, m->snaps[i].id);
+			class_vssd_epr(&a, m->snaps[i].parent_id);
+			class_vssd_epr(&b, m->snaps[i].id);
 			add_assoc(out, PCSD, "Antecedent", &a, "Dependent", &b);
 		}
 		for (i = 0; i < m->nvms; i++) {
 			if (!m->vms[i].current[0])
 				continue;
-			vssd_epr(&a, m->vms[i].current);
-			vssd_epr(&b, m->vms[i].id);
+			class_vssd_epr(&a, m->vms[i].current);
+			class_vssd_epr(&b, m->vms[i].id);
 			add_assoc(out, PCSD, "Antecedent", &a, "Dependent", &b);
 		}
 	} else if (strcmp(cls, MCSB) == 0) {
 		for (i = 0; i < m->nvms; i++) {
 			if (!m->vms[i].current[0])
 				continue;
-			cs_epr(&a, m->vms[i].id);
-			vssd_epr(&b, m->vms[i].current);
+			class_cs_epr(&a, m->vms[i].id);
+			class_vssd_epr(&b, m->vms[i].current);
 			add_assoc(out, MCSB, "Antecedent", &a, "Dependent", &b);
 		}
 	} else if (strcmp(cls, SDS) == 0) {
 		for (i = 0; i < m->nvms; i++) {
-			cs_epr(&a, m->vms[i].id);
-			vssd_epr(&b, m->vms[i].id);
+			class_cs_epr(&a, m->vms[i].id);
+			class_vssd_epr(&b, m->vms[i].id);
 			add_assoc(out, SDS, "ManagedElement", &a, "SettingData",
 			          &b);
+		}
+	} else if (guest_class(cls)) {
+		guest_instances(m, cls, lang, now, out);
+	} else if (strcmp(cls, SYSDEV) == 0) {
+		/* VM -> each of its integration components */
+		static const char *const dev[] = { "Msvm_HeartbeatComponent",
+			"Msvm_ShutdownComponent", "Msvm_KvpExchangeComponent" };
+		size_t d;
+		for (d = 0; d < 3; d++) {
+			sim_list comps = { 0 };
+			guest_instances(m, dev[d], lang, now, &comps);
+			for (i = 0; i < comps.n; i++) {
+				class_cs_epr(&a, inst_text(comps.v[i], "SystemName"));
+				class_epr(comps.v[i], &b);
+				add_assoc(out, SYSDEV, "GroupComponent", &a,
+				          "PartComponent", &b);
+			}
+			list_free(&comps);
+		}
+	} else if (strcmp(cls, LAS) == 0) {
+		for (i = 0; i < m->nvms; i++) {
+			if (!m->vms[i].last_applied[0])
+				continue;
+			class_vssd_epr(&a, m->vms[i].last_applied);
+			class_cs_epr(&b, m->vms[i].id);
+			add_assoc(out, LAS, "Antecedent", &a, "Dependent", &b);
+		}
+	} else if (strcmp(cls, VSRP) == 0) {
+		for (i = 0; i < m->nrefpoints; i++)
+			list_push(out, refpoint(m, &m->refpoints[i]));
+	} else if (strcmp(cls, RPOVS) == 0) {
+		for (i = 0; i < m->nrefpoints; i++) {
+			class_cs_epr(&a, m->refpoints[i].vm_id);
+			class_refpoint_epr(&b, &m->refpoints[i]);
+			add_assoc(out, RPOVS, "Antecedent", &a, "Dependent", &b);
 		}
 	}
 	for (i = 0; i < out->n; i++)

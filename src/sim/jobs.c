@@ -16,14 +16,25 @@
 #include "model.h"
 #include "util/strutil.h"
 
-static const int job_types[] = { 70, 71, 72, 72, 0 };
+/* by enum job_kind; JK_STATE's depends on the state. [DOC] 70-73 and
+ * 200; [INF] 13 for a guest shutdown, 201 for DestroyReferencePoint */
+static const int job_types[] = { 70, 71, 72, 72, 0, 13, 73, 200, 201 };
 
-static void vssd_epr(sim_epr *e, const char *id)
+int jobs_transition(const sim_model *m, const sim_vm *vm, int want)
 {
-	char iid[64];
-	snprintf(iid, sizeof(iid), "Microsoft:%s", id);
-	epr_init(e, "Msvm_VirtualSystemSettingData");
-	epr_add(e, "InstanceID", iid);
+	switch (want) {
+	case 2:
+		if (vm->state == VM_PAUSED)
+			return VM_RESUMING;
+		return m->v1_transitions ? 32770 : VM_STARTING;
+	case 3:
+		return m->v1_transitions ? 32774 : VM_STOPPING;
+	case 6:
+		return VM_SAVING;
+	case 9:
+		return VM_PAUSING;
+	}
+	return 0;
 }
 
 sim_job *jobs_start(sim_model *m, enum job_kind kind, const char *vm_id,
@@ -45,6 +56,8 @@ sim_job *jobs_start(sim_model *m, enum job_kind kind, const char *vm_id,
 	hvs_str_copy(j->vm_id, sizeof(j->vm_id), vm_id);
 	if (kind == JK_CREATE)
 		guid_upper(j->snap_id); /* the snapshot-to-be */
+	else if (kind == JK_DESTROY_REFPOINT)
+		hvs_str_copy(j->snap_id, sizeof(j->snap_id), snap_id);
 	else
 		hvs_str_copy(j->snap_id, sizeof(j->snap_id), snap_id ? snap_id : "");
 	j->arg = arg;
@@ -56,9 +69,13 @@ sim_job *jobs_start(sim_model *m, enum job_kind kind, const char *vm_id,
 	outcome_copy(&j->outcome, vm && vm->has_outcome ? &vm->outcome
 	                                                 : &m->job_outcome);
 	if (vm) {
-		static const int busy[] = { 32768, 32769, 32770, 32770, 0 };
+		static const int busy[] = { 32768, 32769, 32770, 32770, 0, 0,
+		                            0, 0, 0 };
 		vm->busy = busy[kind];
-		if (kind == JK_CREATE) {
+		if (kind == JK_STATE || kind == JK_SHUTDOWN)
+			vm->transition = jobs_transition(m, vm, kind == JK_STATE
+			                                        ? arg : 3);
+		if (kind == JK_CREATE || kind == JK_CONVERT) {
 			/* [REAL] the job's row for the VM itself, ElementEffects 0 */
 			sim_epr e;
 			epr_init(&e, "Msvm_ComputerSystem");
@@ -141,14 +158,19 @@ static void effect_create(sim_model *m, sim_job *j, sim_vm *vm)
 	s = model_add_snap(m, vm, name, parent, j->submitted_ms);
 	free(name);
 	hvs_str_copy(s->id, sizeof(s->id), snap_id);
-	s->recovery = j->arg == 32768;
-	/* a standard checkpoint of a running VM keeps its memory state */
-	s->is_saved = standard && (vm->state == VM_RUNNING ||
-	                           vm->state == VM_PAUSED ||
-	                           vm->state == VM_SAVED);
+	s->consistency = j->consistency;
+	/* a standard full checkpoint of a running VM keeps its memory state;
+	 * a disk-only one (3) and a recovery one (32768) never do [INF] */
+	s->is_saved = standard && j->arg == 2 &&
+	              (vm->state == VM_RUNNING || vm->state == VM_PAUSED ||
+	               vm->state == VM_SAVED);
 	vm = model_vm(m, vm_id);
-	hvs_str_copy(vm->current, sizeof(vm->current), snap_id);
-	vssd_epr(&e, snap_id);
+	if (j->arg == 32768)
+		/* a backup's checkpoint stays out of the user's branch [INF] */
+		s->vs_type = hvs_str_dup(SNAP_RECOVERY);
+	else
+		hvs_str_copy(vm->current, sizeof(vm->current), snap_id);
+	class_vssd_epr(&e, snap_id);
 	model_add_aje(m, j->id, &e, 5); /* Create */
 	epr_clear(&e);
 }
@@ -185,6 +207,25 @@ static void effect_destroy(sim_model *m, sim_job *j, sim_vm *vm, int tree)
 	model_remove_snap(m, j->snap_id);
 }
 
+/* ConvertToReferencePoint: the recovery snapshot goes, a reference point
+ * takes its place and is the job's Create row, like a new snapshot. */
+static void effect_convert(sim_model *m, sim_job *j, sim_vm *vm)
+{
+	sim_snap *s = model_snap(m, j->snap_id);
+	sim_refpoint *rp;
+	sim_epr e;
+	int consistency = s && s->consistency == 2 ? 2 : 1;
+	if (!s)
+		return;
+	effect_destroy(m, j, vm, 0);
+	rp = model_add_refpoint(m, j->vm_id);
+	rp->consistency = consistency;
+	rp->created_ms = j->submitted_ms;
+	class_refpoint_epr(&e, rp);
+	model_add_aje(m, j->id, &e, 5);
+	epr_clear(&e);
+}
+
 /* at is the moment the job was due to end, which may be well before the
  * request that brought the model up to date. */
 static void finish(sim_model *m, sim_job *j, long long at)
@@ -201,6 +242,7 @@ static void finish(sim_model *m, sim_job *j, long long at)
 		return;
 	}
 	vm->busy = 0;
+	vm->transition = 0;
 	if (j->state == JS_EXCEPTION) {
 		fail_as_scenario(j, vm->name);
 		return;
@@ -227,16 +269,46 @@ static void finish(sim_model *m, sim_job *j, long long at)
 			return;
 		}
 		hvs_str_copy(vm->current, sizeof(vm->current), s->id);
+		hvs_str_copy(vm->last_applied, sizeof(vm->last_applied), s->id);
 		/* standard checkpoints return to saved, production to off */
 		vm->state = s->is_saved ? VM_SAVED : VM_OFF;
 		vm->state_ms = at;
 		break;
 	}
+	case JK_CLEAR_STATE: {
+		sim_snap *s = model_snap(m, j->snap_id);
+		if (!s) {
+			fail(j, 32768, "The checkpoint no longer exists.", NULL, NULL);
+			return;
+		}
+		s->is_saved = 0;
+		break;
+	}
+	case JK_CONVERT:
+		if (!model_snap(m, j->snap_id)) {
+			fail(j, 32768, "The checkpoint no longer exists.", NULL, NULL);
+			return;
+		}
+		effect_convert(m, j, vm);
+		break;
+	case JK_DESTROY_REFPOINT:
+		model_remove_refpoint(m, j->snap_id);
+		break;
+	case JK_SHUTDOWN:
+		vm->state = VM_OFF;
+		vm->state_ms = at;
+		break;
 	case JK_DESTROY:
 	case JK_DESTROY_TREE:
 		effect_destroy(m, j, vm, j->kind == JK_DESTROY_TREE);
 		break;
 	case JK_STATE:
+		/* the guest boots when started from Off, and its integration
+		 * services reconnect when restored from Saved: either way the
+		 * heartbeat answers boot_ms later; a resumed guest never
+		 * stopped [INF] */
+		if (j->arg == 2 && vm->state != VM_PAUSED)
+			vm->ready_ms = at + vm->boot_ms;
 		vm->state = j->arg == 2 ? VM_RUNNING : j->arg == 6 ? VM_SAVED
 		          : j->arg == 9 ? VM_PAUSED : VM_OFF;
 		vm->state_ms = at;
@@ -334,7 +406,9 @@ unsigned jobs_request_state(sim_model *m, sim_job *j, unsigned requested)
 	j->error_description = hvs_str_dup("The operation was cancelled.");
 	set_message(j, j->error_description);
 	vm = model_vm(m, j->vm_id);
-	if (vm)
+	if (vm) {
 		vm->busy = 0;
+		vm->transition = 0;
+	}
 	return 0;
 }

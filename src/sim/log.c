@@ -3,7 +3,8 @@
  * value is escaped; credentials are never among the fields. "auth" is the
  * connection's scheme and "encrypted" whether this request came as
  * multipart/encrypted (WinRM message encryption); "fault" appears only
- * when an injected fault shaped the answer. */
+ * when an injected fault shaped the answer, "params" only on an Invoke
+ * that got as far as its method. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -14,7 +15,7 @@
 
 void log_request(sim_ctx *ctx, const sim_conn *conn, const char *action,
                  const char *uri, const char *method, int status,
-                 const char *fault)
+                 const char *fault, const char *params)
 {
 	json_t *o;
 	char when[40], *line;
@@ -31,6 +32,13 @@ void log_request(sim_ctx *ctx, const sim_conn *conn, const char *action,
 	                                           ? conn->scheme : "none"));
 	json_object_set_new(o, "encrypted", json_boolean(conn && conn->encrypted));
 	json_object_set_new(o, "status", json_integer(status));
+	/* what an Invoke received, decoded, so client tests can assert the
+	 * exact parameters a client sent */
+	if (params) {
+		json_t *p = json_loads(params, 0, NULL);
+		if (p)
+			json_object_set_new(o, "params", p);
+	}
 	/* only on faulted requests, so a test can tell a request that was
 	 * dropped unprocessed from one that ran, even though both now name
 	 * their action */

@@ -1,6 +1,6 @@
-/* Storage of the simulated host: VMs, snapshots, jobs and affected-element
- * rows in flat arrays, looked up by GUID. Arrays move on growth, so callers
- * never keep pointers across an add. */
+/* Storage of the simulated host: VMs, snapshots, jobs, affected-element
+ * rows and reference points in flat arrays, looked up by GUID. Arrays move
+ * on growth, so callers never keep pointers across an add. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +48,7 @@ sim_model *model_new(void)
 	m->job_duration_ms = 2000;
 	m->job_retention_ms = 300000; /* TimeBeforeRemoval: 5 minutes */
 	m->job_outcome.state = JS_COMPLETED;
+	m->refpoint_type_base = 1; /* the class's numbering: 1 log, 2 RCT */
 	return m;
 }
 
@@ -76,11 +77,15 @@ void model_free(sim_model *m)
 	for (i = 0; i < m->nvms; i++) {
 		free(m->vms[i].name);
 		free(m->vms[i].notes);
+		free(m->vms[i].fqdn);
+		free(m->vms[i].ipv4);
+		free(m->vms[i].ipv6);
 		outcome_free(&m->vms[i].outcome);
 	}
 	for (i = 0; i < m->nsnaps; i++) {
 		free(m->snaps[i].name);
 		free(m->snaps[i].notes);
+		free(m->snaps[i].vs_type);
 	}
 	for (i = 0; i < m->njobs; i++) {
 		outcome_free(&m->jobs[i].outcome);
@@ -93,6 +98,7 @@ void model_free(sim_model *m)
 	free(m->snaps);
 	free(m->jobs);
 	free(m->ajes);
+	free(m->refpoints);
 	outcome_free(&m->job_outcome);
 	free(m->host);
 	free(m->locale);
@@ -138,6 +144,23 @@ sim_vm *model_add_vm(sim_model *m, const char *name)
 	vm->guest_vss = 1;
 	vm->installed_ms = m->boot_ms - 86400000LL * 30;
 	vm->state_ms = m->boot_ms;
+	/* a guest with integration services that booted long ago */
+	vm->integration = 1;
+	vm->boot_ms = 2000;
+	vm->ready_ms = m->boot_ms;
+	vm->heartbeat[0] = 2;
+	vm->heartbeat[1] = 2;
+	vm->nheartbeat = 2;
+	{
+		/* a link-local address first, as guests with an unused NIC
+		 * report it, then a documentation-range one */
+		char a[96];
+		unsigned n = (unsigned)(m->nvms + 9) % 250;
+		snprintf(a, sizeof(a), "169.254.%u.%u;192.0.2.%u", n, n, n);
+		vm->ipv4 = hvs_str_dup(a);
+		snprintf(a, sizeof(a), "fe80::%x;2001:db8::%x", n, n);
+		vm->ipv6 = hvs_str_dup(a);
+	}
 	return vm;
 }
 
@@ -165,9 +188,53 @@ void model_remove_snap(sim_model *m, const char *id)
 		if (hvs_str_case_eq(m->snaps[i].id, id)) {
 			free(m->snaps[i].name);
 			free(m->snaps[i].notes);
+			free(m->snaps[i].vs_type);
 			memmove(&m->snaps[i], &m->snaps[i + 1],
 			        (m->nsnaps - i - 1) * sizeof(sim_snap));
 			m->nsnaps--;
+			break;
+		}
+	/* the VM forgets a last-applied snapshot that is gone */
+	for (i = 0; i < m->nvms; i++)
+		if (hvs_str_case_eq(m->vms[i].last_applied, id))
+			m->vms[i].last_applied[0] = '\0';
+}
+
+const char *model_snap_type(const sim_snap *s)
+{
+	return s->vs_type ? s->vs_type : SNAP_REALIZED;
+}
+
+sim_refpoint *model_refpoint(sim_model *m, const char *id)
+{
+	size_t i;
+	for (i = 0; id && i < m->nrefpoints; i++)
+		if (hvs_str_case_eq(m->refpoints[i].id, id))
+			return &m->refpoints[i];
+	return NULL;
+}
+
+sim_refpoint *model_add_refpoint(sim_model *m, const char *vm_id)
+{
+	sim_refpoint *rp;
+	m->refpoints = grow(m->refpoints, m->nrefpoints, sizeof(sim_refpoint));
+	rp = &m->refpoints[m->nrefpoints++];
+	guid_upper(rp->id);
+	hvs_str_copy(rp->vm_id, sizeof(rp->vm_id), vm_id);
+	rp->rct = 1;
+	rp->consistency = 1;
+	rp->created_ms = now_ms();
+	return rp;
+}
+
+void model_remove_refpoint(sim_model *m, const char *id)
+{
+	size_t i;
+	for (i = 0; i < m->nrefpoints; i++)
+		if (hvs_str_case_eq(m->refpoints[i].id, id)) {
+			memmove(&m->refpoints[i], &m->refpoints[i + 1],
+			        (m->nrefpoints - i - 1) * sizeof(sim_refpoint));
+			m->nrefpoints--;
 			return;
 		}
 }

@@ -10,6 +10,10 @@
 #define GUID_LEN 37
 
 enum { VM_RUNNING = 2, VM_OFF = 3, VM_SAVED = 6, VM_PAUSED = 9 };
+/* EnabledState while a power job runs (v2 EnabledState / VMState values;
+ * quirks.transition_states "v1" shows the v1 codes instead, power.c) */
+enum { VM_STOPPING = 4, VM_STARTING = 10, VM_SAVING = 32773,
+       VM_PAUSING = 32776, VM_RESUMING = 32777 };
 enum { UST_DISABLED = 2, UST_PRODUCTION = 3, UST_PRODUCTION_ONLY = 4,
        UST_STANDARD = 5 };
 enum { JS_NEW = 2, JS_RUNNING = 4, JS_COMPLETED = 7, JS_TERMINATED = 8,
@@ -18,7 +22,10 @@ enum { JS_NEW = 2, JS_RUNNING = 4, JS_COMPLETED = 7, JS_TERMINATED = 8,
 #define JOB_FAILED(j) ((j)->state == JS_TERMINATED || \
                        (j)->state == JS_KILLED || \
                        (j)->state == JS_EXCEPTION)
-enum job_kind { JK_CREATE, JK_APPLY, JK_DESTROY, JK_DESTROY_TREE, JK_STATE };
+enum job_kind { JK_CREATE, JK_APPLY, JK_DESTROY, JK_DESTROY_TREE, JK_STATE,
+                JK_SHUTDOWN, JK_CLEAR_STATE, JK_CONVERT, JK_DESTROY_REFPOINT };
+#define SNAP_REALIZED "Microsoft:Hyper-V:Snapshot:Realized"
+#define SNAP_RECOVERY "Microsoft:Hyper-V:Snapshot:Recovery"
 
 /* How a job ends. state 0 means it never ends (fault injection). */
 typedef struct sim_outcome {
@@ -39,9 +46,21 @@ typedef struct sim_snap {
 	char *notes;
 	long long created_ms;
 	int is_saved;
-	int recovery;            /* SnapshotType 32768 */
+	char *vs_type;           /* VirtualSystemType; NULL: SNAP_REALIZED */
+	int consistency;         /* ConsistencyLevel it was taken with, 0 */
 	int vm_state;            /* state the VM had when it was taken */
 } sim_snap;
+
+/* Msvm_VirtualSystemReferencePoint: what ConvertToReferencePoint leaves
+ * of a recovery snapshot. One virtual disk per VM. */
+typedef struct sim_refpoint {
+	char id[GUID_LEN];       /* InstanceID "Microsoft:<id>" */
+	char vm_id[GUID_LEN];
+	int rct;                 /* 1: RCT based, 0: log based */
+	int consistency;         /* 1 application, 2 crash */
+	int has_data;            /* HasAssociatedData (log based only) */
+	long long created_ms;
+} sim_refpoint;
 
 typedef struct sim_vm {
 	char id[GUID_LEN];
@@ -56,6 +75,19 @@ typedef struct sim_vm {
 	int busy;                /* OperationalStatus[1] while a job runs, or 0 */
 	int has_outcome;         /* per-VM job outcome override */
 	sim_outcome outcome;
+	int auto_snapshots;      /* AutomaticSnapshotsEnabled */
+	char last_applied[GUID_LEN]; /* Msvm_LastAppliedSnapshot, "" none */
+	int transition;          /* EnabledState while a power job runs, 0 */
+	/* the guest (power.c): integration services, readiness, KVP */
+	int integration;         /* heartbeat, KVP, shutdown components */
+	int never_ready;         /* heartbeat stays No Contact */
+	int guest_locked;        /* InitiateShutdown without Force: 32781 */
+	long long boot_ms;       /* start until the heartbeat answers */
+	long long ready_ms;      /* when it answers(ed) while running */
+	unsigned heartbeat[2];   /* OperationalStatus once ready */
+	size_t nheartbeat;
+	char *fqdn;              /* KVP FullyQualifiedDomainName */
+	char *ipv4, *ipv6;       /* KVP NetworkAddressIPv4/6, ';'-joined */
 } sim_vm;
 
 typedef struct sim_job {
@@ -65,6 +97,7 @@ typedef struct sim_job {
 	char vm_id[GUID_LEN];
 	char snap_id[GUID_LEN];  /* the target, or the snapshot being created */
 	int arg;                 /* requested state, snapshot type */
+	int consistency;         /* CreateSnapshot's ConsistencyLevel, or 0 */
 	long long submitted_ms;
 	long long duration_ms;
 	long long ended_ms;      /* -1 while not ended */
@@ -129,10 +162,17 @@ typedef struct sim_model {
 	size_t njobs;
 	sim_aje *ajes;
 	size_t najes;
+	sim_refpoint *refpoints;
+	size_t nrefpoints;
 	long long boot_ms;
 	long long job_duration_ms;
 	long long job_retention_ms;
 	sim_outcome job_outcome;   /* default outcome */
+	/* host quirks (scenario "quirks"), for clients to be tested against */
+	int modify_noop;           /* ModifySystemSettings: 0, changes nothing */
+	int v1_transitions;        /* v1 EnabledState codes while changing */
+	int shutdown_job;          /* InitiateShutdown answers 4096 + job */
+	int refpoint_type_base;    /* ReferencePointType of log based: 1 or 0 */
 } sim_model;
 
 /* model.c */
@@ -147,6 +187,11 @@ sim_vm *model_add_vm(sim_model *m, const char *name);
 sim_snap *model_add_snap(sim_model *m, sim_vm *vm, const char *name,
                          const char *parent_id, long long created_ms);
 void model_remove_snap(sim_model *m, const char *id);
+/* The snapshot's VirtualSystemType (never NULL). */
+const char *model_snap_type(const sim_snap *s);
+sim_refpoint *model_refpoint(sim_model *m, const char *id);
+sim_refpoint *model_add_refpoint(sim_model *m, const char *vm_id);
+void model_remove_refpoint(sim_model *m, const char *id);
 void model_add_aje(sim_model *m, const char *job_id, const sim_epr *e,
                    unsigned effect);
 /* Default snapshot name: "<VM> - (MM/DD/YYYY - hh:mm:ss AM)". */
@@ -168,6 +213,19 @@ sim_inst *class_resolve(sim_model *m, const sim_epr *e, const char *lang);
 void class_epr(const sim_inst *in, sim_epr *out);
 /* WMI object path text for Parent properties. */
 char *class_snap_path(const sim_model *m, const char *snap_id);
+/* The i-th association class, or NULL past the last (for ASSOCIATORS OF). */
+const char *class_association(size_t i);
+/* EPRs of the model's objects, as classes write them. */
+void class_cs_epr(sim_epr *e, const char *vm_id);
+void class_vssd_epr(sim_epr *e, const char *id);
+void class_refpoint_epr(sim_epr *e, const sim_refpoint *rp);
+
+/* guest.c: the integration components of running VMs. */
+int guest_class(const char *cls);  /* one of guest.c's classes */
+void guest_instances(sim_model *m, const char *cls, const char *lang,
+                     long long now, sim_list *out);
+/* Guest readiness: the heartbeat answers (OK or whatever it is set to). */
+int guest_ready(const sim_vm *vm, long long now);
 
 /* jobs.c */
 sim_job *jobs_start(sim_model *m, enum job_kind kind, const char *vm_id,
@@ -176,6 +234,10 @@ sim_job *jobs_start(sim_model *m, enum job_kind kind, const char *vm_id,
 long long jobs_due(const sim_job *j);
 /* Brings every job to where it stands at now (see jobs.c). */
 void jobs_tick(sim_model *m, long long now);
+/* The EnabledState a VM shows while a power job moves it towards
+ * RequestedState want (3 also for a guest shutdown), honouring
+ * quirks.transition_states. */
+int jobs_transition(const sim_model *m, const sim_vm *vm, int want);
 /* Job RequestStateChange; returns the method's ReturnValue. */
 unsigned jobs_request_state(sim_model *m, sim_job *j, unsigned requested);
 

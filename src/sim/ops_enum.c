@@ -118,12 +118,6 @@ static int epr_has_keys(const sim_epr *e, const sim_epr *keys)
 	return 1;
 }
 
-static const char *const assoc_classes[] = {
-	"Msvm_AffectedJobElement", "Msvm_SnapshotOfVirtualSystem",
-	"Msvm_ParentChildSettingData", "Msvm_MostCurrentSnapshotInBranch",
-	"Msvm_SettingsDefineState", NULL
-};
-
 static enum sim_fault associators(sim_ctx *ctx, const wql_query *q,
                                   const char *lang, sim_list *out)
 {
@@ -140,11 +134,11 @@ static enum sim_fault associators(sim_ctx *ctx, const wql_query *q,
 	if (!source)
 		return F_NOT_FOUND;
 	inst_free(source);
-	for (a = 0; assoc_classes[a]; a++) {
+	for (a = 0; class_association(a); a++) {
 		sim_list rows = { 0 };
-		if (ac && !hvs_str_case_eq(ac, assoc_classes[a]))
+		if (ac && !hvs_str_case_eq(ac, class_association(a)))
 			continue;
-		class_instances(ctx->model, assoc_classes[a], lang, &rows);
+		class_instances(ctx->model, class_association(a), lang, &rows);
 		for (i = 0; i < rows.n; i++) {
 			const sim_prop *ends[2];
 			size_t ne = 0;

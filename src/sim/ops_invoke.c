@@ -1,31 +1,28 @@
-/* Invoke: the snapshot service's methods, ModifySystemSettings,
- * RequestStateChange on VMs and jobs, and a job's GetError/GetErrorEx. Input is p:<Method>_INPUT in the
- * class namespace; EPR parameters are a:Address + a:ReferenceParameters
- * directly (the EndpointReference wrapper is refused like WinRM does);
- * embedded instances are CIM-XML INSTANCE text. Output lists parameters
+/* Invoke: the method table and its dispatch (each Invoke's decoded input
+ * goes to the --log line as "params"), the snapshot service's methods,
+ * ModifySystemSettings, a job's RequestStateChange and GetError/GetErrorEx.
+ * Input is p:<Method>_INPUT in the class namespace; EPR parameters are
+ * a:Address + a:ReferenceParameters directly (the EndpointReference
+ * wrapper is refused like WinRM does); embedded instances are CIM-XML
+ * INSTANCE text. Output lists parameters
  * alphabetically with the Job EPR written without a wrapper. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "invoke.h"
 #include "model.h"
 #include "util/strutil.h"
 
 #define VSSS "Msvm_VirtualSystemSnapshotService"
 #define VSMS "Msvm_VirtualSystemManagementService"
+#define VSRPS "Msvm_VirtualSystemReferencePointService"
 
-/* A parsed embedded instance: CLASSNAME plus up to 32 scalar PROPERTYs. */
-typedef struct embedded {
-	char *cls;
-	size_t n;
-	char *name[32];
-	char *value[32];
-} embedded;
-
-static void embedded_free(embedded *e)
+void embedded_free(embedded *e)
 {
 	size_t i;
 	free(e->cls);
@@ -36,7 +33,7 @@ static void embedded_free(embedded *e)
 	memset(e, 0, sizeof(*e));
 }
 
-static const char *embedded_get(const embedded *e, const char *name)
+const char *embedded_get(const embedded *e, const char *name)
 {
 	size_t i;
 	for (i = 0; i < e->n; i++)
@@ -45,10 +42,9 @@ static const char *embedded_get(const embedded *e, const char *name)
 	return NULL;
 }
 
-/* 0: parsed; F_SCHEMA: the WS-CIM element form; F_INVALID_PARAMETER:
- * not CIM-XML at all. Unknown children and attributes are ignored, since
+/* Unknown children and attributes are ignored, since
  * Windows' GetText() output carries QUALIFIER elements and CLASSORIGIN. */
-static enum sim_fault embedded_parse(const char *text, embedded *out)
+enum sim_fault embedded_parse(const char *text, embedded *out)
 {
 	xmlDocPtr doc;
 	xmlNodePtr root, c;
@@ -98,7 +94,7 @@ static enum sim_fault embedded_parse(const char *text, embedded *out)
 	return F_NONE;
 }
 
-static void write_output(sim_ctx *ctx, sim_req *req, sim_resp *r,
+void invoke_output(sim_ctx *ctx, sim_req *req, sim_resp *r,
                          unsigned rv, const sim_job *job)
 {
 	buf *b = &r->body;
@@ -121,7 +117,7 @@ static void write_output(sim_ctx *ctx, sim_req *req, sim_resp *r,
 }
 
 /* The EPR parameter name under input, resolved to a VM or snapshot id. */
-static enum sim_fault epr_param(xmlNodePtr input, const char *ns,
+enum sim_fault invoke_epr_param(xmlNodePtr input, const char *ns,
                                 const char *name, sim_epr *out)
 {
 	xmlNodePtr n = req_child(input, ns, name);
@@ -130,7 +126,7 @@ static enum sim_fault epr_param(xmlNodePtr input, const char *ns,
 	return req_epr(n, out);
 }
 
-static sim_vm *epr_vm(sim_model *m, const sim_epr *e)
+sim_vm *invoke_epr_vm(sim_model *m, const sim_epr *e)
 {
 	size_t i;
 	if (!hvs_str_case_eq(e->cls, "Msvm_ComputerSystem"))
@@ -141,7 +137,7 @@ static sim_vm *epr_vm(sim_model *m, const sim_epr *e)
 	return NULL;
 }
 
-static sim_snap *epr_snap(sim_model *m, const sim_epr *e)
+sim_snap *invoke_epr_snap(sim_model *m, const sim_epr *e)
 {
 	size_t i;
 	if (!hvs_str_case_eq(e->cls, "Msvm_VirtualSystemSettingData"))
@@ -153,9 +149,27 @@ static sim_snap *epr_snap(sim_model *m, const sim_epr *e)
 	return NULL;
 }
 
-static char *text_param(xmlNodePtr input, const char *ns, const char *name)
+char *invoke_text_param(xmlNodePtr input, const char *ns, const char *name)
 {
 	return req_text(req_child(input, ns, name));
+}
+
+/* The Msvm_VirtualSystemSnapshotSettingData values [DOC]: ConsistencyLevel
+ * and GuestBackupType 0-2, IgnoreNonSnapshottableDisks a boolean; absent
+ * or null is fine. Returns 1 when one is out of range. */
+static int settings_values(const embedded *em, int *consistency)
+{
+	const char *cl = embedded_get(em, "ConsistencyLevel");
+	const char *gb = embedded_get(em, "GuestBackupType");
+	const char *ig = embedded_get(em, "IgnoreNonSnapshottableDisks");
+	uint64_t v;
+	if (cl && hvs_str_to_u64(cl, 2, &v) != 0)
+		return 1;
+	if (cl)
+		*consistency = (int)v;
+	if (gb && hvs_str_to_u64(gb, 2, &v) != 0)
+		return 1;
+	return ig && !hvs_str_case_eq(ig, "true") && !hvs_str_case_eq(ig, "false");
 }
 
 static void create_snapshot(sim_ctx *ctx, sim_req *req, sim_resp *r,
@@ -165,26 +179,29 @@ static void create_snapshot(sim_ctx *ctx, sim_req *req, sim_resp *r,
 	sim_vm *vm;
 	char *settings, *type;
 	uint64_t stype = 2;
-	enum sim_fault f = epr_param(in, req->resource_uri, "AffectedSystem", &e);
+	int consistency = 0, bad_value = 0;
+	enum sim_fault f = invoke_epr_param(in, req->resource_uri, "AffectedSystem", &e);
 	sim_job *job;
 	if (f == F_SCHEMA) {
 		sim_fault(ctx, req, r, f, "AffectedSystem must not be wrapped in "
 		          "an EndpointReference.");
 		return;
 	}
-	vm = f == F_NONE ? epr_vm(ctx->model, &e) : NULL;
+	vm = f == F_NONE ? invoke_epr_vm(ctx->model, &e) : NULL;
 	epr_clear(&e);
 	if (!vm) {
-		write_output(ctx, req, r, 4, NULL);
+		invoke_output(ctx, req, r, 4, NULL);
 		return;
 	}
-	settings = text_param(in, req->resource_uri, "SnapshotSettings");
+	settings = invoke_text_param(in, req->resource_uri, "SnapshotSettings");
 	if (settings && *settings) {
 		embedded em;
 		f = embedded_parse(settings, &em);
 		if (f == F_NONE && !hvs_str_case_eq(em.cls,
 		        "Msvm_VirtualSystemSnapshotSettingData"))
 			f = F_INVALID_PARAMETER;
+		if (f == F_NONE)
+			bad_value = settings_values(&em, &consistency);
 		embedded_free(&em);
 		if (f != F_NONE) {
 			free(settings);
@@ -192,25 +209,36 @@ static void create_snapshot(sim_ctx *ctx, sim_req *req, sim_resp *r,
 				sim_fault(ctx, req, r, F_SCHEMA, "SnapshotSettings "
 				          "must be an embedded CIM-XML INSTANCE.");
 			else
-				write_output(ctx, req, r, 4, NULL);
+				invoke_output(ctx, req, r, 4, NULL);
 			return;
 		}
 	}
 	free(settings);
-	type = text_param(in, req->resource_uri, "SnapshotType");
+	type = invoke_text_param(in, req->resource_uri, "SnapshotType");
 	if (type && (hvs_str_to_u64(type, 65535, &stype) != 0 ||
 	             (stype != 2 && stype != 3 && stype != 32768))) {
 		free(type);
-		write_output(ctx, req, r, 4, NULL);
+		invoke_output(ctx, req, r, 4, NULL);
 		return;
 	}
 	free(type);
 	if (vm->busy) {
-		write_output(ctx, req, r, 32775, NULL);
+		invoke_output(ctx, req, r, 32775, NULL);
 		return;
 	}
 	job = jobs_start(ctx->model, JK_CREATE, vm->id, NULL, (int)stype);
-	write_output(ctx, req, r, 4096, job);
+	job->consistency = consistency;
+	if (bad_value) {
+		/* [CLAIM go-wsman] values the provider refuses fail the job
+		 * with 32773 rather than the call */
+		job->outcome.state = JS_EXCEPTION;
+		job->outcome.error_code = 32773;
+		free(job->outcome.error_description);
+		job->outcome.error_description = hvs_str_dup(
+			"The snapshot settings are not valid.");
+		job->outcome.description_nil = 0;
+	}
+	invoke_output(ctx, req, r, 4096, job);
 }
 
 static void snapshot_job(sim_ctx *ctx, sim_req *req, sim_resp *r,
@@ -221,44 +249,44 @@ static void snapshot_job(sim_ctx *ctx, sim_req *req, sim_resp *r,
 	sim_vm *vm;
 	sim_job *job;
 	char snap_id[GUID_LEN];
-	enum sim_fault f = epr_param(in, req->resource_uri, param, &e);
+	enum sim_fault f = invoke_epr_param(in, req->resource_uri, param, &e);
 	if (f == F_SCHEMA) {
 		sim_fault(ctx, req, r, f, "EPR parameters must not be wrapped in "
 		          "an EndpointReference.");
 		return;
 	}
-	s = f == F_NONE ? epr_snap(ctx->model, &e) : NULL;
+	s = f == F_NONE ? invoke_epr_snap(ctx->model, &e) : NULL;
 	epr_clear(&e);
 	vm = s ? model_vm(ctx->model, s->vm_id) : NULL;
 	if (!s || !vm) {
-		write_output(ctx, req, r, k == JK_APPLY ? 32773 : 4, NULL);
+		invoke_output(ctx, req, r, k == JK_APPLY ? 32773 : 4, NULL);
 		return;
 	}
 	/* [CLAIM] a running VM gets 32775 at once, no job */
 	if (vm->busy || (k == JK_APPLY && (vm->state == VM_RUNNING ||
 	                                   vm->state == VM_PAUSED))) {
-		write_output(ctx, req, r, 32775, NULL);
+		invoke_output(ctx, req, r, 32775, NULL);
 		return;
 	}
 	hvs_str_copy(snap_id, sizeof(snap_id), s->id);
 	job = jobs_start(ctx->model, k, vm->id, snap_id, 0);
-	write_output(ctx, req, r, 4096, job);
+	invoke_output(ctx, req, r, 4096, job);
 }
 
 static void modify_settings(sim_ctx *ctx, sim_req *req, sim_resp *r,
                             xmlNodePtr in)
 {
-	char *text = text_param(in, req->resource_uri, "SystemSettings");
+	char *text = invoke_text_param(in, req->resource_uri, "SystemSettings");
 	embedded em;
 	enum sim_fault f;
-	const char *iid, *name, *ust, *notes;
+	const char *iid, *name, *ust, *notes, *autos;
 	sim_vm *vm = NULL;
 	sim_snap *s = NULL;
 	uint64_t t = 0;
 
 	if (!text || !*text) {
 		free(text);
-		write_output(ctx, req, r, 4, NULL);
+		invoke_output(ctx, req, r, 4, NULL);
 		return;
 	}
 	f = embedded_parse(text, &em);
@@ -271,7 +299,7 @@ static void modify_settings(sim_ctx *ctx, sim_req *req, sim_resp *r,
 	if (f != F_NONE ||
 	    !hvs_str_case_eq(em.cls, "Msvm_VirtualSystemSettingData")) {
 		embedded_free(&em);
-		write_output(ctx, req, r, 4, NULL);
+		invoke_output(ctx, req, r, 4, NULL);
 		return;
 	}
 	iid = embedded_get(&em, "InstanceID");
@@ -282,12 +310,22 @@ static void modify_settings(sim_ctx *ctx, sim_req *req, sim_resp *r,
 	name = embedded_get(&em, "ElementName");
 	ust = embedded_get(&em, "UserSnapshotType");
 	notes = embedded_get(&em, "Notes");
+	autos = embedded_get(&em, "AutomaticSnapshotsEnabled");
 	/* the 100 limit is in characters: 100 x "é" is 200 bytes, and fine */
 	if ((!vm && !s) || (name && (!*name || xw_utf8_chars(name) > 100)) ||
 	    (ust && (hvs_str_to_u64(ust, 65535, &t) != 0 || t < 2 || t > 5)) ||
-	    (ust && s)) {
+	    ((ust || autos) && s) ||
+	    (autos && !hvs_str_case_eq(autos, "true") &&
+	     !hvs_str_case_eq(autos, "false"))) {
 		embedded_free(&em);
-		write_output(ctx, req, r, 4, NULL);
+		invoke_output(ctx, req, r, 4, NULL);
+		return;
+	}
+	if (ctx->model->modify_noop) {
+		/* quirks.modify_settings_noop: hosts that report success and
+		 * keep the old values, so clients must read back */
+		embedded_free(&em);
+		invoke_output(ctx, req, r, 0, NULL);
 		return;
 	}
 	if (name) {
@@ -302,61 +340,16 @@ static void modify_settings(sim_ctx *ctx, sim_req *req, sim_resp *r,
 	}
 	if (ust)
 		vm->user_snapshot_type = (int)t;
+	if (autos)
+		vm->auto_snapshots = hvs_str_case_eq(autos, "true");
 	embedded_free(&em);
-	write_output(ctx, req, r, 0, NULL);
-}
-
-static sim_vm *target_vm(sim_ctx *ctx, sim_req *req)
-{
-	size_t i;
-	for (i = 0; i < req->nsel; i++)
-		if (hvs_str_case_eq(req->sel[i].name, "Name"))
-			return model_vm(ctx->model, req->sel[i].value);
-	return NULL;
-}
-
-static int is_host(sim_ctx *ctx, sim_req *req)
-{
-	size_t i;
-	for (i = 0; i < req->nsel; i++)
-		if (hvs_str_case_eq(req->sel[i].name, "Name"))
-			return hvs_str_case_eq(req->sel[i].value, ctx->model->host);
-	return 0;
-}
-
-static void vm_state_change(sim_ctx *ctx, sim_req *req, sim_resp *r,
-                            xmlNodePtr in)
-{
-	char *t = text_param(in, req->resource_uri, "RequestedState");
-	uint64_t want = 0;
-	sim_vm *vm = target_vm(ctx, req);
-	int bad = !t || hvs_str_to_u64(t, 65535, &want) != 0;
-	free(t);
-	if (!vm) {
-		if (is_host(ctx, req))
-			write_output(ctx, req, r, 32775, NULL);
-		else
-			sim_fault(ctx, req, r, F_NOT_FOUND, NULL);
-		return;
-	}
-	if (bad || (want != 2 && want != 3 && want != 6 && want != 9)) {
-		write_output(ctx, req, r, 32773, NULL);
-		return;
-	}
-	if (vm->busy || (int)want == vm->state ||
-	    ((want == 6 || want == 9) && vm->state != VM_RUNNING &&
-	     !(want == 6 && vm->state == VM_PAUSED))) {
-		write_output(ctx, req, r, 32775, NULL);
-		return;
-	}
-	write_output(ctx, req, r, 4096,
-	             jobs_start(ctx->model, JK_STATE, vm->id, NULL, (int)want));
+	invoke_output(ctx, req, r, 0, NULL);
 }
 
 static void job_state_change(sim_ctx *ctx, sim_req *req, sim_resp *r,
                              xmlNodePtr in)
 {
-	char *t = text_param(in, req->resource_uri, "RequestedState");
+	char *t = invoke_text_param(in, req->resource_uri, "RequestedState");
 	uint64_t want = 0;
 	sim_job *j = NULL;
 	size_t i;
@@ -369,7 +362,7 @@ static void job_state_change(sim_ctx *ctx, sim_req *req, sim_resp *r,
 		sim_fault(ctx, req, r, F_NOT_FOUND, NULL);
 		return;
 	}
-	write_output(ctx, req, r,
+	invoke_output(ctx, req, r,
 	             bad ? 5 : jobs_request_state(ctx->model, j,
 	                                          (unsigned)want), NULL);
 }
@@ -466,29 +459,160 @@ static int service_selectors_ok(sim_ctx *ctx, sim_req *req)
 	return 1;
 }
 
+/* One input parameter for the log: an EPR as {"class","selectors"}, an
+ * embedded instance as {"class","properties"} (values as sent, null for a
+ * PROPERTY without VALUE), xsi:nil as null, anything else as its text. */
+static json_t *log_param(xmlNodePtr c)
+{
+	xmlChar *nil = xmlGetNsProp(c, (const xmlChar *)"nil",
+	                            (const xmlChar *)SIM_NS_XSI);
+	int is_nil = nil && strcmp((const char *)nil, "true") == 0;
+	json_t *v;
+	char *text;
+	xmlFree(nil);
+	if (is_nil)
+		return json_null();
+	if (req_child(c, SIM_NS_WSA, "ReferenceParameters") ||
+	    req_child(c, SIM_NS_WSA, "EndpointReference")) {
+		sim_epr e;
+		json_t *sel;
+		size_t i;
+		if (req_epr(c, &e) != F_NONE)
+			return json_null();
+		sel = json_object();
+		for (i = 0; i < e.nsel; i++)
+			json_object_set_new(sel, e.sel[i].name,
+			                    json_string(e.sel[i].value));
+		v = json_pack("{s:s?,s:o}", "class", e.cls, "selectors", sel);
+		epr_clear(&e);
+		return v;
+	}
+	text = req_text(c);
+	v = NULL;
+	if (text && strchr(text, '<')) {
+		embedded em;
+		if (embedded_parse(text, &em) == F_NONE) {
+			json_t *props = json_object();
+			size_t i;
+			for (i = 0; i < em.n; i++)
+				json_object_set_new(props, em.name[i],
+				                    em.value[i] ? json_string(em.value[i])
+				                                : json_null());
+			v = json_pack("{s:s,s:o}", "class", em.cls, "properties",
+			              props);
+		}
+		embedded_free(&em);
+	}
+	if (!v)
+		v = json_string(text ? text : "");
+	free(text);
+	return v ? v : json_null(); /* json_string refuses invalid UTF-8 */
+}
+
+/* The method's input parameters as JSON text for the --log line. A
+ * parameter given twice (an array) becomes a JSON array. */
+static char *log_params(xmlNodePtr in)
+{
+	json_t *o = json_object();
+	xmlNodePtr c;
+	char *text;
+	for (c = in->children; c; c = c->next) {
+		const char *name = (const char *)c->name;
+		json_t *v, *prev;
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		v = log_param(c);
+		prev = json_object_get(o, name);
+		if (!prev) {
+			json_object_set_new(o, name, v);
+		} else if (json_is_array(prev)) {
+			json_array_append_new(prev, v);
+		} else {
+			json_t *arr = json_pack("[O,o]", prev, v);
+			json_object_set_new(o, name, arr);
+		}
+	}
+	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return text;
+}
+
+static void apply_snapshot(sim_ctx *ctx, sim_req *req, sim_resp *r,
+                           xmlNodePtr in)
+{
+	snapshot_job(ctx, req, r, in, "Snapshot", JK_APPLY);
+}
+
+static void destroy_snapshot(sim_ctx *ctx, sim_req *req, sim_resp *r,
+                             xmlNodePtr in)
+{
+	snapshot_job(ctx, req, r, in, "AffectedSnapshot", JK_DESTROY);
+}
+
+static void destroy_tree(sim_ctx *ctx, sim_req *req, sim_resp *r,
+                         xmlNodePtr in)
+{
+	snapshot_job(ctx, req, r, in, "SnapshotSettingData", JK_DESTROY_TREE);
+}
+
+static void clear_state(sim_ctx *ctx, sim_req *req, sim_resp *r,
+                        xmlNodePtr in)
+{
+	snapshot_job(ctx, req, r, in, "SnapshotSettingData", JK_CLEAR_STATE);
+}
+
+static void job_rsc(sim_ctx *ctx, sim_req *req, sim_resp *r, xmlNodePtr in)
+{
+	job_state_change(ctx, req, r, in);
+}
+
+static void job_error(sim_ctx *ctx, sim_req *req, sim_resp *r, xmlNodePtr in)
+{
+	(void)in;
+	job_get_error(ctx, req, r, 0);
+}
+
+static void job_error_ex(sim_ctx *ctx, sim_req *req, sim_resp *r,
+                         xmlNodePtr in)
+{
+	(void)in;
+	job_get_error(ctx, req, r, 1);
+}
+
+/* Every class.method hvsim serves; service says the target is one of the
+ * singleton services, whose selectors are checked the same way. */
+static const struct {
+	const char *cls, *method;
+	int service;
+	void (*fn)(sim_ctx *, sim_req *, sim_resp *, xmlNodePtr);
+} methods[] = {
+	{ VSSS, "CreateSnapshot", 1, create_snapshot },
+	{ VSSS, "ApplySnapshot", 1, apply_snapshot },
+	{ VSSS, "DestroySnapshot", 1, destroy_snapshot },
+	{ VSSS, "DestroySnapshotTree", 1, destroy_tree },
+	{ VSSS, "ClearSnapshotState", 1, clear_state },
+	{ VSSS, "ConvertToReferencePoint", 1, invoke_convert_refpoint },
+	{ VSRPS, "DestroyReferencePoint", 1, invoke_destroy_refpoint },
+	{ VSMS, "ModifySystemSettings", 1, modify_settings },
+	{ "Msvm_ComputerSystem", "RequestStateChange", 0,
+	  invoke_vm_state_change },
+	{ "Msvm_ShutdownComponent", "InitiateShutdown", 0, invoke_shutdown },
+	{ "Msvm_ConcreteJob", "RequestStateChange", 0, job_rsc },
+	{ "Msvm_ConcreteJob", "GetError", 0, job_error },
+	{ "Msvm_ConcreteJob", "GetErrorEx", 0, job_error_ex },
+};
+
 void op_invoke(sim_ctx *ctx, sim_req *req, sim_resp *r)
 {
 	char el[128];
 	xmlNodePtr in;
-	int vsss = hvs_str_case_eq(req->cls, VSSS), vsms = hvs_str_case_eq(req->cls, VSMS);
-	int cs = hvs_str_case_eq(req->cls, "Msvm_ComputerSystem");
-	int job = hvs_str_case_eq(req->cls, "Msvm_ConcreteJob");
-	static const char *const snap_methods[] = { "CreateSnapshot",
-		"ApplySnapshot", "DestroySnapshot", "DestroySnapshotTree", NULL };
-	int known = 0;
-	size_t i;
+	size_t i, n = sizeof(methods) / sizeof(methods[0]);
 
-	if (vsss)
-		for (i = 0; snap_methods[i]; i++)
-			known |= strcmp(req->method, snap_methods[i]) == 0;
-	if (vsms)
-		known = strcmp(req->method, "ModifySystemSettings") == 0;
-	if (cs || job)
-		known = strcmp(req->method, "RequestStateChange") == 0;
-	if (job && (strcmp(req->method, "GetError") == 0 ||
-	            strcmp(req->method, "GetErrorEx") == 0))
-		known = 1;
-	if (!known) {
+	for (i = 0; i < n; i++)
+		if (hvs_str_case_eq(req->cls, methods[i].cls) &&
+		    strcmp(req->method, methods[i].method) == 0)
+			break;
+	if (i == n) {
 		sim_fault(ctx, req, r, F_ACTION, "The method is not supported.");
 		return;
 	}
@@ -498,26 +622,11 @@ void op_invoke(sim_ctx *ctx, sim_req *req, sim_resp *r)
 		sim_fault(ctx, req, r, F_SCHEMA, "The body has no method input.");
 		return;
 	}
-	if ((vsss || vsms) && !service_selectors_ok(ctx, req)) {
+	r->log_params = log_params(in);
+	if (methods[i].service && !service_selectors_ok(ctx, req)) {
 		sim_fault(ctx, req, r, F_INVALID_PARAMETER,
 		          "WBEM_E_INVALID_METHOD_PARAMETERS");
 		return;
 	}
-	if (vsms)
-		modify_settings(ctx, req, r, in);
-	else if (cs)
-		vm_state_change(ctx, req, r, in);
-	else if (job && strcmp(req->method, "RequestStateChange") != 0)
-		job_get_error(ctx, req, r, strcmp(req->method, "GetErrorEx") == 0);
-	else if (job)
-		job_state_change(ctx, req, r, in);
-	else if (strcmp(req->method, "CreateSnapshot") == 0)
-		create_snapshot(ctx, req, r, in);
-	else if (strcmp(req->method, "ApplySnapshot") == 0)
-		snapshot_job(ctx, req, r, in, "Snapshot", JK_APPLY);
-	else if (strcmp(req->method, "DestroySnapshot") == 0)
-		snapshot_job(ctx, req, r, in, "AffectedSnapshot", JK_DESTROY);
-	else
-		snapshot_job(ctx, req, r, in, "SnapshotSettingData",
-		             JK_DESTROY_TREE);
+	methods[i].fn(ctx, req, r, in);
 }

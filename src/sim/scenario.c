@@ -224,12 +224,30 @@ static void load_outcome(loader *l, json_t *o, const char *where,
 	}
 }
 
+/* A snapshot's VirtualSystemType: a short name, or any full string
+ * ("Microsoft:Hyper-V:Snapshot:Weird" for clients' unknown-type path).
+ * malloc'd, or NULL when the name is not one of these. */
+static char *snap_type(const char *s)
+{
+	static const char *const names[][2] = {
+		{ "realized", SNAP_REALIZED }, { "recovery", SNAP_RECOVERY },
+		{ "planned", "Microsoft:Hyper-V:Snapshot:Planned" },
+		{ "missing", "Microsoft:Hyper-V:Snapshot:Missing" },
+		{ "replica", "Microsoft:Hyper-V:Snapshot:Replica:Standard" },
+	};
+	size_t i;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i][0]) == 0)
+			return hvs_str_dup(names[i][1]);
+	return strncmp(s, "Microsoft:", 10) == 0 ? hvs_str_dup(s) : NULL;
+}
+
 static void load_snapshots(loader *l, sim_vm *vm_in, json_t *arr,
                            const char *parent, const char *where,
                            long long *clock)
 {
 	static const char *const keys[] = { "name", "id", "created", "saved",
-		"notes", "children", NULL };
+		"notes", "type", "children", NULL };
 	size_t i;
 	json_t *s;
 	char vm_id[GUID_LEN];
@@ -264,8 +282,12 @@ static void load_snapshots(loader *l, sim_vm *vm_in, json_t *arr,
 		sn->is_saved = get_bool(l, s, "saved", w, 0);
 		{
 			const char *notes = get_str(l, s, "notes", w, NULL);
+			const char *type = get_str(l, s, "type", w, NULL);
 			if (notes)
 				sn->notes = hvs_str_dup(notes);
+			if (type && !(sn->vs_type = snap_type(type)))
+				lerr(l, "%s.type: \"%s\" is not realized, recovery, "
+				     "planned, missing, replica or Microsoft:…", w, type);
 		}
 		hvs_str_copy(id, sizeof(id), sn->id);
 		/* the last snapshot listed is current unless "current" says */
@@ -297,11 +319,128 @@ static int parse_ctype(const char *s)
 	return -1;
 }
 
+/* "169.254.1.2" items of a guest address list, joined as KVP joins them. */
+static char *addr_list(loader *l, json_t *o, const char *key,
+                       const char *where, const char *def)
+{
+	json_t *v = json_object_get(o, key), *it;
+	buf b = BUF_INIT;
+	size_t i;
+	if (!v)
+		return hvs_str_dup(def);
+	if (!json_is_array(v)) {
+		lerr(l, "%s.%s: expected an array of strings", where, key);
+		return hvs_str_dup(def);
+	}
+	json_array_foreach(v, i, it) {
+		if (!json_is_string(it) || !*json_string_value(it) ||
+		    strchr(json_string_value(it), ';')) {
+			lerr(l, "%s.%s[%zu]: expected an address", where, key, i);
+			break;
+		}
+		hvs_buf_printf(&b, "%s%s", i ? ";" : "", json_string_value(it));
+	}
+	if (!b.data)
+		return hvs_str_dup("");
+	return hvs_buf_detach(&b);
+}
+
+static void load_guest(loader *l, json_t *o, const char *where, sim_vm *vm)
+{
+	json_t *hb = json_object_get(o, "heartbeat"), *it;
+	const char *s;
+	char *a;
+	size_t i;
+	vm->auto_snapshots = get_bool(l, o, "automatic_checkpoints", where, 0);
+	vm->integration = get_bool(l, o, "integration_services", where, 1);
+	vm->never_ready = get_bool(l, o, "guest_never_ready", where, 0);
+	vm->guest_locked = get_bool(l, o, "guest_locked", where, 0);
+	vm->boot_ms = get_int(l, o, "guest_boot_ms", where, vm->boot_ms, 0,
+	                      3600000);
+	if (hb) {
+		if (!json_is_array(hb) || json_array_size(hb) < 1 ||
+		    json_array_size(hb) > 2) {
+			lerr(l, "%s.heartbeat: expected 1 or 2 integers", where);
+			return;
+		}
+		json_array_foreach(hb, i, it) {
+			if (!json_is_integer(it) || json_integer_value(it) < 0 ||
+			    json_integer_value(it) > 65535) {
+				lerr(l, "%s.heartbeat[%zu]: expected 0..65535", where,
+				     i);
+				return;
+			}
+			vm->heartbeat[i] = (unsigned)json_integer_value(it);
+		}
+		vm->nheartbeat = json_array_size(hb);
+	}
+	s = get_str(l, o, "guest_fqdn", where, NULL);
+	if (s)
+		vm->fqdn = hvs_str_dup(s);
+	a = addr_list(l, o, "guest_ipv4", where, vm->ipv4);
+	free(vm->ipv4);
+	vm->ipv4 = a;
+	a = addr_list(l, o, "guest_ipv6", where, vm->ipv6);
+	free(vm->ipv6);
+	vm->ipv6 = a;
+}
+
+static void load_refpoints(loader *l, json_t *arr, const char *vm_id,
+                           const char *where)
+{
+	static const char *const keys[] = { "id", "type", "consistency",
+		"has_associated_data", NULL };
+	json_t *o;
+	size_t i;
+	if (!json_is_array(arr)) {
+		lerr(l, "%s.reference_points: expected an array", where);
+		return;
+	}
+	json_array_foreach(arr, i, o) {
+		char w[256];
+		const char *t, *c;
+		sim_refpoint *rp;
+		snprintf(w, sizeof(w), "%s.reference_points[%zu]", where, i);
+		if (check_keys(l, o, w, keys))
+			return;
+		rp = model_add_refpoint(l->m, vm_id);
+		rp->created_ms = l->m->boot_ms - 3600000;
+		set_guid(l, rp->id, get_str(l, o, "id", w, NULL), w);
+		t = get_str(l, o, "type", w, "rct");
+		c = get_str(l, o, "consistency", w, "application");
+		if (strcmp(t, "rct") && strcmp(t, "log"))
+			lerr(l, "%s.type: \"%s\" is not rct or log", w, t);
+		if (strcmp(c, "application") && strcmp(c, "crash"))
+			lerr(l, "%s.consistency: \"%s\" is not application or "
+			     "crash", w, c);
+		rp->rct = strcmp(t, "rct") == 0;
+		rp->consistency = strcmp(c, "crash") == 0 ? 2 : 1;
+		rp->has_data = get_bool(l, o, "has_associated_data", w, 0);
+	}
+}
+
+/* The id of the VM's snapshot named name (or with that id), or NULL. */
+static const char *find_snap(sim_model *m, const char *vm_id,
+                             const char *name)
+{
+	size_t i;
+	for (i = 0; i < m->nsnaps; i++) {
+		sim_snap *sn = &m->snaps[i];
+		if (hvs_str_case_eq(sn->vm_id, vm_id) &&
+		    (strcmp(sn->name, name) == 0 || hvs_str_case_eq(sn->id, name)))
+			return sn->id;
+	}
+	return NULL;
+}
+
 static void load_vm(loader *l, json_t *o, const char *where)
 {
 	static const char *const keys[] = { "name", "id", "state",
 		"checkpoint_type", "guest_vss", "notes", "snapshots", "current",
-		"job", NULL };
+		"job", "automatic_checkpoints", "last_applied",
+		"integration_services", "guest_boot_ms", "guest_never_ready",
+		"guest_locked", "heartbeat", "guest_fqdn", "guest_ipv4",
+		"guest_ipv6", "reference_points", NULL };
 	const char *name, *s;
 	sim_vm *vm;
 	char vm_id[GUID_LEN];
@@ -327,6 +466,7 @@ static void load_vm(loader *l, json_t *o, const char *where)
 	s = get_str(l, o, "notes", where, NULL);
 	if (s)
 		vm->notes = hvs_str_dup(s);
+	load_guest(l, o, where, vm);
 	if (json_object_get(o, "job")) {
 		char w[256];
 		snprintf(w, sizeof(w), "%s.job", where);
@@ -342,24 +482,24 @@ static void load_vm(loader *l, json_t *o, const char *where)
 		load_snapshots(l, vm, json_object_get(o, "snapshots"), NULL, w,
 		               &clock);
 	}
-	s = get_str(l, o, "current", where, NULL);
+	if (json_object_get(o, "reference_points"))
+		load_refpoints(l, json_object_get(o, "reference_points"), vm_id,
+		               where);
 	vm = model_vm(l->m, vm_id);
+	s = get_str(l, o, "last_applied", where, NULL);
 	if (s && !l->failed) {
-		size_t i;
-		int found = 0;
-		if (!*s) {
-			vm->current[0] = '\0';
-			found = 1;
-		}
-		for (i = 0; i < l->m->nsnaps && !found; i++) {
-			sim_snap *sn = &l->m->snaps[i];
-			if (hvs_str_case_eq(sn->vm_id, vm_id) &&
-			    (strcmp(sn->name, s) == 0 || hvs_str_case_eq(sn->id, s))) {
-				hvs_str_copy(vm->current, sizeof(vm->current), sn->id);
-				found = 1;
-			}
-		}
-		if (!found)
+		const char *id = find_snap(l->m, vm_id, s);
+		if (id)
+			hvs_str_copy(vm->last_applied, GUID_LEN, id);
+		else
+			lerr(l, "%s.last_applied: no snapshot \"%s\"", where, s);
+	}
+	s = get_str(l, o, "current", where, NULL);
+	if (s && !l->failed) {
+		const char *id = *s ? find_snap(l->m, vm_id, s) : "";
+		if (id)
+			hvs_str_copy(vm->current, sizeof(vm->current), id);
+		else
 			lerr(l, "%s.current: no snapshot \"%s\"", where, s);
 	}
 }
@@ -413,10 +553,33 @@ static void load_faults(loader *l, json_t *arr)
 	}
 }
 
+/* Host behaviours that differ between real hosts or between documents,
+ * so that clients can be tested against each. */
+static void load_quirks(loader *l, json_t *q)
+{
+	static const char *const keys[] = { "modify_settings_noop",
+		"transition_states", "shutdown_job", "reference_point_types",
+		NULL };
+	const char *s;
+	if (check_keys(l, q, "quirks", keys))
+		return;
+	l->m->modify_noop = get_bool(l, q, "modify_settings_noop", "quirks", 0);
+	l->m->shutdown_job = get_bool(l, q, "shutdown_job", "quirks", 0);
+	s = get_str(l, q, "transition_states", "quirks", "v2");
+	if (strcmp(s, "v1") && strcmp(s, "v2"))
+		lerr(l, "quirks.transition_states: \"%s\" is not v1 or v2", s);
+	l->m->v1_transitions = strcmp(s, "v1") == 0;
+	s = get_str(l, q, "reference_point_types", "quirks", "class");
+	if (strcmp(s, "class") && strcmp(s, "method"))
+		lerr(l, "quirks.reference_point_types: \"%s\" is not class or "
+		     "method", s);
+	l->m->refpoint_type_base = strcmp(s, "method") == 0 ? 0 : 1;
+}
+
 static void load_root(loader *l, json_t *root)
 {
 	static const char *const keys[] = { "host", "locale", "users", "auth",
-		"jobs", "vms", "faults", NULL };
+		"jobs", "vms", "faults", "quirks", NULL };
 	static const char *const ukeys[] = { "name", "domain", "password",
 		"certificate", NULL };
 	static const char *const akeys[] = { "basic", "negotiate",
@@ -531,6 +694,9 @@ static void load_root(loader *l, json_t *root)
 	v = json_object_get(root, "faults");
 	if (v)
 		load_faults(l, v);
+	v = json_object_get(root, "quirks");
+	if (v)
+		load_quirks(l, v);
 }
 
 static void defaults(sim_scenario *sc)
@@ -602,6 +768,25 @@ void scenario_demo(sim_model *m, sim_scenario *sc)
 	hvs_str_copy(s->id, GUID_LEN, "9F7E7D4C-DE95-42A3-8051-6CBE8FD04155");
 	s->is_saved = 1;
 	hvs_str_copy(model_vm(m, ci)->current, GUID_LEN, s->id);
+	/* the README's reset example: a running CI guest with a saved
+	 * Standard checkpoint "clean" to go back to, booting in 2 s */
+	vm = model_add_vm(m, "ci-test");
+	hvs_str_copy(vm->id, GUID_LEN, "A08F8E5D-EFA6-43B4-9162-7DCF90E15266");
+	vm->state = VM_RUNNING;
+	vm->user_snapshot_type = UST_STANDARD;
+	vm->boot_ms = 2000;
+	free(vm->fqdn);
+	vm->fqdn = hvs_str_dup("ci-test.example.test");
+	free(vm->ipv4);
+	vm->ipv4 = hvs_str_dup("169.254.10.20;192.0.2.10");
+	hvs_str_copy(ci, sizeof(ci), vm->id);
+	s = model_add_snap(m, vm, "clean", NULL, m->boot_ms - 86400000LL * 2);
+	hvs_str_copy(s->id, GUID_LEN, "B19A9F6E-F0B7-44C5-A273-8ED0A1F26377");
+	s->is_saved = 1;
+	s->vm_state = VM_RUNNING;
+	vm = model_vm(m, ci);
+	hvs_str_copy(vm->current, GUID_LEN, s->id);
+	hvs_str_copy(vm->last_applied, GUID_LEN, s->id);
 }
 
 void scenario_free(sim_scenario *sc)

@@ -221,7 +221,8 @@ static int tamper_soap(buf *b)
  * sealed one, when it could be opened) to name what was hit. */
 static void log_line(sim_ctx *ctx, const sim_conn *conn, const char *body,
                      size_t len, const char *la, const char *lu,
-                     const char *lm, int status, const char *fault)
+                     const char *lm, int status, const char *fault,
+                     const char *params)
 {
 	char *pa = NULL, *pu = NULL, *pm = NULL;
 	if (fault && !la) {
@@ -230,7 +231,7 @@ static void log_line(sim_ctx *ctx, const sim_conn *conn, const char *body,
 		lu = pu;
 		lm = pm;
 	}
-	log_request(ctx, conn, la, lu, lm, status, fault);
+	log_request(ctx, conn, la, lu, lm, status, fault, params);
 	free(pa);
 	free(pu);
 	free(pm);
@@ -328,12 +329,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	pthread_mutex_unlock(&ctx->lock);
 
 	if (strcmp(url, "/wsman") != 0 && strcmp(url, "/wsman/") != 0) {
-		log_request(ctx, conn, NULL, NULL, NULL, 404, NULL);
+		log_request(ctx, conn, NULL, NULL, NULL, 404, NULL, NULL);
 		ret = queue(c, 404, "text/html", "", 0, NULL, 0);
 		goto out;
 	}
 	if (strcmp(method, "POST") != 0) {
-		log_request(ctx, conn, NULL, NULL, NULL, 405, NULL);
+		log_request(ctx, conn, NULL, NULL, NULL, 405, NULL, NULL);
 		ret = queue(c, 405, "text/html", "", 0, NULL, 0);
 		goto out;
 	}
@@ -344,27 +345,28 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	}
 	if (inj == INJ_DROP) {
 		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 0,
-		         "drop_connection");
+		         "drop_connection", NULL);
 		ret = MHD_NO; /* MHD closes the socket without an answer */
 		goto out;
 	}
 	if (inj == INJ_503) {
 		static const char msg[] = "Service Unavailable";
 		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 503,
-		         "http_503");
+		         "http_503", NULL);
 		ret = queue(c, 503, "text/html", msg, sizeof(msg) - 1, NULL, 0);
 		goto out;
 	}
 	if (inj == INJ_GARBAGE) {
 		static const char junk[] = "\x01<s:Envelope><<garbage>>\xff\xfe";
 		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 500,
-		         "http_500_garbage");
+		         "http_500_garbage", NULL);
 		ret = queue(c, 500, "application/soap+xml;charset=UTF-8", junk,
 		            sizeof(junk) - 1, NULL, 0);
 		goto out;
 	}
 	if (st->too_big) {
-		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 413, fault);
+		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 413, fault,
+		         NULL);
 		ret = queue(c, 413, "text/html", "", 0, NULL, 0);
 		goto out;
 	}
@@ -373,7 +375,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		 * broken framing) ends the security context, as an SSPI
 		 * failure does: the next request must authenticate again. */
 		auth_conn_reset(conn);
-		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 400, fault);
+		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 400, fault,
+		         NULL);
 		ret = queue(c, 400, "text/html", "", 0, NULL, 0);
 		goto out;
 	}
@@ -383,13 +386,15 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	www = negotiate_header(&token);
 	if (ar == AUTH_CONTINUE) {
 		const char *h[1] = { www };
-		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 401, fault);
+		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 401, fault,
+		         NULL);
 		ret = queue(c, 401, NULL, "", 0, h, www ? 1 : 0);
 		goto out;
 	}
 	if (ar == AUTH_CHALLENGE &&
 	    !(ident && hvs_str_case_eq(ident, "unauthenticated"))) {
-		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 401, fault);
+		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 401, fault,
+		         NULL);
 		ret = queue(c, 401, NULL, "", 0, offers, noffers);
 		goto out;
 	}
@@ -398,7 +403,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	if (ar == AUTH_OK && authz && st->body.len == 0 &&
 	    strncmp(conn->scheme, "negotiate", 9) == 0) {
 		const char *h[1] = { www };
-		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 200, fault);
+		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 200, fault,
+		         NULL);
 		ret = queue(c, 200, NULL, "", 0, h, www ? 1 : 0);
 		goto out;
 	}
@@ -410,7 +416,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		    seal_open(conn, ctype, st->body.data ? st->body.data : "",
 		              st->body.len, &plain, &orig_type) != 0) {
 			auth_conn_reset(conn);
-			log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 400, fault);
+			log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 400, fault,
+			         NULL);
 			ret = queue(c, 400, "text/html", "", 0, NULL, 0);
 			goto out;
 		}
@@ -430,7 +437,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	           (opened ? !orig_type
 	                   : (!ctype ||
 	                      strncmp(ctype, "application/soap+xml", 20) != 0))) {
-		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 415, fault);
+		log_line(ctx, conn, body, body_len, NULL, NULL, NULL, 415, fault,
+		         NULL);
 		ret = queue(c, 415, NULL, "", 0, NULL, 0);
 		goto out;
 	} else {
@@ -468,8 +476,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		            resp.body.data ? resp.body.data : "", resp.body.len,
 		            h, www ? 1 : 0);
 	}
-	log_line(ctx, conn, body, body_len, la, lu, lm, resp.status, fault);
+	log_line(ctx, conn, body, body_len, la, lu, lm, resp.status, fault,
+	         resp.log_params);
 	hvs_buf_free(&resp.body);
+	free(resp.log_params);
 	free(la);
 	free(lu);
 	free(lm);

@@ -183,6 +183,9 @@ typedef struct sim_resp {
 	const char *content_type;
 	int auth_challenge;   /* add WWW-Authenticate headers */
 	enum sim_inject inject;
+	/* Invoke: the method's input parameters as compact JSON text for the
+	 * --log line's "params" (malloc'd, the caller frees), or NULL */
+	char *log_params;
 } sim_resp;
 
 /* --- writer.c: the real recorded format -------------------------------- */
@@ -358,10 +361,11 @@ void sim_fault(sim_ctx *ctx, sim_req *req, sim_resp *r, enum sim_fault f,
 const char *sim_lang(sim_ctx *ctx, sim_req *req);
 
 /* log.c. fault names the injected fault that shaped this answer (scenario
- * kind, e.g. "drop_connection"), or NULL: then the line has no "fault". */
+ * kind, e.g. "drop_connection"), or NULL: then the line has no "fault".
+ * params is sim_resp.log_params (JSON object text) or NULL. */
 void log_request(sim_ctx *ctx, const sim_conn *conn, const char *action,
                  const char *uri, const char *method, int status,
-                 const char *fault);
+                 const char *fault, const char *params);
 
 /* server.c */
 struct sim_options {

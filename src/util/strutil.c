@@ -46,7 +46,7 @@ int hvs_str_to_u64(const char *s, uint64_t max, uint64_t *out)
 		if (*s < '0' || *s > '9')
 			return -1;
 		unsigned d = (unsigned)(*s - '0');
-		if (v > (max - d) / 10)
+		if (d > max || v > (max - d) / 10) /* max - d must not wrap */
 			return -1;
 		v = v * 10 + d;
 	}

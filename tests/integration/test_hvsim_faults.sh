@@ -97,7 +97,8 @@ grep -qx "listening on https://127.0.0.1:$PORT/wsman" "$T/stdout" || fail "https
 CURL_AUTH=(--cacert "$T/cert.pem" -u 'HVHOST\demo:demo')
 soap "$WSEN/Enumerate" "$WMI/*" '<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>10</w:MaxElements><w:Filter Dialect="http://schemas.microsoft.com/wbem/wsman/1/WQL">SELECT * FROM Msvm_ComputerSystem WHERE Caption = "Virtual Machine"</w:Filter></n:Enumerate>'
 expect_eq "$STATUS" 200 "https Basic on the demo host"
-expect_eq "$(xp "count(//*[local-name()='Items']/*)")" 3 "demo VMs"
+expect_eq "$(xp "count(//*[local-name()='Items']/*)")" 4 "demo VMs"
+expect_eq "$(xp "string(//*[local-name()='Items']/*[*[local-name()='ElementName']='ci-test']/*[local-name()='EnabledState'])")" 2 "ci-test running"
 expect_eq "$(xp "string(//*[local-name()='Items']/*[*[local-name()='ElementName']='ci-runner']/*[local-name()='EnabledState'])")" 6 "ci-runner saved"
 CURL_AUTH=(--cacert "$T/cert.pem" -u 'HVHOST\demo:nope')
 post "$T/id"; expect_eq "$STATUS" 401 "https wrong password"

@@ -71,6 +71,10 @@ static void test_str_to_u64_is_strict(void **state)
 	assert_int_equal(hvs_str_to_u64("-1", UINT32_MAX, &v), -1);
 	assert_int_equal(hvs_str_to_u64(" 1", UINT32_MAX, &v), -1);
 	assert_int_equal(hvs_str_to_u64("", UINT32_MAX, &v), -1);
+	/* a digit above a one-digit max must not wrap max - d */
+	assert_int_equal(hvs_str_to_u64("7", 2, &v), -1);
+	assert_int_equal(hvs_str_to_u64("2", 2, &v), 0);
+	assert_int_equal(v, 2);
 	assert_int_equal(hvs_str_to_u64("18446744073709551615", UINT64_MAX, &v), 0);
 	assert_int_equal(hvs_str_to_u64("18446744073709551616", UINT64_MAX, &v), -1);
 	assert_true(hvs_str_case_eq("Microsoft:ABC", "microsoft:abc"));
