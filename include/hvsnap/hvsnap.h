@@ -12,4 +12,8 @@
 #include "hvsnap/vm.h"
 #include "hvsnap/job.h"
 #include "hvsnap/snapshot.h"
+#include "hvsnap/guest.h"
+#include "hvsnap/power.h"
+#include "hvsnap/policy.h"
+#include "hvsnap/reset.h"
 #endif

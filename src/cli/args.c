@@ -15,7 +15,9 @@ typedef enum opt_id {
 	OPT_ENCRYPTION, OPT_CACERT, OPT_INSECURE, OPT_PIN, OPT_CERT, OPT_KEY,
 	OPT_TIMEOUT, OPT_SPN_SERVICE, OPT_SPN_HOST, OPT_ALLOW_INSECURE_BASIC, OPT_JSON, OPT_VERBOSE, OPT_TRACE,
 	OPT_HELP, OPT_VERSION,
-	OPT_NAME, OPT_TYPE, OPT_NO_WAIT, OPT_WAIT_TIMEOUT, OPT_TREE, OPT_WAIT
+	OPT_NAME, OPT_TYPE, OPT_NO_WAIT, OPT_WAIT_TIMEOUT, OPT_TREE, OPT_WAIT,
+	OPT_TURN_OFF, OPT_FORCE, OPT_READY, OPT_IP, OPT_STATE, OPT_NO_START, OPT_WAIT_READY,
+	OPT_WAIT_IP, OPT_AUTO_CHECKPOINTS
 } opt_id;
 
 typedef struct opt_def {
@@ -49,11 +51,21 @@ static const opt_def options[] = {
 	{ OPT_HELP, "help", 'h', 0, NULL },
 	{ OPT_VERSION, "version", 0, 0, NULL },
 	{ OPT_NAME, "name", 0, 1, "create" },
-	{ OPT_TYPE, "type", 0, 1, "create" },
+	{ OPT_TYPE, "type", 0, 1, "create policy" },
 	{ OPT_NO_WAIT, "no-wait", 0, 0, "create" },
-	{ OPT_WAIT_TIMEOUT, "wait-timeout", 0, 1, "create job apply delete rename" },
+	{ OPT_WAIT_TIMEOUT, "wait-timeout", 0, 1,
+	  "create job apply delete rename start stop save pause resume wait reset" },
 	{ OPT_TREE, "tree", 0, 0, "delete" },
 	{ OPT_WAIT, "wait", 0, 0, "job" },
+	{ OPT_TURN_OFF, "turn-off", 0, 0, "stop" },
+	{ OPT_FORCE, "force", 0, 0, "stop" },
+	{ OPT_READY, "ready", 0, 0, "wait" },
+	{ OPT_IP, "ip", 0, 0, "wait" },
+	{ OPT_STATE, "state", 0, 1, "wait" },
+	{ OPT_NO_START, "no-start", 0, 0, "reset" },
+	{ OPT_WAIT_READY, "wait-ready", 0, 0, "start reset" },
+	{ OPT_WAIT_IP, "wait-ip", 0, 0, "reset" },
+	{ OPT_AUTO_CHECKPOINTS, "auto-checkpoints", 0, 1, "policy" },
 };
 
 static int word_in(const char *word, const char *list)
@@ -233,6 +245,15 @@ static int apply_option(cli_options *o, const opt_def *d, const char *v)
 		break;
 	case OPT_TREE: o->tree = 1; break;
 	case OPT_WAIT: o->wait = 1; break;
+	case OPT_TURN_OFF: o->turn_off = 1; break;
+	case OPT_FORCE: o->force = 1; break;
+	case OPT_READY: o->until_ready = 1; break;
+	case OPT_IP: o->until_ip = 1; break;
+	case OPT_STATE: o->until_state = v; break;
+	case OPT_NO_START: o->no_start = 1; break;
+	case OPT_WAIT_READY: o->wait_ready = 1; break;
+	case OPT_WAIT_IP: o->wait_ip = 1; break;
+	case OPT_AUTO_CHECKPOINTS: o->auto_checkpoints = v; break;
 	}
 	return EXIT_OK;
 }

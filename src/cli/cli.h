@@ -56,6 +56,16 @@ typedef struct cli_options {
 	long wait_timeout_s;    /* --wait-timeout, -1 when not given */
 	int tree;               /* delete --tree */
 	int wait;               /* job --wait */
+	/* VM power and CI reset */
+	int turn_off;           /* stop --turn-off */
+	int force;              /* stop --force */
+	int until_ready;        /* wait --ready */
+	int until_ip;           /* wait --ip */
+	const char *until_state;/* wait --state S */
+	int no_start;           /* reset --no-start */
+	int wait_ready;         /* start/reset --wait-ready */
+	int wait_ip;            /* reset --wait-ip */
+	const char *auto_checkpoints; /* policy --auto-checkpoints on|off */
 	int help;
 	int version;
 } cli_options;
@@ -108,5 +118,14 @@ int cmd_apply(const cli_options *o);
 int cmd_delete(const cli_options *o);
 int cmd_rename(const cli_options *o);
 int cmd_job(const cli_options *o);
+int cmd_show(const cli_options *o);
+int cmd_start(const cli_options *o);
+int cmd_stop(const cli_options *o);
+int cmd_save(const cli_options *o);
+int cmd_pause(const cli_options *o);
+int cmd_resume(const cli_options *o);
+int cmd_wait(const cli_options *o);
+int cmd_reset(const cli_options *o);
+int cmd_policy(const cli_options *o);
 
 #endif

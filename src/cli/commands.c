@@ -14,6 +14,15 @@ static const cli_command commands[] = {
 	{ "delete", 2, 2, cmd_delete },
 	{ "rename", 3, 3, cmd_rename },
 	{ "job", 1, 1, cmd_job },
+	{ "show", 1, 1, cmd_show },
+	{ "start", 1, 1, cmd_start },
+	{ "stop", 1, 1, cmd_stop },
+	{ "save", 1, 1, cmd_save },
+	{ "pause", 1, 1, cmd_pause },
+	{ "resume", 1, 1, cmd_resume },
+	{ "wait", 1, 1, cmd_wait },
+	{ "reset", 2, 2, cmd_reset },
+	{ "policy", 1, 1, cmd_policy },
 };
 
 const cli_command *cli_find_command(const char *name)

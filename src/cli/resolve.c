@@ -43,11 +43,16 @@ int cli_find_snapshot(const cli_options *o, hvsnap_session *s, const hvsnap_vm *
 	return EXIT_OK;
 }
 
+uint32_t cli_wait_timeout_ms(const cli_options *o, long default_s)
+{
+	return (uint32_t)((o->wait_timeout_s >= 0 ? o->wait_timeout_s : default_s) * 1000L);
+}
+
 void cli_wait_options(const cli_options *o, progress_bar *bar, const char *label,
                       hvsnap_wait_options *w)
 {
 	progress_init(bar, label, o->verbose);
-	w->timeout_ms = (o->wait_timeout_s >= 0 ? o->wait_timeout_s : DEFAULT_WAIT_TIMEOUT_S) * 1000L;
+	w->timeout_ms = cli_wait_timeout_ms(o, DEFAULT_WAIT_TIMEOUT_S);
 	w->progress = progress_update;
 	w->payload = bar;
 	w->no_wait = o->no_wait;

@@ -11,6 +11,8 @@
 int cli_open_vm(const cli_options *o, hvsnap_session **s, hvsnap_vm **vm);
 int cli_find_snapshot(const cli_options *o, hvsnap_session *s, const hvsnap_vm *vm,
                       const char *ref, hvsnap_snapshot **snap);
+/* --wait-timeout in ms, or default_s seconds when it was not given. */
+uint32_t cli_wait_timeout_ms(const cli_options *o, long default_s);
 void cli_wait_options(const cli_options *o, progress_bar *bar, const char *label,
                       hvsnap_wait_options *w);
 /* Like cli_report_error, adding the job (its id above all, so a timed-out

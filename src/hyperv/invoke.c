@@ -27,6 +27,17 @@ hvsnap_epr *hvs_management_service_epr(void)
 	return hvs_epr_with(URI_MGMT_SERVICE, "CreationClassName", CLASS_MGMT_SERVICE);
 }
 
+hvsnap_epr *hvs_vm_epr(const char *vm_id)
+{
+	hvsnap_epr *epr = hvs_epr_with(URI_COMPUTER_SYSTEM, "CreationClassName",
+	                               CLASS_COMPUTER_SYSTEM);
+	if (epr && hvsnap_epr_add_selector(epr, "Name", vm_id) != HVSNAP_OK) {
+		hvsnap_epr_free(epr);
+		return NULL;
+	}
+	return epr;
+}
+
 hvsnap_epr *hvs_vssd_epr(const char *instance_id)
 {
 	return hvs_epr_with(URI_VSSD, "InstanceID", instance_id);
@@ -73,19 +84,21 @@ hvsnap_status hvs_invoke_and_wait(hvsnap_session *s, const hvsnap_epr *target,
 	return st;
 }
 
-hvsnap_status hvs_modify_settings(hvsnap_session *s, const char *instance_id,
-                              const char *property, hvsnap_cim_type type,
-                              const char *value, const hvsnap_wait_options *wait,
-                              hvsnap_error *err)
+hvsnap_status hvs_modify_settings_n(hvsnap_session *s, const char *instance_id,
+                                    const hvs_setting *settings, size_t n,
+                                    const hvsnap_wait_options *wait, hvsnap_error *err)
 {
 	hvsnap_cim_instance *inst = hvsnap_cim_instance_new(CLASS_VSSD, NULL);
 	hvsnap_params *p = hvsnap_params_new();
 	hvsnap_epr *svc = hvs_management_service_epr();
+	int ok = inst && p && svc &&
+	         hvsnap_cim_set_value(inst, "InstanceID", HVSNAP_CIM_TYPE_STRING,
+	                              instance_id) == HVSNAP_OK;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = hvsnap_cim_set_value(inst, settings[i].name, settings[i].type,
+		                          settings[i].value) == HVSNAP_OK;
 	hvsnap_status st = HVSNAP_ERR_NOMEM;
-	if (inst && p && svc &&
-	    hvsnap_cim_set_value(inst, "InstanceID", HVSNAP_CIM_TYPE_STRING, instance_id) == HVSNAP_OK &&
-	    hvsnap_cim_set_value(inst, property, type, value) == HVSNAP_OK &&
-	    hvsnap_params_add_instance(p, "SystemSettings", inst) == HVSNAP_OK) {
+	if (ok && hvsnap_params_add_instance(p, "SystemSettings", inst) == HVSNAP_OK) {
 		/* Settings changes are quick; they never wait on the caller's
 		 * deadline for a checkpoint, but still have one. */
 		hvsnap_wait_options w = { .version = HVSNAP_WAIT_OPTIONS_VERSION, .timeout_ms = 120000 };
@@ -101,4 +114,13 @@ hvsnap_status hvs_modify_settings(hvsnap_session *s, const char *instance_id,
 	hvsnap_params_free(p);
 	hvsnap_cim_instance_free(inst);
 	return st;
+}
+
+hvsnap_status hvs_modify_settings(hvsnap_session *s, const char *instance_id,
+                              const char *property, hvsnap_cim_type type,
+                              const char *value, const hvsnap_wait_options *wait,
+                              hvsnap_error *err)
+{
+	hvs_setting one = { property, type, value };
+	return hvs_modify_settings_n(s, instance_id, &one, 1, wait, err);
 }

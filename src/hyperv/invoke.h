@@ -13,6 +13,8 @@ hvsnap_epr *hvs_epr_with(const char *uri, const char *name, const char *value);
  * (which Windows accepts for singletons). */
 hvsnap_epr *hvs_snapshot_service_epr(void);
 hvsnap_epr *hvs_management_service_epr(void);
+/* EPR of a VM (Msvm_ComputerSystem) by its GUID. */
+hvsnap_epr *hvs_vm_epr(const char *vm_id);
 /* EPR of a settings object (snapshot or realized VSSD) by InstanceID. */
 hvsnap_epr *hvs_vssd_epr(const char *instance_id);
 
@@ -24,6 +26,19 @@ hvsnap_status hvs_invoke_and_wait(hvsnap_session *s, const hvsnap_epr *target,
                               const hvsnap_wait_options *wait,
                               hvsnap_invoke_result **result, hvsnap_job **job,
                               hvsnap_error *err);
+
+/* One property of a settings change. */
+typedef struct hvs_setting {
+	const char *name;
+	hvsnap_cim_type type;
+	const char *value;
+} hvs_setting;
+
+/* ModifySystemSettings with an embedded Msvm_VirtualSystemSettingData
+ * that carries instance_id and the n properties to change. */
+hvsnap_status hvs_modify_settings_n(hvsnap_session *s, const char *instance_id,
+                                    const hvs_setting *settings, size_t n,
+                                    const hvsnap_wait_options *wait, hvsnap_error *err);
 
 /* ModifySystemSettings with an embedded Msvm_VirtualSystemSettingData that
  * carries instance_id and one property to change. */

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "hvsnap/job.h"
+#include "hvsnap/policy.h"
 #include "hvsnap/snapshot.h"
 #include "hvsnap/vm.h"
 
@@ -32,6 +33,7 @@ struct hvsnap_snapshot {
 struct hvsnap_snapshot_list {
 	hvsnap_snapshot *items;
 	size_t n;
+	hvsnap_checkpoint_policy policy;  /* from the same query's realized settings */
 };
 
 struct hvsnap_job {

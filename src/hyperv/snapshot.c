@@ -8,13 +8,13 @@
 #include "hvsnap/snapshot.h"
 #include "hyperv/objects.h"
 #include "hyperv/classes.h"
+#include "hyperv/policy_int.h"
 #include "hyperv/props.h"
 #include "hyperv/query.h"
 #include "hyperv/snapshot_int.h"
 #include "util/err.h"
 #include "util/strutil.h"
 
-#define REALIZED_TYPE "Microsoft:Hyper-V:System:Realized"
 
 void hvsnap_snapshot_free(hvsnap_snapshot *snap)
 {
@@ -49,6 +49,15 @@ void hvsnap_snapshot_list_free(hvsnap_snapshot_list *list)
 		return;
 	hvs_snapshot_array_free(list->items, list->n);
 	free(list);
+}
+
+hvsnap_status hvsnap_snapshot_list_policy(const hvsnap_snapshot_list *list,
+                                          hvsnap_checkpoint_policy *out)
+{
+	if (!list || !out || out->version != HVSNAP_CHECKPOINT_POLICY_VERSION)
+		return HVSNAP_ERR_USAGE;
+	*out = list->policy;
+	return HVSNAP_OK;
 }
 
 size_t hvsnap_snapshot_list_count(const hvsnap_snapshot_list *list)
@@ -257,7 +266,7 @@ out:
  * hvs_snapshot_array_free. */
 static hvsnap_status list_snapshots(hvsnap_session *s, const hvsnap_vm *vm,
                                     hvsnap_snapshot **snaps, size_t *n,
-                                    hvsnap_error *err)
+                                    hvsnap_checkpoint_policy *policy, hvsnap_error *err)
 {
 	hvsnap_error_clear(err);
 	*snaps = NULL;
@@ -277,9 +286,11 @@ static hvsnap_status list_snapshots(hvsnap_session *s, const hvsnap_vm *vm,
 	}
 	for (size_t i = 0; i < l.n; i++) {
 		const char *type = hvsnap_cim_get_text(l.items[i], "VirtualSystemType");
-		if (type && strcmp(type, REALIZED_TYPE) == 0) {
+		if (type && strcmp(type, REALIZED_VIRTUAL_SYSTEM_TYPE) == 0) {
 			free(current);
 			current = hvs_guid_from_object_path(hvsnap_cim_get_text(l.items[i], "Parent"));
+			if (policy)
+				hvs_policy_from_settings(l.items[i], policy);
 			continue;
 		}
 		if (!type || strcmp(type, SNAPSHOT_VIRTUAL_SYSTEM_TYPE) != 0)
@@ -310,7 +321,8 @@ hvsnap_status hvsnap_snapshot_list_get(hvsnap_session *s, const hvsnap_vm *vm,
 	hvsnap_snapshot_list *list = calloc(1, sizeof(*list));
 	if (!list)
 		return hvs_err_nomem(err);
-	hvsnap_status st = list_snapshots(s, vm, &list->items, &list->n, err);
+	hvsnap_checkpoint_policy_init(&list->policy, HVSNAP_CHECKPOINT_POLICY_VERSION);
+	hvsnap_status st = list_snapshots(s, vm, &list->items, &list->n, &list->policy, err);
 	if (st != HVSNAP_OK) {
 		free(list);
 		return st;
@@ -328,7 +340,7 @@ hvsnap_status hvsnap_snapshot_find(hvsnap_session *s, const hvsnap_vm *vm,
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no snapshot name or id given");
 	hvsnap_snapshot *snaps = NULL;
 	size_t n = 0;
-	hvsnap_status st = list_snapshots(s, vm, &snaps, &n, err);
+	hvsnap_status st = list_snapshots(s, vm, &snaps, &n, NULL, err);
 	if (st != HVSNAP_OK)
 		return st;
 	const char *guid = hvs_guid_of_instance_id(ref);

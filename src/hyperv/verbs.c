@@ -9,6 +9,7 @@
 #include "hyperv/objects.h"
 #include "hyperv/classes.h"
 #include "hyperv/invoke.h"
+#include "hyperv/policy_int.h"
 #include "hyperv/props.h"
 #include "hyperv/query.h"
 #include "hyperv/snapshot_int.h"
@@ -47,28 +48,14 @@ static hvsnap_status realized_settings(hvsnap_session *s, const hvsnap_vm *vm,
                                        hvsnap_error *err)
 {
 	*instance_id = *snapshot_type = NULL;
-	instance_list l;
-	hvsnap_status st = hvs_query_literal(s, "SELECT * FROM " CLASS_VSSD
-	                                 " WHERE VirtualSystemIdentifier = ", vm->id,
-	                                 " AND VirtualSystemType = 'Microsoft:Hyper-V:System:Realized'",
-	                                 &l, err);
+	hvsnap_cim_instance *settings = NULL;
+	hvsnap_status st = hvs_realized_settings(s, vm, &settings, err);
 	if (st != HVSNAP_OK)
 		return st;
-	if (l.n != 1) {
-		hvs_instance_list_clear(&l);
-		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
-		               "expected one realized settings object for VM %s, the host sent %zu",
-		               vm->id, l.n);
-	}
-	*instance_id = hvs_prop_dup(l.items[0], "InstanceID");
-	*snapshot_type = hvs_prop_dup(l.items[0], "UserSnapshotType");
-	hvs_instance_list_clear(&l);
-	if (!*instance_id) {
-		free(*snapshot_type);
-		*snapshot_type = NULL;
-		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "VM %s's settings have no InstanceID", vm->id);
-	}
-	return HVSNAP_OK;
+	*instance_id = hvs_prop_dup(settings, "InstanceID");
+	*snapshot_type = hvs_prop_dup(settings, "UserSnapshotType");
+	hvsnap_cim_instance_free(settings);
+	return *instance_id ? HVSNAP_OK : hvs_err_nomem(err);
 }
 
 static hvsnap_status get_snapshot(hvsnap_session *s, const char *instance_id,
@@ -139,11 +126,9 @@ static hvsnap_status create_snapshot(hvsnap_session *s, const hvsnap_vm *vm,
                                      hvsnap_error *err)
 {
 	hvsnap_epr *svc = hvs_snapshot_service_epr();
-	hvsnap_epr *system = hvsnap_epr_new(URI_COMPUTER_SYSTEM);
+	hvsnap_epr *system = hvs_vm_epr(vm->id);
 	hvsnap_params *p = hvsnap_params_new();
 	if (!svc || !system || !p ||
-	    hvsnap_epr_add_selector(system, "CreationClassName", CLASS_COMPUTER_SYSTEM) ||
-	    hvsnap_epr_add_selector(system, "Name", vm->id) ||
 	    hvsnap_params_add_epr(p, "AffectedSystem", system) ||
 	    hvsnap_params_add_instance(p, "SnapshotSettings", NULL) ||
 	    hvsnap_params_add_uint(p, "SnapshotType", o->kind ? (unsigned)o->kind
