@@ -59,7 +59,7 @@ typedef struct hvsnap_session_options {
 	const char *client_key;    /* PEM file, certificate auth */
 	long connect_timeout_ms;   /* 0: 30 s */
 	long timeout_ms;           /* per request, 0: 60 s */
-	size_t max_response_bytes; /* 0: 32 MiB */
+	size_t max_response_bytes; /* 0: max_envelope_size + 16 KiB */
 	int allow_insecure_basic;  /* permit Basic over plain http */
 	const char *spn_service;   /* Kerberos service, default "HTTP" */
 	const char *spn_host;      /* Kerberos host name, default: host */

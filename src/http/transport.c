@@ -16,6 +16,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -417,6 +418,21 @@ void hvs_http_conn_reset(http_conn *c)
 			curl_easy_cleanup(h);
 		c->fresh = 1;
 	}
+}
+
+int hvs_http_conn_has_unread(http_conn *c)
+{
+	if (!c || !c->h || c->fresh)
+		return 0;
+	curl_socket_t fd = CURL_SOCKET_BAD;
+	if (curl_easy_getinfo(c->h, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK ||
+	    fd == CURL_SOCKET_BAD)
+		return 0;
+	/* Between exchanges nothing is due from the host: anything readable
+	 * (data, or the end of the stream) means the connection is not fit to
+	 * carry the next request. */
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	return poll(&p, 1, 0) > 0;
 }
 
 /* ---- peer certificate ------------------------------------------------- */

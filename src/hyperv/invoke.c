@@ -47,15 +47,19 @@ hvsnap_status hvs_invoke_and_wait(hvsnap_session *s, const hvsnap_epr *target,
 		return st;
 	if (!r->has_return_value) {
 		hvsnap_invoke_result_free(r);
-		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s returned no ReturnValue", method);
+		hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s returned no ReturnValue", method);
+		hvs_err_note_may_have_run(err, method, "its answer could not be read");
+		return HVSNAP_ERR_PROTOCOL;
 	}
 	uint32_t rv = r->return_value;
 	if (rv == RC_JOB_STARTED) {
 		const char *job_id = r->job ? hvsnap_epr_selector(r->job, "InstanceID") : NULL;
 		if (!job_id || !*job_id) {
 			hvsnap_invoke_result_free(r);
-			return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 4096,
-			               "%s started a job but the answer does not say which", method);
+			hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 4096,
+			        "%s started a job but the answer does not say which", method);
+			hvs_err_note_may_have_run(err, method, "its answer could not be read");
+			return HVSNAP_ERR_PROTOCOL;
 		}
 		st = hvsnap_job_wait(s, job_id, wait, job, err);
 	} else if (rv != RC_COMPLETED) {

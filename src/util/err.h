@@ -12,6 +12,10 @@ hvsnap_status hvs_err_set(hvsnap_error *err, hvsnap_status kind, long code,
 /* Appends to detail ("; " separated). */
 void hvs_err_add_detail(hvsnap_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Adds the note every error after an Invoke's request left must carry:
+ * the method may have run on the host, and was not sent again. why says
+ * what became of the answer ("its answer was lost"). */
+void hvs_err_note_may_have_run(hvsnap_error *err, const char *method, const char *why);
 /* Shorthand for an allocation failure. */
 hvsnap_status hvs_err_nomem(hvsnap_error *err);
 
