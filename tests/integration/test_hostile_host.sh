@@ -115,4 +115,28 @@ expect_rc 7 "CreateSnapshot answered with an empty Body"
 expect_err "got an empty body"
 expect_err "CreateSnapshot may have run on the host"
 
+# --- 7. exit codes and words for what is not WinRM ------------------------------
+hostile no-status-line
+hv vms
+expect_rc 3 "an answer without a status line"
+expect_err "does not speak HTTP"
+if grep -qF "invalid endpoint URL" "$TMP/err"; then fail "blamed the URL: $ERR"; fi
+
+hostile ssh-banner
+hv vms
+expect_rc 3 "an SSH banner on the port"
+expect_err "does not speak HTTP"
+
+hostile huge-header
+hv vms
+expect_rc 7 "a 1 MB header line"
+expect_err "headers are larger than libcurl accepts"
+if grep -qF "out of memory" "$TMP/err"; then fail "called it out of memory: $ERR"; fi
+
+hostile ntlm-rechallenge
+hv --auth ntlm vms
+expect_rc 4 "a second NTLM CHALLENGE after AUTHENTICATE"
+expect_err "second CHALLENGE"
+if grep -qF "before NEGOTIATE" "$TMP/err"; then fail "an internal-error message: $ERR"; fi
+
 echo "PASS ($CHECKS checks)"
