@@ -139,4 +139,40 @@ expect_rc 4 "a second NTLM CHALLENGE after AUTHENTICATE"
 expect_err "second CHALLENGE"
 if grep -qF "before NEGOTIATE" "$TMP/err"; then fail "an internal-error message: $ERR"; fi
 
+# --- 8. control characters reach no terminal -----------------------------------
+# no_raw_controls FILE WHAT: FILE holds no ESC, no other C0 but newline/tab,
+# and no C1 control as UTF-8
+no_raw_controls() {
+  if LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]' "$1"; then
+    fail "raw control characters in $2: $(cat -v "$1" | head -c 400)"
+  fi
+  ok "no raw control characters in $2"
+}
+C1_TEXT=$'\u009b31m\u009d0;owned\u009c'
+hostile c1-fault
+hv --json vms
+expect_rc 1 "a fault whose text holds C1 controls, --json"
+no_raw_controls "$TMP/out" "the JSON fault message"
+expect_out '\u009b31m\u009d0;owned\u009c'
+[ "$(json_get 'j["error"]["message"]')" = "the host says $C1_TEXT" ] || fail "JSON does not decode to the host's text"
+ok "the escaped JSON decodes to the host's exact text"
+
+hostile c1-names
+hv --json vms
+expect_rc 0 "a VM name with C1 controls, --json"
+no_raw_controls "$TMP/out" "the JSON VM name"
+[ "$(json_get 'j["vms"][0]["name"]')" = "web01$C1_TEXT" ] || fail "VM name altered: $OUT"
+ok "the VM name decodes unchanged"
+
+hostile c1-authenticate
+hv --json vms
+expect_rc 4 "a WWW-Authenticate value with C1 controls, --json"
+no_raw_controls "$TMP/out" "the JSON WWW-Authenticate detail"
+
+hostile esc-body
+hv --trace vms
+expect_rc 7 "a body of ESC and C1 sequences, --trace"
+no_raw_controls "$TMP/err" "the --trace dump"
+expect_err '\x1b[2J'
+
 echo "PASS ($CHECKS checks)"

@@ -41,6 +41,7 @@ MODES = [
     "c1-fault",             # a SOAP fault whose text holds C1/ESC controls
     "c1-names",             # a VM whose name holds C1/ESC controls
     "c1-authenticate",      # a 401 whose WWW-Authenticate holds C1 controls
+    "esc-body",             # a non-XML body with raw ESC sequences
 ]
 
 NS = ('xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
@@ -50,7 +51,7 @@ NS = ('xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
 V2 = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2/"
 ENUM = "http://schemas.xmlsoap.org/ws/2004/09/enumeration/"
 VM_ID = "C1C1C1C1-0000-4000-8000-000000000001"
-C1 = "\u009b31m\u009d0;owned\u009c\x1b[2J"  # CSI, OSC, ST, raw ESC
+C1 = "\u009b31m\u009d0;owned\u009c"  # CSI, OSC, ST: valid XML characters
 
 ARGS = None
 LOG_LOCK = threading.Lock()
@@ -250,8 +251,11 @@ def serve(conn):
                              b"Content-Length: 0\r\n\r\n")
                 return
             if mode == "c1-authenticate":
-                conn.sendall(http_reply(401, b"", ("WWW-Authenticate: Basic realm=\"%s\"\r\n"
-                                                   % C1).encode("utf-8")))
+                conn.sendall(http_reply(401, b"", ("WWW-Authenticate: X%sY realm=\"%s\"\r\n"
+                                                   % (C1, C1)).encode("utf-8")))
+                continue
+            if mode == "esc-body":
+                conn.sendall(http_reply(200, b"\x1b[2J\x1b]0;owned\x07" + C1.encode("utf-8")))
                 continue
             if mode == "ntlm-rechallenge":
                 kind = auth.group(1).lower() if auth else ""
