@@ -149,8 +149,8 @@ static void run_parse(void *arg)
 		hvsnap_cim_instance_free(inst);
 	} else {
 		wsman_enum_page page;
-		hvsnap_status st = pc->kind == 0 ? hvs_wsman_parse_pull(doc, &page, &err)
-		                                 : hvs_wsman_parse_enumerate(doc, &page, &err);
+		hvsnap_status st = pc->kind == 0 ? hvs_wsman_parse_pull(doc, 0, &page, &err)
+		                                 : hvs_wsman_parse_enumerate(doc, 0, &page, &err);
 		if (st != HVSNAP_OK)
 			die(err.message);
 		pc->items = page.n_items;

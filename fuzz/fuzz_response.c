@@ -96,14 +96,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	wsman_enum_page page;
 	hvsnap_error_clear(&err);
-	if (hvs_wsman_parse_enumerate(doc, &page, &err) == HVSNAP_OK)
+	if (hvs_wsman_parse_enumerate(doc, 0, &page, &err) == HVSNAP_OK)
 		walk_page(&page);
 	else
 		fuzz_check_error(&err);
 	hvs_wsman_enum_page_clear(&page);
 
 	hvsnap_error_clear(&err);
-	if (hvs_wsman_parse_pull(doc, &page, &err) == HVSNAP_OK)
+	if (hvs_wsman_parse_pull(doc, 0, &page, &err) == HVSNAP_OK)
 		walk_page(&page);
 	else
 		fuzz_check_error(&err);

@@ -70,7 +70,7 @@ typedef struct hvsnap_session_options {
 	const char *client_key;    /* PEM file, certificate auth */
 	uint32_t connect_timeout_ms; /* 0: 30 s */
 	uint32_t timeout_ms;       /* per request, 0: 60 s */
-	uint64_t max_response_bytes; /* 0: the built-in cap */
+	uint64_t max_response_bytes; /* 0: max_envelope_size + 16 KiB */
 	int allow_insecure_basic;  /* permit Basic over plain http */
 	const char *spn_service;   /* Kerberos service, default "HTTP" */
 	const char *spn_host;      /* Kerberos host name, default: host */

@@ -639,6 +639,12 @@ typedef struct field {
 hvsnap_status hvs_ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge_msg,
                                 size_t len, buf *out, hvsnap_error *err)
 {
+	if (c->state == ST_SESSION || c->state == ST_BROKEN)
+		/* The host sent a CHALLENGE again after our AUTHENTICATE: it has
+		 * not accepted it, and answering twice is not part of NTLM. */
+		return hvs_err_set(err, HVSNAP_ERR_AUTH, 401,
+		               "the host answered the NTLM AUTHENTICATE message with a second "
+		               "CHALLENGE instead of accepting or refusing the credentials");
 	if (c->state != ST_NEGOTIATED)
 		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
 		               "NTLM AUTHENTICATE before NEGOTIATE");

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "platform/platform.h"
 
 #define MAX_PASSWORD 1024
 
@@ -130,14 +131,19 @@ static char *prompt_password(const cli_options *o, hvsnap_error *err)
 
 char *cli_read_password(const cli_options *o, hvsnap_error *err)
 {
+	hvs_platform_protect_secrets();
 	/* Empty means unset, as for every HVSNAP_* variable. */
-	const char *env = getenv("HVSNAP_PASSWORD");
+	char *env = getenv("HVSNAP_PASSWORD");
 	if (o->password_file)
 		return read_password_file(o->password_file, err);
 	if (env && *env) {
 		char *pw = strdup(env);
 		if (!pw)
 			set_error(err, "out of memory", NULL);
+		/* getenv's string lies in the environment block the kernel shows
+		 * as /proc/PID/environ: overwrite it there, now that we hold our
+		 * own copy, and leave the variable empty (that is, unset). */
+		OPENSSL_cleanse(env, strlen(env));
 		return pw;
 	}
 	return prompt_password(o, err);

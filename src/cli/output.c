@@ -125,9 +125,30 @@ const char *cli_safe(const char *s)
 	return out;
 }
 
+/* jansson escapes C0 controls but writes C1 controls (U+0080..U+009F, CSI
+ * and OSC among them) raw, and a terminal acts on them. Outside strings
+ * the document is ASCII, so every such UTF-8 pair is inside a string,
+ * where \u00XX means the same character; DEL is escaped likewise. */
+static void write_json_safe(const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			printf("\\u%04x", (unsigned)*++p);
+		else if (*p == 0x7f)
+			fputs("\\u007f", stdout);
+		else
+			putchar(*p);
+	}
+}
+
 void json_print(json_t *root)
 {
-	json_dumpf(root, stdout, JSON_INDENT(2));
+	char *text = json_dumps(root, JSON_INDENT(2));
+	if (text)
+		write_json_safe(text);
+	else
+		fputs("null", stdout); /* out of memory: still one JSON document */
+	free(text);
 	fputc('\n', stdout);
 	fflush(stdout);
 	json_decref(root);

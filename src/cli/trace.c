@@ -1,11 +1,27 @@
 /* The -v / --trace sink: diagnostics on stderr, never stdout (stdout is
  * for results and JSON). The library hands over only redacted text; an
  * Authorization header line is masked here as well, in case one ever
- * slips into a dump. */
+ * slips into a dump, and control characters are made visible. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+
+/* SOAP from the host may hold terminal control sequences: everything but
+ * newline and tab that a terminal could act on (C0, DEL, C1 as UTF-8) is
+ * written as a visible escape instead. */
+static void write_terminal_safe(const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text, *end = p + len;
+	for (; p < end; p++) {
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", (unsigned)*p);
+		else if (*p == 0xc2 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9f)
+			fprintf(stderr, "\\u%04x", (unsigned)*++p);
+		else
+			fputc(*p, stderr);
+	}
+}
 
 static void write_redacted(const char *text, size_t len)
 {
@@ -17,7 +33,7 @@ static void write_redacted(const char *text, size_t len)
 		if (line >= sizeof(marker) - 1 && strncmp(p, marker, sizeof(marker) - 1) == 0)
 			fputs("Authorization: [redacted]\n", stderr);
 		else
-			fwrite(p, 1, line, stderr);
+			write_terminal_safe(p, line);
 		p += line;
 	}
 }

@@ -16,6 +16,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -56,6 +57,7 @@ struct xfer {
 	size_t cap;
 	int too_big;
 	int oom;
+	int headers_done;  /* the blank line after the final headers was seen */
 };
 
 /* curl_global_init is not safe to race: one lock, and a flag so that
@@ -437,6 +439,21 @@ void hvs_http_conn_reset(http_conn *c)
 	}
 }
 
+int hvs_http_conn_has_unread(http_conn *c)
+{
+	if (!c || !c->h || c->fresh)
+		return 0;
+	curl_socket_t fd = CURL_SOCKET_BAD;
+	if (curl_easy_getinfo(c->h, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK ||
+	    fd == CURL_SOCKET_BAD)
+		return 0;
+	/* Between exchanges nothing is due from the host: anything readable
+	 * (data, or the end of the stream) means the connection is not fit to
+	 * carry the next request. */
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	return poll(&p, 1, 0) > 0;
+}
+
 /* ---- peer certificate ------------------------------------------------- */
 
 /* Called from the header callback, while the transfer still holds its
@@ -544,8 +561,13 @@ static size_t header_cb(char *data, size_t size, size_t nitems, void *userp)
 
 	if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
 		/* A new status line: drop headers of an interim (1xx) response. */
+		x->headers_done = 0;
 		response_headers_clear(r);
 		capture_peer_cert(x->c);
+		return len;
+	}
+	if (len <= 2 && (len == 0 || data[0] == '\r' || data[0] == '\n')) {
+		x->headers_done = 1;
 		return len;
 	}
 	if ((m = header_value(data, len, "Content-Type", &v)) != 0) {
@@ -637,7 +659,20 @@ static hvsnap_status map_curl_error(http_conn *c, CURLcode rc,
                                     const struct xfer *x, hvsnap_error *err)
 {
 	hvsnap_status st;
-	if (x->oom || rc == CURLE_OUT_OF_MEMORY)
+	if (x->oom)
+		return hvs_err_nomem(err);
+	if (rc == CURLE_OUT_OF_MEMORY && !x->headers_done) {
+		/* libcurl reports its own cap on one header line (100 KiB) as out
+		 * of memory, with no message: while headers are being read, the
+		 * host's answer is at fault far more likely than this machine. */
+		hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		        "the answer from %s could not be read: its headers are larger than "
+		        "libcurl accepts (a header line over 100 KiB)", c->url);
+		hvs_err_add_detail(err, "curl error %d: %s", (int)rc,
+		               c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
+		return HVSNAP_ERR_PROTOCOL;
+	}
+	if (rc == CURLE_OUT_OF_MEMORY)
 		return hvs_err_nomem(err);
 	if (x->too_big || rc == CURLE_FILESIZE_EXCEEDED)
 		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
@@ -686,9 +721,16 @@ static hvsnap_status map_curl_error(http_conn *c, CURLcode rc,
 		             "(--cert/--key)", c->url);
 		break;
 	case CURLE_URL_MALFORMAT:
-	case CURLE_UNSUPPORTED_PROTOCOL:
 		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "invalid endpoint URL %s",
 		             c->url);
+		break;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		/* The URL's scheme was vetted in hvs_http_conn_new: what libcurl
+		 * refuses here is an answer without an HTTP status line ("HTTP/0.9"),
+		 * e.g. an SSH or other service listening on that port. */
+		st = hvs_err_set(err, HVSNAP_ERR_CONNECT, 0,
+		             "the service at %s does not speak HTTP (its answer has no "
+		             "HTTP status line); check the host and port", c->url);
 		break;
 	case CURLE_WEIRD_SERVER_REPLY:
 	case CURLE_BAD_CONTENT_ENCODING:
@@ -785,7 +827,7 @@ hvsnap_status hvs_http_post(http_conn *c, const char *content_type,
 		hl = tmp;
 	}
 
-	struct xfer x = { c, resp, c->max_response_bytes, 0, 0 };
+	struct xfer x = { c, resp, c->max_response_bytes, 0, 0, 0 };
 	CURL *h = c->h;
 	c->errbuf[0] = '\0';
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);

@@ -70,6 +70,11 @@ size_t hvs_http_last_body_sent(const http_conn *c);
  * that connection (it is captured during the transfer). malloc'd. */
 unsigned char *hvs_http_peer_cert_der(http_conn *c, size_t *len);
 
+/* 1 when the kept-alive connection holds bytes nobody asked for yet (or
+ * the host closed it): an unrequested answer that the next request would
+ * otherwise read as its own. 0 when there is no such connection. */
+int hvs_http_conn_has_unread(http_conn *c);
+
 /* Drops the current connection, so the next request opens a new one. */
 void hvs_http_conn_reset(http_conn *c);
 

@@ -58,7 +58,9 @@ hvsnap_status hvs_invoke_and_wait(hvsnap_session *s, const hvsnap_epr *target,
 		return st;
 	if (!r->has_return_value) {
 		hvsnap_invoke_result_free(r);
-		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s returned no ReturnValue", method);
+		hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "%s returned no ReturnValue", method);
+		hvs_err_note_may_have_run(err, method, "its answer could not be read");
+		return HVSNAP_ERR_PROTOCOL;
 	}
 	uint32_t rv = r->return_value;
 	if (rv == RC_JOB_STARTED) {
@@ -68,6 +70,7 @@ hvsnap_status hvs_invoke_and_wait(hvsnap_session *s, const hvsnap_epr *target,
 			hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 4096,
 			            "%s started a job but the answer does not say which", method);
 			hvs_err_set_code_kind(err, HVSNAP_CODE_WMI);
+			hvs_err_note_may_have_run(err, method, "its answer could not be read");
 			return HVSNAP_ERR_PROTOCOL;
 		}
 		st = hvsnap_job_wait(s, job_id, wait, job, err);

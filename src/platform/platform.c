@@ -1,10 +1,14 @@
-/* Platform services: randomness, monotonic time, sleeping. Randomness comes
+/* Platform services: randomness, monotonic time, sleeping, protecting a
+ * process that holds secrets. Randomness comes
  * from OpenSSL so this file stays portable across Linux, macOS and BSDs. */
 #include "platform/platform.h"
 
 #include <errno.h>
 #include <openssl/rand.h>
 #include <time.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 int hvs_platform_random(void *buf, size_t len)
 {
@@ -25,4 +29,13 @@ void hvs_platform_sleep_ms(unsigned ms)
 	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
+}
+
+void hvs_platform_protect_secrets(void)
+{
+#ifdef __linux__
+	/* Not dumpable: no core file, and ptrace-style access (which reading
+	 * /proc/PID/mem and /proc/PID/environ needs) is limited to root. */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 }

@@ -12,5 +12,9 @@ int hvs_platform_random(void *buf, size_t len);
 uint64_t hvs_platform_monotonic_ms(void);
 /* Sleeps for ms milliseconds (restarting after signals). */
 void hvs_platform_sleep_ms(unsigned ms);
+/* Called before the process takes a secret in: no core dump, and no other
+ * process of the same user may read its memory (/proc/PID/mem, environ)
+ * or attach a debugger. A no-op where the OS offers no such switch. */
+void hvs_platform_protect_secrets(void);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "util/grow.h"
 #include "util/strutil.h"
 
 /* by enum job_kind; JK_STATE's depends on the state. [DOC] 70-73 and
@@ -42,7 +43,7 @@ sim_job *jobs_start(sim_model *m, enum job_kind kind, const char *vm_id,
 {
 	sim_job *j;
 	sim_vm *vm = model_vm(m, vm_id);
-	sim_job *nj = realloc(m->jobs, (m->njobs + 1) * sizeof(sim_job));
+	sim_job *nj = hvs_grow_for(m->jobs, m->njobs, sizeof(sim_job));
 	if (!nj)
 		abort();
 	m->jobs = nj;

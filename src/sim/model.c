@@ -8,13 +8,14 @@
 #include <time.h>
 
 #include "model.h"
+#include "util/grow.h"
 #include "util/strutil.h"
 #include "util/uuid.h"
 
 static void *grow(void *p, size_t n, size_t size)
 {
-	/* grows by one element each time; these arrays stay small */
-	void *np = realloc(p, (n + 1) * size);
+	/* geometric: a scenario may hold tens of thousands of snapshots */
+	void *np = hvs_grow_for(p, n, size);
 	if (!np)
 		abort();
 	memset((char *)np + n * size, 0, size);

@@ -89,12 +89,24 @@ static void write_item(buf *b, const sim_inst *in, enum enum_mode mode)
 	epr_clear(&e);
 }
 
-/* Emits up to max items from e; returns 1 when the sequence has ended. */
-static int write_items(buf *b, enum_ctx *e, size_t max)
+/* Room kept for the envelope around the items (headers, context). */
+#define ENVELOPE_OVERHEAD 4096
+
+/* Emits up to max items from e, and, as Windows does, no more than fit in
+ * the client's MaxEnvelopeSize (envelope bytes, 0: no limit; one item is
+ * always sent); returns 1 when the sequence has ended. */
+static int write_items(buf *b, enum_ctx *e, size_t max, size_t envelope)
 {
-	size_t n = 0;
+	size_t n = 0, start = b->len;
+	size_t room = envelope > ENVELOPE_OVERHEAD ? envelope - ENVELOPE_OVERHEAD : 0;
 	while (e->pos < e->items.n && n < max) {
+		size_t before = b->len;
 		write_item(b, e->items.v[e->pos], e->mode);
+		if (envelope && n > 0 && b->len - start > room) {
+			b->len = before; /* this one goes in the next page */
+			b->data[before] = '\0';
+			break;
+		}
 		e->pos++;
 		n++;
 	}
@@ -270,7 +282,7 @@ void op_enumerate(sim_ctx *ctx, sim_req *req, sim_resp *r)
 	if (optimize) {
 		buf tmp = BUF_INIT;
 		hvs_buf_append_str(&tmp, "<w:Items>");
-		ended = write_items(&tmp, e, max);
+		ended = write_items(&tmp, e, max, req->max_envelope);
 		hvs_buf_append_str(&tmp, "</w:Items>");
 		if (!ended)
 			hvs_buf_printf(&r->body, "<n:EnumerationContext>%s"
@@ -355,7 +367,7 @@ void op_pull(sim_ctx *ctx, sim_req *req, sim_resp *r)
 	{
 		buf tmp = BUF_INIT;
 		hvs_buf_append_str(&tmp, "<n:Items>");
-		ended = write_items(&tmp, e, max);
+		ended = write_items(&tmp, e, max, req->max_envelope);
 		hvs_buf_append_str(&tmp, "</n:Items>");
 		if (!ended) {
 			xw_uuid(e->id); /* every Pull hands out a new context */

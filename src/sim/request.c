@@ -425,6 +425,7 @@ enum sim_fault req_parse(const char *body, size_t len, sim_req *req,
 			*detail = "MaxEnvelopeSize is not valid.";
 			return F_SCHEMA;
 		}
+		req->max_envelope = (size_t)v;
 	}
 	return F_NONE;
 }

@@ -150,6 +150,7 @@ typedef struct sim_req {
 	sim_sel sel[SIM_MAX_SELECTORS];
 	size_t nsel;
 	long long timeout_ms; /* OperationTimeout, -1 when absent */
+	size_t max_envelope;  /* MaxEnvelopeSize, 0 when absent */
 } sim_req;
 
 /* Parses and validates; on failure returns the fault kind and sets *detail

@@ -113,6 +113,18 @@ void hvs_err_add_detail(hvsnap_error *err, const char *fmt, ...)
 	trim_partial_utf8(err->detail, sizeof(err->detail));
 }
 
+void hvs_err_note_may_have_run(hvsnap_error *err, const char *method, const char *why)
+{
+	if (!err)
+		return;
+	err->may_have_run = 1;
+	/* One note, even when several layers see the same failure. */
+	if (strstr(err->detail, "may have run on the host"))
+		return;
+	hvs_err_add_detail(err, "%s may have run on the host although %s; it was not sent again",
+	               method, why);
+}
+
 hvsnap_status hvs_err_nomem(hvsnap_error *err)
 {
 	return hvs_err_set(err, HVSNAP_ERR_NOMEM, 0, "out of memory");

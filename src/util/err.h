@@ -15,6 +15,10 @@ void hvs_err_add_detail(hvsnap_error *err, const char *fmt, ...)
 /* Says what err->code is a number of, where hvs_err_set's guess from the
  * kind is wrong. */
 void hvs_err_set_code_kind(hvsnap_error *err, hvsnap_code_kind kind);
+/* Adds the note every error after an Invoke's request left must carry:
+ * the method may have run on the host, and was not sent again. why says
+ * what became of the answer ("its answer was lost"). Sets may_have_run. */
+void hvs_err_note_may_have_run(hvsnap_error *err, const char *method, const char *why);
 /* Shorthand for an allocation failure. */
 hvsnap_status hvs_err_nomem(hvsnap_error *err);
 

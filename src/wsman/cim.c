@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
 #include "util/strutil.h"
 #include "wsman/ns.h"
 #include "hvsnap/wsman.h"
@@ -288,8 +289,9 @@ hvsnap_status hvsnap_epr_add_selector(hvsnap_epr *epr, const char *name,
 {
 	if (!epr || !name || !*name || !value)
 		return HVSNAP_ERR_USAGE;
-	hvsnap_selector *s = realloc(epr->selectors,
-	                             (epr->n_selectors + 1) * sizeof(*s));
+	/* Only this function allocates the array, so its capacity can be
+	 * implied by the count: one realloc per selector was quadratic. */
+	hvsnap_selector *s = hvs_grow_for(epr->selectors, epr->n_selectors, sizeof(*s));
 	if (!s)
 		return HVSNAP_ERR_NOMEM;
 	epr->selectors = s;

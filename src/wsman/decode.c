@@ -27,6 +27,9 @@ static hvsnap_status decode_selectors(hvsnap_epr *epr, const xmlNode *set,
 	for (xmlNodePtr s = hvs_xu_first_elem(set); s; s = hvs_xu_next_elem(s)) {
 		if (!hvs_xu_is(s, NS_WSMAN, "Selector"))
 			continue;
+		if (epr->n_selectors == WSMAN_MAX_SELECTORS)
+			return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+			               "an EPR has more than %d selectors", WSMAN_MAX_SELECTORS);
 		char *name = hvs_xu_attr(s, "Name");
 		if (!name || !*name) {
 			free(name);

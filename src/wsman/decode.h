@@ -12,6 +12,11 @@
  * time in the instance's linear property list. */
 #define WSMAN_MAX_PROPERTIES 4096
 
+/* Most selectors one EPR may carry. Hyper-V names every object with two to
+ * four keys; 64 leaves room for any CIM class while a hostile EPR with
+ * hundreds of thousands of selectors is refused. */
+#define WSMAN_MAX_SELECTORS 64
+
 /* Decodes an EPR from its two parts (either may be NULL, not both), for
  * bare EPRs that sit directly in an Items element. */
 hvsnap_status hvs_wsman_decode_epr_parts(const xmlNode *address,

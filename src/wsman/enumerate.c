@@ -2,10 +2,13 @@
  * Release the context when the caller stops before the end. Callers see one
  * item at a time whatever the host's paging (Windows sends one per Pull
  * unless MaxElements is given). */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hvsnap/wsman.h"
+#include "platform/platform.h"
 #include "util/err.h"
 #include "util/strutil.h"
 #include "wsman/envelope.h"
@@ -15,6 +18,17 @@
 /* A host that keeps sending empty pages with a context would loop forever. */
 #define MAX_EMPTY_PULLS 64
 
+/* A host that keeps sending items with a context would too, taking memory
+ * as it goes (callers usually collect every item). No Hyper-V enumeration
+ * comes near these: a host holds at most 1,024 VMs of 50 checkpoints each,
+ * so even every settings object of a full host is about 52,000 items of a
+ * few KiB. Pages are bounded separately from items because a host may send
+ * one item per page; the whole enumeration also ends at the session's
+ * request timeout, counted from the Enumerate. */
+#define MAX_ENUM_ITEMS 100000u
+#define MAX_ENUM_PAGES 100000u
+#define MAX_ENUM_BYTES ((uint64_t)256 * 1024 * 1024)
+
 struct hvsnap_enum {
 	hvsnap_session *session;
 	char *pull_uri;        /* Pull and Release repeat the Enumerate's URI */
@@ -22,7 +36,46 @@ struct hvsnap_enum {
 	wsman_enum_page page;  /* current page; items handed out are NULLed */
 	size_t next;           /* index of the next item in page */
 	int finished;          /* no context left on the host */
+	/* what the host has sent so far, against the MAX_ENUM_* bounds */
+	unsigned long pages, items;
+	uint64_t bytes;
+	uint64_t deadline_ms;  /* monotonic time the enumeration must end by */
 };
+
+/* Most items one page may hold: what MaxElements asked for, or the one
+ * item WS-Enumeration defaults to when it was not sent. */
+static size_t page_limit(const hvsnap_enum *e)
+{
+	return e->max_elements ? e->max_elements : 1;
+}
+
+/* Counts a page just received; an error names the bound it exceeded. */
+static hvsnap_status count_page(hvsnap_enum *e, size_t n_items, hvsnap_error *err)
+{
+	e->pages++;
+	e->items += n_items;
+	e->bytes += e->session->reply_bytes;
+	char why[80];
+	if (e->items > MAX_ENUM_ITEMS)
+		snprintf(why, sizeof(why), "more than %u items", MAX_ENUM_ITEMS);
+	else if (e->pages > MAX_ENUM_PAGES)
+		snprintf(why, sizeof(why), "more than %u pages", MAX_ENUM_PAGES);
+	else if (e->bytes > MAX_ENUM_BYTES)
+		snprintf(why, sizeof(why), "more than %llu MiB",
+		         (unsigned long long)(MAX_ENUM_BYTES >> 20));
+	else if (!e->finished && hvs_platform_monotonic_ms() >= e->deadline_ms)
+		snprintf(why, sizeof(why), "the %lu s request timeout",
+		         (unsigned long)(e->session->opts.timeout_ms + 999) / 1000);
+	else
+		return HVSNAP_OK;
+	e->finished = 1; /* the host's context is not worth a Release now */
+	hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+	        "the host's enumeration was stopped after %s: it sent %lu pages, "
+	        "%lu items and %llu bytes and still had more",
+	        why, e->pages, e->items, (unsigned long long)e->bytes);
+	hvs_err_add_detail(err, "resource %s", e->pull_uri);
+	return HVSNAP_ERR_PROTOCOL;
+}
 
 static void take_page(hvsnap_enum *e, wsman_enum_page *page)
 {
@@ -61,6 +114,7 @@ hvsnap_status hvsnap_enum_start(hvsnap_session *s, const hvsnap_enum_options *op
 		return hvs_err_nomem(err);
 	e->session = s;
 	e->max_elements = opts->max_elements;
+	e->deadline_ms = hvs_platform_monotonic_ms() + (uint64_t)s->opts.timeout_ms;
 	e->pull_uri = hvs_str_dup(opts->resource_uri);
 	if (!e->pull_uri) {
 		free(e);
@@ -82,7 +136,7 @@ hvsnap_status hvsnap_enum_start(hvsnap_session *s, const hvsnap_enum_options *op
 	wsman_enum_page page;
 	memset(&page, 0, sizeof(page));
 	if (st == HVSNAP_OK)
-		st = hvs_wsman_parse_enumerate(resp, &page, err);
+		st = hvs_wsman_parse_enumerate(resp, page_limit(e), &page, err);
 	xmlFreeDoc(resp);
 	if (st != HVSNAP_OK) {
 		e->finished = 1;
@@ -90,6 +144,11 @@ hvsnap_status hvsnap_enum_start(hvsnap_session *s, const hvsnap_enum_options *op
 		return st;
 	}
 	take_page(e, &page);
+	st = count_page(e, e->page.n_items, err);
+	if (st != HVSNAP_OK) {
+		hvsnap_enum_free(e);
+		return st;
+	}
 	*out = e;
 	return HVSNAP_OK;
 }
@@ -110,14 +169,14 @@ static hvsnap_status pull(hvsnap_enum *e, hvsnap_error *err)
 	wsman_enum_page page;
 	memset(&page, 0, sizeof(page));
 	if (st == HVSNAP_OK)
-		st = hvs_wsman_parse_pull(resp, &page, err);
+		st = hvs_wsman_parse_pull(resp, page_limit(e), &page, err);
 	xmlFreeDoc(resp);
 	if (st != HVSNAP_OK) {
 		e->finished = 1; /* the context is in an unknown state */
 		return st;
 	}
 	take_page(e, &page);
-	return HVSNAP_OK;
+	return count_page(e, e->page.n_items, err);
 }
 
 hvsnap_status hvsnap_enum_next(hvsnap_enum *e, hvsnap_cim_instance **item,

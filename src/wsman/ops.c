@@ -112,10 +112,14 @@ hvsnap_status hvsnap_wsman_invoke(hvsnap_session *s, const hvsnap_epr *target,
 	if ((st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_PROTOCOL) && s->body_sent)
 		/* With no readable answer to a request that did go out, the user
 		 * must learn that the method may have run. */
-		hvs_err_add_detail(err, "%s may have run on the host although its answer was lost; "
-		               "it was not sent again", method);
-	if (st == HVSNAP_OK)
+		hvs_err_note_may_have_run(err, method, "its answer was lost");
+	if (st == HVSNAP_OK) {
 		st = hvs_wsman_parse_invoke(resp, method, out, err);
+		/* An answer that came but makes no sense (an empty Body, a broken
+		 * output) says no more about whether the method ran. */
+		if (st == HVSNAP_ERR_PROTOCOL)
+			hvs_err_note_may_have_run(err, method, "its answer could not be read");
+	}
 	xmlFreeDoc(resp);
 	return st;
 }

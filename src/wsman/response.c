@@ -145,12 +145,19 @@ hvsnap_status hvs_wsman_parse_instance_body(xmlDocPtr doc,
 typedef struct item_list {
 	wsman_enum_page *page;
 	size_t cap;
+	size_t max;  /* 0: no limit */
 } item_list;
 
 static hvsnap_status push_item(item_list *l, hvsnap_cim_instance *inst,
                                hvsnap_error *err)
 {
 	wsman_enum_page *page = l->page;
+	if (l->max && page->n_items == l->max) {
+		hvsnap_cim_instance_free(inst);
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		               "the host sent more items in one page than the %zu asked for "
+		               "(MaxElements)", l->max);
+	}
 	if (page->n_items == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 4;
 		hvsnap_cim_instance **items = realloc(page->items, cap * sizeof(*items));
@@ -220,7 +227,8 @@ static hvsnap_status decode_items(item_list *l, xmlNodePtr items, hvsnap_error *
 }
 
 static hvsnap_status parse_enum_response(xmlDocPtr doc, const char *element,
-                                         wsman_enum_page *page, hvsnap_error *err)
+                                         size_t max_items, wsman_enum_page *page,
+                                         hvsnap_error *err)
 {
 	memset(page, 0, sizeof(*page));
 	hvsnap_status st;
@@ -242,7 +250,7 @@ static hvsnap_status parse_enum_response(xmlDocPtr doc, const char *element,
 		free(page->context);
 		page->context = NULL;
 	}
-	item_list l = { page, 0 };
+	item_list l = { page, 0, max_items };
 	/* Pull puts items in n:Items; OptimizeEnumeration puts them in w:Items
 	 * inside the EnumerateResponse. Accept either in both. */
 	for (xmlNodePtr c = hvs_xu_first_elem(resp); c; c = hvs_xu_next_elem(c)) {
@@ -260,16 +268,16 @@ static hvsnap_status parse_enum_response(xmlDocPtr doc, const char *element,
 	return HVSNAP_OK;
 }
 
-hvsnap_status hvs_wsman_parse_enumerate(xmlDocPtr doc, wsman_enum_page *page,
-                                    hvsnap_error *err)
+hvsnap_status hvs_wsman_parse_enumerate(xmlDocPtr doc, size_t max_items,
+                                    wsman_enum_page *page, hvsnap_error *err)
 {
-	return parse_enum_response(doc, "EnumerateResponse", page, err);
+	return parse_enum_response(doc, "EnumerateResponse", max_items, page, err);
 }
 
-hvsnap_status hvs_wsman_parse_pull(xmlDocPtr doc, wsman_enum_page *page,
-                               hvsnap_error *err)
+hvsnap_status hvs_wsman_parse_pull(xmlDocPtr doc, size_t max_items,
+                               wsman_enum_page *page, hvsnap_error *err)
 {
-	return parse_enum_response(doc, "PullResponse", page, err);
+	return parse_enum_response(doc, "PullResponse", max_items, page, err);
 }
 
 /* --- Invoke ---------------------------------------------------------- */

@@ -12,6 +12,15 @@
 /* Largest body the parser accepts unless the caller sets a smaller cap. */
 #define WSMAN_MAX_DOCUMENT_BYTES (32u * 1024u * 1024u)
 
+/* A session caps answers at the MaxEnvelopeSize it asks for plus this much
+ * (a host sends no bigger envelope; sealing adds about 300 bytes of MIME
+ * framing and signature, and hosts count the envelope their own way). */
+#define WSMAN_ENVELOPE_SLACK (16u * 1024u)
+
+/* Longest text node accepted in an answer. No Hyper-V property comes near
+ * it (embedded instances are a few KiB); a bigger one is hostile padding. */
+#define WSMAN_MAX_TEXT_BYTES (256u * 1024u)
+
 /* Loads bytes as XML with no network, no entity substitution, no DTD
  * loading; a DOCTYPE, a body over max_bytes, a non-SOAP-1.2 root or a
  * missing Body is HVSNAP_ERR_PROTOCOL with a clear message. */
@@ -57,10 +66,13 @@ typedef struct wsman_enum_page {
 	size_t n_items;
 } wsman_enum_page;
 
-hvsnap_status hvs_wsman_parse_enumerate(xmlDocPtr doc, wsman_enum_page *page,
-                                    hvsnap_error *err);
-hvsnap_status hvs_wsman_parse_pull(xmlDocPtr doc, wsman_enum_page *page,
-                               hvsnap_error *err);
+/* max_items: most items the page may hold (the MaxElements asked for);
+ * a page with more is HVSNAP_ERR_PROTOCOL, refused before decoding the
+ * excess. 0: no limit. */
+hvsnap_status hvs_wsman_parse_enumerate(xmlDocPtr doc, size_t max_items,
+                                    wsman_enum_page *page, hvsnap_error *err);
+hvsnap_status hvs_wsman_parse_pull(xmlDocPtr doc, size_t max_items,
+                               wsman_enum_page *page, hvsnap_error *err);
 void hvs_wsman_enum_page_clear(wsman_enum_page *page);
 
 /* <p:METHOD_OUTPUT>: ReturnValue, Job EPR, every out parameter. */

@@ -16,7 +16,9 @@
 #include "util/err.h"
 #include "util/strutil.h"
 #include "wsman/global_int.h"
+#include "wsman/ns.h"
 #include "wsman/response.h"
+#include "wsman/xmlutil.h"
 
 #define DEFAULT_TIMEOUT_MS 60000L
 #define DEFAULT_CONNECT_TIMEOUT_MS 30000L
@@ -199,8 +201,11 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 		s->opts.operation_timeout_ms = host_ms < DEFAULT_OPERATION_TIMEOUT_MS
 		                               ? (unsigned)host_ms : DEFAULT_OPERATION_TIMEOUT_MS;
 	}
+	/* A host sends no envelope bigger than we ask for: anything much
+	 * larger is hostile, and even a body full of empty elements costs
+	 * memory in proportion to its size. */
 	if (!s->opts.max_response_bytes)
-		s->opts.max_response_bytes = WSMAN_MAX_DOCUMENT_BYTES;
+		s->opts.max_response_bytes = (size_t)s->opts.max_envelope_size + WSMAN_ENVELOPE_SLACK;
 
 	int https = opts->transport == HVSNAP_TRANSPORT_HTTPS;
 	unsigned port = opts->port ? opts->port : (https ? 5986u : 5985u);
@@ -279,10 +284,48 @@ static void trace_soap(const hvsnap_session *s, hvsnap_trace_kind kind,
 		s->opts.trace(s->opts.trace_ctx, kind, data, len);
 }
 
+/* The trimmed text of a:NAME in the envelope's header; NULL if absent. */
+static char *header_text(xmlDocPtr doc, const char *name)
+{
+	xmlNodePtr header = hvs_xu_child(xmlDocGetRootElement(doc), NS_SOAP, "Header");
+	xmlNodePtr n = header ? hvs_xu_child(header, NS_WSA, name) : NULL;
+	return n ? hvs_xu_text_trim(n) : NULL;
+}
+
+static char *message_id(xmlDocPtr req)
+{
+	return header_text(req, "MessageID");
+}
+
+/* An answer must relate to the request it answers: on a kept-alive
+ * connection a late or unrequested answer would otherwise be taken for
+ * this one's. A fault without RelatesTo is let through (a host may fault
+ * before it has read the MessageID); anything else must carry it. */
+static hvsnap_status check_relates_to(xmlDocPtr doc, const char *label,
+                                      const char *want, hvsnap_error *err)
+{
+	if (!want)
+		return HVSNAP_OK; /* Identify carries no MessageID */
+	char *got = header_text(doc, "RelatesTo");
+	hvsnap_status st = HVSNAP_OK;
+	if (got && !hvs_str_case_eq(got, want)) {
+		st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		             "%s: the host's answer relates to another message (%.80s), "
+		             "not to this request (%s)", label, got, want);
+		hvs_err_add_detail(err, "a stray or late answer on the connection; it was not used");
+	} else if (!got && !hvs_xu_child(hvs_wsman_body(doc), NS_SOAP, "Fault")) {
+		st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		             "%s: the host's answer does not say which request it answers "
+		             "(no RelatesTo)", label);
+	}
+	free(got);
+	return st;
+}
+
 /* Interprets an HTTP answer: SOAP on 200/400/500, otherwise an error. */
 static hvsnap_status interpret(hvsnap_session *s, const http_response *r,
-                               const char *label, xmlDocPtr *resp,
-                               hvsnap_error *err)
+                               const char *label, const char *want_id,
+                               xmlDocPtr *resp, hvsnap_error *err)
 {
 	/* WinRM may refuse a certificate it cannot map with 403 rather than
 	 * 401: either way the credentials, not the request, are at fault. */
@@ -308,7 +351,9 @@ static hvsnap_status interpret(hvsnap_session *s, const http_response *r,
 		hvs_err_add_detail(err, "%s: HTTP %ld, %zu bytes", label, r->status, r->body.len);
 		return st;
 	}
-	st = hvs_wsman_check_fault(doc, err);
+	st = check_relates_to(doc, label, want_id, err);
+	if (st == HVSNAP_OK)
+		st = hvs_wsman_check_fault(doc, err);
 	if (st != HVSNAP_OK) {
 		xmlFreeDoc(doc);
 		return st;
@@ -325,9 +370,16 @@ static hvsnap_status interpret(hvsnap_session *s, const http_response *r,
 /* Sends body once (and once more on a fresh connection when retry allows
  * it), and interprets the answer. */
 static hvsnap_status send_once(hvsnap_session *s, const char *body, size_t len,
-                               const char *label, wsman_retry retry,
+                               const char *label, const char *want_id, wsman_retry retry,
                                xmlDocPtr *resp, hvsnap_error *err)
 {
+	if (hvs_http_conn_has_unread(s->http)) {
+		/* A host that sends what nobody asked for (a late or stray answer)
+		 * would have it read as the answer to this request. */
+		hvs_wsman_session_info(s, "%s: the host sent unrequested bytes; "
+		                       "using a new connection", label);
+		hvs_session_connection_lost(s);
+	}
 	http_response r;
 	memset(&r, 0, sizeof(r));
 	hvsnap_status st = hvs_session_exchange(s, body, len, label, &r, err);
@@ -348,9 +400,10 @@ static hvsnap_status send_once(hvsnap_session *s, const char *body, size_t len,
 			err->kind = HVSNAP_ERR_CONNECT;
 		st = HVSNAP_ERR_CONNECT;
 	}
+	s->reply_bytes = r.body.len;
 	if (st == HVSNAP_OK) {
 		trace_soap(s, HVSNAP_TRACE_RESPONSE, r.body.data ? r.body.data : "", r.body.len);
-		st = interpret(s, &r, label, resp, err);
+		st = interpret(s, &r, label, want_id, resp, err);
 	}
 	hvs_http_response_clear(&r);
 	return st;
@@ -383,12 +436,13 @@ hvsnap_status hvs_wsman_session_call(hvsnap_session *s, xmlDocPtr req,
 	if (!body)
 		return hvs_err_nomem(err);
 	trace_soap(s, HVSNAP_TRACE_REQUEST, body, len);
+	char *want_id = message_id(req);
 
 	uint64_t start = hvs_platform_monotonic_ms();
 	unsigned delay = BUSY_FIRST_DELAY_MS;
 	hvsnap_status st;
 	for (;;) {
-		st = send_once(s, body, len, label, retry, resp, err);
+		st = send_once(s, body, len, label, want_id, retry, resp, err);
 		if (st != HVSNAP_ERR_BUSY)
 			break;
 		/* QuotaLimit: the host refused the request without running it
@@ -407,6 +461,7 @@ hvsnap_status hvs_wsman_session_call(hvsnap_session *s, xmlDocPtr req,
 		}
 		delay = delay * 2 > BUSY_MAX_DELAY_MS ? BUSY_MAX_DELAY_MS : delay * 2;
 	}
+	free(want_id);
 	free(body);
 	return st;
 }

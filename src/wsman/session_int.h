@@ -25,6 +25,7 @@ struct hvsnap_session {
 	int authenticated;  /* mech's context belongs to the current connection */
 	int encrypt;        /* seal every SOAP message (WinRM message encryption) */
 	int body_sent;      /* the last exchange's SOAP body left this process */
+	size_t reply_bytes; /* size of the last answer's body on the wire */
 };
 
 /* Fills o with the session's To, timeout, envelope size and locale, and the

@@ -167,6 +167,38 @@ static void describe_element(const xmlNode *n, char *out, size_t size)
 		snprintf(out, size, "%s", hvs_xu_name(n));
 }
 
+/* The length of the longest text or CDATA node in the tree, attribute
+ * values included: libxml2's own limit (10 MB) is far above anything
+ * WS-Man carries. Walks without recursion, so depth costs no stack. */
+static size_t longest_text(xmlNodePtr root)
+{
+	size_t longest = 0;
+	xmlNodePtr n = root;
+	while (n) {
+		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
+		    n->content) {
+			size_t len = strlen((const char *)n->content);
+			if (len > longest)
+				longest = len;
+		}
+		if (n->type == XML_ELEMENT_NODE)
+			for (xmlAttrPtr a = n->properties; a; a = a->next)
+				for (xmlNodePtr t = a->children; t; t = t->next)
+					if (t->content && strlen((const char *)t->content) > longest)
+						longest = strlen((const char *)t->content);
+		if (n->type == XML_ELEMENT_NODE && n->children) {
+			n = n->children;
+			continue;
+		}
+		while (n && n != root && !n->next)
+			n = n->parent;
+		if (!n || n == root)
+			break;
+		n = n->next;
+	}
+	return longest;
+}
+
 hvsnap_status hvs_wsman_parse_document(const char *bytes, size_t len,
                                    size_t max_bytes, xmlDocPtr *out,
                                    hvsnap_error *err)
@@ -199,6 +231,13 @@ hvsnap_status hvs_wsman_parse_document(const char *bytes, size_t len,
 	if (!hvs_xu_child(root, NS_SOAP, "Body")) {
 		xmlFreeDoc(doc);
 		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "response SOAP envelope has no Body");
+	}
+	size_t longest = longest_text(root);
+	if (longest > WSMAN_MAX_TEXT_BYTES) {
+		xmlFreeDoc(doc);
+		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+		               "response holds a text of %zu bytes, over the %u-byte limit "
+		               "for one value", longest, WSMAN_MAX_TEXT_BYTES);
 	}
 	*out = doc;
 	return HVSNAP_OK;

@@ -41,6 +41,9 @@ def parse_args():
     p.add_argument("--redirect", metavar="URL", help="reply 302 to this URL")
     p.add_argument("--close", action="store_true",
                    help="read the request, then close without replying")
+    p.add_argument("--stray-after-ms", type=int,
+                   help="after each reply, wait this long, then send an "
+                        "unrequested 500 on the same connection")
     p.add_argument("--log", help="append one JSON line per request")
     return p.parse_args()
 
@@ -82,6 +85,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+        if ARGS.stray_after_ms is not None:
+            self.wfile.flush()
+            time.sleep(ARGS.stray_after_ms / 1000.0)
+            self.wfile.write(b"HTTP/1.1 500 Internal Server Error\r\n"
+                             b"Content-Length: 5\r\n\r\nstray")
 
     def send_huge(self, n):
         self.send_response(ARGS.status)

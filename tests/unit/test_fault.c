@@ -157,9 +157,9 @@ static void test_parsers_surface_faults(void **state)
 	assert_null(inst);
 	assert_string_equal(e.fault_subcode, "DestinationUnreachable");
 	wsman_enum_page page;
-	assert_int_equal(hvs_wsman_parse_pull(doc, &page, &e), HVSNAP_ERR_NOT_FOUND);
+	assert_int_equal(hvs_wsman_parse_pull(doc, 0, &page, &e), HVSNAP_ERR_NOT_FOUND);
 	assert_null(page.items);
-	assert_int_equal(hvs_wsman_parse_enumerate(doc, &page, &e), HVSNAP_ERR_NOT_FOUND);
+	assert_int_equal(hvs_wsman_parse_enumerate(doc, 0, &page, &e), HVSNAP_ERR_NOT_FOUND);
 	xmlFreeDoc(doc);
 
 	doc = load("fixtures/fault_invalid_selectors.xml");

@@ -180,8 +180,9 @@ static void test_wrong_envelope(void **state)
 	                  HVSNAP_ERR_PROTOCOL, "has no Body");
 }
 
-/* Builds a syntactically valid envelope of about size bytes (padding in a
- * header element), so only the cap can reject it. */
+/* Builds a syntactically valid envelope of about size bytes (padding of
+ * empty elements in a header element, so no text node is over the text
+ * cap), so only the size cap can reject it. */
 static char *big_envelope(size_t size, size_t *len)
 {
 	static const char head[] = "<s:Envelope xmlns:s='" SOAP "'><s:Header><x:Pad xmlns:x='urn:x'>";
@@ -189,7 +190,10 @@ static char *big_envelope(size_t size, size_t *len)
 	char *b = malloc(size);
 	assert_non_null(b);
 	memcpy(b, head, sizeof(head) - 1);
-	memset(b + sizeof(head) - 1, ' ', size - (sizeof(head) - 1) - (sizeof(tail) - 1));
+	size_t pad = size - (sizeof(head) - 1) - (sizeof(tail) - 1);
+	memset(b + sizeof(head) - 1, ' ', pad);
+	for (size_t i = 0; i + 6 <= pad; i += 6)
+		memcpy(b + sizeof(head) - 1 + i, "<x:P/>", 6);
 	memcpy(b + size - (sizeof(tail) - 1), tail, sizeof(tail) - 1);
 	*len = size;
 	return b;

@@ -40,8 +40,8 @@ static void load_page(const char *rel, int pull, wsman_enum_page *page)
 {
 	xmlDocPtr doc = load(rel);
 	hvsnap_error err;
-	hvsnap_status st = pull ? hvs_wsman_parse_pull(doc, page, &err)
-	                        : hvs_wsman_parse_enumerate(doc, page, &err);
+	hvsnap_status st = pull ? hvs_wsman_parse_pull(doc, 0, page, &err)
+	                        : hvs_wsman_parse_enumerate(doc, 0, page, &err);
 	xmlFreeDoc(doc);
 	if (st != HVSNAP_OK)
 		fail_msg("%s: %s", rel, err.message);
@@ -382,7 +382,7 @@ static void test_pull_parser_refuses_other_bodies(void **state)
 	xmlDocPtr doc = load("fixtures/computersystem_enumerate_response.xml");
 	wsman_enum_page page;
 	hvsnap_error err;
-	assert_int_equal(hvs_wsman_parse_pull(doc, &page, &err), HVSNAP_ERR_PROTOCOL);
+	assert_int_equal(hvs_wsman_parse_pull(doc, 0, &page, &err), HVSNAP_ERR_PROTOCOL);
 	assert_non_null(strstr(err.message, "expected PullResponse, got EnumerateResponse"));
 	assert_null(page.items);
 	hvsnap_cim_instance *inst = (hvsnap_cim_instance *)1;
@@ -578,7 +578,7 @@ static void test_tolerated_shapes(void **state)
 	assert_int_equal(hvs_wsman_parse_document(doc_text, sizeof(doc_text) - 1, 0, &doc, &err),
 	                 HVSNAP_OK);
 	wsman_enum_page page;
-	assert_int_equal(hvs_wsman_parse_pull(doc, &page, &err), HVSNAP_OK);
+	assert_int_equal(hvs_wsman_parse_pull(doc, 0, &page, &err), HVSNAP_OK);
 	xmlFreeDoc(doc);
 	assert_string_equal(page.context, "uuid:X");
 	assert_int_equal(page.end_of_sequence, 1);

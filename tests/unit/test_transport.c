@@ -481,6 +481,31 @@ static void test_keep_alive_and_reset(void **state)
 	assert_int_equal(ports[2], ports[3]);
 }
 
+/* An unrequested answer that arrives between exchanges is seen before the
+ * next request goes out, so it can never be read as that request's. */
+static void test_unread_bytes_detected(void **state)
+{
+	(void)state;
+	assert_int_equal(start_responder("--echo", "--stray-after-ms", "50", NULL), 0);
+	http_conn *c = open_conn(0, "127.0.0.1", NULL);
+	http_response r;
+	hvsnap_error e;
+	assert_false(hvs_http_conn_has_unread(c)); /* no connection yet */
+	assert_int_equal(post_str(c, "one", NULL, &r, &e), HVSNAP_OK);
+	assert_string_equal(r.body.data, "one");
+	hvs_http_response_clear(&r);
+	hvs_platform_sleep_ms(400);
+	assert_true(hvs_http_conn_has_unread(c));
+	hvs_http_conn_reset(c);
+	assert_false(hvs_http_conn_has_unread(c));
+	assert_int_equal(post_str(c, "two", NULL, &r, &e), HVSNAP_OK);
+	assert_true(r.new_connection);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body.data, "two");
+	hvs_http_response_clear(&r);
+	hvs_http_conn_free(c);
+}
+
 static void test_redirect_not_followed(void **state)
 {
 	(void)state;
@@ -683,6 +708,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_post_round_trip, test_teardown),
 		cmocka_unit_test_teardown(test_basic_auth_and_canned_body, test_teardown),
 		cmocka_unit_test_teardown(test_keep_alive_and_reset, test_teardown),
+		cmocka_unit_test_teardown(test_unread_bytes_detected, test_teardown),
 		cmocka_unit_test_teardown(test_redirect_not_followed, test_teardown),
 		cmocka_unit_test_teardown(test_size_cap, test_teardown),
 		cmocka_unit_test_teardown(test_timeout, test_teardown),
