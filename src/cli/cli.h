@@ -83,6 +83,9 @@ int cli_exit_code(hvsnap_status status);
 /* Reports err on stderr (human) or as {"error":{...}} on stdout (--json) and
  * returns its exit code. */
 int cli_report_error(const cli_options *o, const hvsnap_error *err);
+/* Names a job on stderr and, when it still runs on the host, the command
+ * that follows it. */
+void cli_print_job_hint(const char *job_id, int still_running);
 /* Same for an error the tool itself found (bad usage and the like). */
 int cli_report_usage(const cli_options *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -40,8 +40,18 @@ int cli_report_error(const cli_options *o, const hvsnap_error *err)
 		fprintf(stderr, "hvsnap: %s\n", err->message[0] ? cli_safe(err->message) : "failed");
 		if (err->detail[0])
 			fprintf(stderr, "  %s\n", cli_safe(err->detail));
+		if (err->job_id[0])
+			cli_print_job_hint(err->job_id, err->kind != HVSNAP_ERR_FAILED);
 	}
 	return cli_exit_code(err->kind);
+}
+
+void cli_print_job_hint(const char *job_id, int still_running)
+{
+	fprintf(stderr, "  job: %s\n", cli_safe(job_id));
+	if (still_running)
+		fprintf(stderr, "  the operation goes on on the host; follow it with: "
+		                "hvsnap job %s --wait\n", cli_safe(job_id));
 }
 
 int cli_report_usage(const cli_options *o, const char *fmt, ...)

@@ -63,8 +63,9 @@ int cli_report_job_error(const cli_options *o, const hvsnap_error *err,
 {
 	if (!o->json) {
 		int rc = cli_report_error(o, err);
-		if (job && hvsnap_job_id(job))
-			fprintf(stderr, "  job: %s\n", cli_safe(hvsnap_job_id(job)));
+		if (!err->job_id[0] && job && hvsnap_job_id(job))
+			cli_print_job_hint(hvsnap_job_id(job), !hvsnap_job_state_is_final(
+			                                           hvsnap_job_state_code(job)));
 		return rc;
 	}
 	json_t *root = json_object();
