@@ -79,6 +79,15 @@ hvsnap_status hvsnap_wait_options_init(hvsnap_wait_options *opts, unsigned int v
 	return HVSNAP_OK;
 }
 
+hvsnap_status hvs_wait_options_check(const hvsnap_wait_options *opts, hvsnap_error *err)
+{
+	if (!opts || opts->version == HVSNAP_WAIT_OPTIONS_VERSION)
+		return HVSNAP_OK;
+	return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
+	                   "wait options of version %u; this libhvsnap knows version %u",
+	                   opts->version, HVSNAP_WAIT_OPTIONS_VERSION);
+}
+
 hvsnap_status hvs_job_from_instance(const hvsnap_cim_instance *inst, const char *job_id,
                                     hvsnap_job **out, hvsnap_error *err)
 {
@@ -270,10 +279,8 @@ hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
 	hvsnap_wait_options none = HVSNAP_WAIT_OPTIONS_INIT;
 	if (!opts)
 		opts = &none;
-	if (opts->version != HVSNAP_WAIT_OPTIONS_VERSION)
-		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		                   "wait options of version %u; this libhvsnap knows version %u",
-		                   opts->version, HVSNAP_WAIT_OPTIONS_VERSION);
+	if (hvs_wait_options_check(opts, err) != HVSNAP_OK)
+		return HVSNAP_ERR_USAGE;
 	uint64_t start = hvs_platform_monotonic_ms();
 	unsigned delay = POLL_FIRST_MS;
 	int failures = 0;
