@@ -42,6 +42,8 @@ HVSNAP_EXTERN const char *hvsnap_job_error_description(const hvsnap_job *job);
 HVSNAP_EXTERN const char *hvsnap_job_name(const hvsnap_job *job);      /* ElementName */
 /* Time since the wait began, measured by the client; 0 for a single look. */
 HVSNAP_EXTERN uint64_t hvsnap_job_elapsed_ms(const hvsnap_job *job);
+/* A copy the caller owns (to keep a job of a list); NULL without memory. */
+HVSNAP_EXTERN hvsnap_job *hvsnap_job_dup(const hvsnap_job *job);
 HVSNAP_EXTERN void hvsnap_job_free(hvsnap_job *job);
 
 /* Called after every poll with the job as just seen (borrowed for the

@@ -107,12 +107,13 @@ HVSNAP_EXTERN hvsnap_status hvsnap_session_new(hvsnap_session **out,
 /* Closes the connection and wipes the credentials. NULL is ignored. */
 HVSNAP_EXTERN void hvsnap_session_free(hvsnap_session *session);
 
-/* Asks every blocking call on this session to stop as soon as it can:
- * while it sleeps between polls, and during a transfer. The interrupted
- * call returns HVSNAP_ERR_CANCELLED; a method request that already left is
- * never sent again, and its answer is still read when it is on its way.
- * Safe to call from another thread or from a signal handler (it only sets
- * an atomic flag). The flag stays set until hvsnap_session_resume. */
+/* Asks every blocking call on this session to stop as soon as it can: no
+ * new request is sent, and a wait between polls ends within about 50 ms.
+ * A request already on the wire is still answered (bounded by timeout_ms),
+ * so a method request that left is never lost, repeated or cancelled. The
+ * interrupted call returns HVSNAP_ERR_CANCELLED. Safe to call from another
+ * thread or from a signal handler (it only sets an atomic flag). The flag
+ * stays set until hvsnap_session_resume. */
 HVSNAP_EXTERN void hvsnap_session_interrupt(hvsnap_session *session);
 /* Clears the interrupt flag, so the session can be used again. */
 HVSNAP_EXTERN void hvsnap_session_resume(hvsnap_session *session);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hyperv/classes.h"
+#include "hyperv/job_int.h"
 #include "util/err.h"
 
 hvsnap_epr *hvs_epr_with(const char *uri, const char *name, const char *value)
@@ -52,6 +53,10 @@ hvsnap_status hvs_invoke_and_wait(hvsnap_session *s, const hvsnap_epr *target,
 	*job = NULL;
 	if (result)
 		*result = NULL;
+	/* Checked before the method leaves: afterwards a bad version would
+	 * leave its job running unwatched. */
+	if (hvs_wait_options_check(wait, err) != HVSNAP_OK)
+		return HVSNAP_ERR_USAGE;
 	hvsnap_invoke_result *r = NULL;
 	hvsnap_status st = hvsnap_wsman_invoke(s, target, method, params, &r, err);
 	if (st != HVSNAP_OK)
@@ -104,7 +109,8 @@ hvsnap_status hvs_modify_settings_n(hvsnap_session *s, const char *instance_id,
 	if (ok && hvsnap_params_add_instance(p, "SystemSettings", inst) == HVSNAP_OK) {
 		/* Settings changes are quick; they never wait on the caller's
 		 * deadline for a checkpoint, but still have one. */
-		hvsnap_wait_options w = { .version = HVSNAP_WAIT_OPTIONS_VERSION, .timeout_ms = 120000 };
+		hvsnap_wait_options w = HVSNAP_WAIT_OPTIONS_INIT;
+		w.timeout_ms = 120000;
 		if (wait && wait->timeout_ms)
 			w.timeout_ms = wait->timeout_ms;
 		hvsnap_job *job = NULL;

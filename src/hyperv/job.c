@@ -59,6 +59,25 @@ const char *hvsnap_job_name(const hvsnap_job *job)
 	return job ? job->name : NULL;
 }
 
+hvsnap_job *hvsnap_job_dup(const hvsnap_job *job)
+{
+	if (!job)
+		return NULL;
+	hvsnap_job *copy = calloc(1, sizeof(*copy));
+	if (!copy)
+		return NULL;
+	*copy = *job;
+	copy->id = hvs_str_dup(job->id);
+	copy->error_description = job->error_description ? hvs_str_dup(job->error_description) : NULL;
+	copy->name = job->name ? hvs_str_dup(job->name) : NULL;
+	if (!copy->id || (job->error_description && !copy->error_description) ||
+	    (job->name && !copy->name)) {
+		hvsnap_job_free(copy);
+		return NULL;
+	}
+	return copy;
+}
+
 uint64_t hvsnap_job_elapsed_ms(const hvsnap_job *job)
 {
 	return job ? job->elapsed_ms : 0;
@@ -73,6 +92,15 @@ hvsnap_status hvsnap_wait_options_init(hvsnap_wait_options *opts, unsigned int v
 		return HVSNAP_ERR_USAGE;
 	opts->version = version;
 	return HVSNAP_OK;
+}
+
+hvsnap_status hvs_wait_options_check(const hvsnap_wait_options *opts, hvsnap_error *err)
+{
+	if (!opts || opts->version == HVSNAP_WAIT_OPTIONS_VERSION)
+		return HVSNAP_OK;
+	return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
+	                   "wait options of version %u; this libhvsnap knows version %u",
+	                   opts->version, HVSNAP_WAIT_OPTIONS_VERSION);
 }
 
 hvsnap_status hvs_job_from_instance(const hvsnap_cim_instance *inst, const char *job_id,
@@ -290,10 +318,8 @@ hvsnap_status hvsnap_job_wait(hvsnap_session *s, const char *job_id,
 	hvsnap_wait_options none = HVSNAP_WAIT_OPTIONS_INIT;
 	if (!opts)
 		opts = &none;
-	if (opts->version != HVSNAP_WAIT_OPTIONS_VERSION)
-		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		                   "wait options of version %u; this libhvsnap knows version %u",
-		                   opts->version, HVSNAP_WAIT_OPTIONS_VERSION);
+	if (hvs_wait_options_check(opts, err) != HVSNAP_OK)
+		return HVSNAP_ERR_USAGE;
 	if (!job_id || !*job_id)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no job id given");
 	job_wait_ctx c = { s, job_id, opts, NULL };

@@ -10,6 +10,7 @@
 #include "hyperv/classes.h"
 #include "hyperv/invoke.h"
 #include "hyperv/policy_int.h"
+#include "hyperv/job_int.h"
 #include "hyperv/props.h"
 #include "hyperv/query.h"
 #include "hyperv/snapshot_int.h"
@@ -208,6 +209,8 @@ hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		                   "create options of version %u; this libhvsnap knows version %u",
 		                   o->version, HVSNAP_CREATE_OPTIONS_VERSION);
+	if (hvs_wait_options_check(&o->wait, err) != HVSNAP_OK)
+		return HVSNAP_ERR_USAGE;
 	if (o->kind && o->kind != HVSNAP_SNAPSHOT_FULL && o->kind != HVSNAP_SNAPSHOT_DISK)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "unknown snapshot kind %d", (int)o->kind);
 	if (o->name && check_name(o->name, err) != HVSNAP_OK)
@@ -315,7 +318,7 @@ hvsnap_status hvsnap_snapshot_rename(hvsnap_session *s, const hvsnap_snapshot *s
                                      hvsnap_error *err)
 {
 	hvsnap_error_clear(err);
-	if (check_name(new_name, err) != HVSNAP_OK)
+	if (hvs_wait_options_check(wait, err) != HVSNAP_OK || check_name(new_name, err) != HVSNAP_OK)
 		return HVSNAP_ERR_USAGE;
 	return hvs_modify_settings(s, snap->instance_id, "ElementName", HVSNAP_CIM_TYPE_STRING,
 	                       new_name, wait, err);

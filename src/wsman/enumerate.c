@@ -109,6 +109,17 @@ hvsnap_status hvsnap_enum_start(hvsnap_session *s, const hvsnap_enum_options *op
 		                   opts->version, HVSNAP_ENUM_OPTIONS_VERSION);
 	if (!opts || !opts->resource_uri || !*opts->resource_uri)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no resource URI given to enumerate");
+	/* What the request builder refuses, said here in the caller's terms. */
+	if (opts->mode != HVSNAP_ENUM_OBJECTS && opts->mode != HVSNAP_ENUM_EPRS)
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "unknown enumeration mode %d",
+		                   (int)opts->mode);
+	if (opts->wql && opts->wql[strspn(opts->wql, " \t\r\n")] == '\0')
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "the WQL filter is empty");
+	size_t uri_len = strlen(opts->resource_uri);
+	if (opts->wql && (uri_len < 2 || strcmp(opts->resource_uri + uri_len - 2, "/*") != 0))
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
+		                   "a WQL filter needs a namespace's \"*\" resource URI "
+		                   "(HVSNAP_WMI_V2_ALL for Hyper-V), not %s", opts->resource_uri);
 	hvsnap_enum *e = calloc(1, sizeof(*e));
 	if (!e)
 		return hvs_err_nomem(err);
