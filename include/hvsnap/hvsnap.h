@@ -12,4 +12,5 @@
 #include "hvsnap/vm.h"
 #include "hvsnap/job.h"
 #include "hvsnap/snapshot.h"
+#include "hvsnap/refpoint.h"
 #endif

@@ -12,16 +12,20 @@
 #define CLASS_MGMT_SERVICE      "Msvm_VirtualSystemManagementService"
 #define CLASS_CONCRETE_JOB      "Msvm_ConcreteJob"
 #define CLASS_SNAPSHOT_SETTINGS "Msvm_VirtualSystemSnapshotSettingData"
+#define CLASS_REFPOINT          "Msvm_VirtualSystemReferencePoint"
+#define CLASS_REFPOINT_SERVICE  "Msvm_VirtualSystemReferencePointService"
+#define CLASS_REFPOINT_OF_VM    "Msvm_ReferencePointOfVirtualSystem"
 
 #define URI_COMPUTER_SYSTEM   HVSNAP_WMI_V2_URI CLASS_COMPUTER_SYSTEM
 #define URI_VSSD              HVSNAP_WMI_V2_URI CLASS_VSSD
 #define URI_SNAPSHOT_SERVICE  HVSNAP_WMI_V2_URI CLASS_SNAPSHOT_SERVICE
 #define URI_MGMT_SERVICE      HVSNAP_WMI_V2_URI CLASS_MGMT_SERVICE
 #define URI_CONCRETE_JOB      HVSNAP_WMI_V2_URI CLASS_CONCRETE_JOB
+#define URI_REFPOINT          HVSNAP_WMI_V2_URI CLASS_REFPOINT
+#define URI_REFPOINT_SERVICE  HVSNAP_WMI_V2_URI CLASS_REFPOINT_SERVICE
 
 /* Msvm_ComputerSystem.Description of a VM; the host has another one. */
 #define VM_DESCRIPTION "Microsoft Virtual Machine"
-#define SNAPSHOT_VIRTUAL_SYSTEM_TYPE "Microsoft:Hyper-V:Snapshot:Realized"
 
 /* Method return values. */
 #define RC_COMPLETED   0u
