@@ -15,7 +15,9 @@ typedef enum opt_id {
 	OPT_ENCRYPTION, OPT_CACERT, OPT_INSECURE, OPT_PIN, OPT_CERT, OPT_KEY,
 	OPT_TIMEOUT, OPT_SPN_SERVICE, OPT_SPN_HOST, OPT_ALLOW_INSECURE_BASIC, OPT_JSON, OPT_VERBOSE, OPT_TRACE,
 	OPT_HELP, OPT_VERSION,
-	OPT_NAME, OPT_TYPE, OPT_NO_WAIT, OPT_WAIT_TIMEOUT, OPT_TREE, OPT_WAIT
+	OPT_NAME, OPT_TYPE, OPT_NO_WAIT, OPT_WAIT_TIMEOUT, OPT_TREE, OPT_WAIT,
+	OPT_KIND, OPT_CONSISTENCY, OPT_IGNORE_NONSNAP, OPT_GUEST_BACKUP_TYPE,
+	OPT_INCLUDE_RECOVERY, OPT_FORCE
 } opt_id;
 
 typedef struct opt_def {
@@ -51,9 +53,16 @@ static const opt_def options[] = {
 	{ OPT_NAME, "name", 0, 1, "create" },
 	{ OPT_TYPE, "type", 0, 1, "create" },
 	{ OPT_NO_WAIT, "no-wait", 0, 0, "create" },
-	{ OPT_WAIT_TIMEOUT, "wait-timeout", 0, 1, "create job apply delete rename" },
+	{ OPT_WAIT_TIMEOUT, "wait-timeout", 0, 1,
+	  "create job apply delete rename clear-state refpoint" },
 	{ OPT_TREE, "tree", 0, 0, "delete" },
 	{ OPT_WAIT, "wait", 0, 0, "job" },
+	{ OPT_KIND, "kind", 0, 1, "create" },
+	{ OPT_CONSISTENCY, "consistency", 0, 1, "create" },
+	{ OPT_IGNORE_NONSNAP, "ignore-non-snapshottable-disks", 0, 0, "create" },
+	{ OPT_GUEST_BACKUP_TYPE, "guest-backup-type", 0, 1, "create" },
+	{ OPT_INCLUDE_RECOVERY, "include-recovery", 0, 0, "list" },
+	{ OPT_FORCE, "force", 0, 0, "apply rename" },
 };
 
 static int word_in(const char *word, const char *list)
@@ -233,6 +242,12 @@ static int apply_option(cli_options *o, const opt_def *d, const char *v)
 		break;
 	case OPT_TREE: o->tree = 1; break;
 	case OPT_WAIT: o->wait = 1; break;
+	case OPT_KIND: o->kind = v; break;
+	case OPT_CONSISTENCY: o->consistency = v; break;
+	case OPT_IGNORE_NONSNAP: o->ignore_nonsnap = 1; break;
+	case OPT_GUEST_BACKUP_TYPE: o->guest_backup_type = v; break;
+	case OPT_INCLUDE_RECOVERY: o->include_recovery = 1; break;
+	case OPT_FORCE: o->force = 1; break;
 	}
 	return EXIT_OK;
 }

@@ -56,6 +56,13 @@ typedef struct cli_options {
 	long wait_timeout_s;    /* --wait-timeout, -1 when not given */
 	int tree;               /* delete --tree */
 	int wait;               /* job --wait */
+	/* checkpoint kinds and settings (create, list, apply, rename) */
+	const char *kind;       /* create --kind */
+	const char *consistency; /* create --consistency */
+	int ignore_nonsnap;     /* create --ignore-non-snapshottable-disks */
+	const char *guest_backup_type; /* create --guest-backup-type */
+	int include_recovery;   /* list --include-recovery */
+	int force;              /* apply/rename --force */
 	int help;
 	int version;
 } cli_options;
@@ -108,5 +115,7 @@ int cmd_apply(const cli_options *o);
 int cmd_delete(const cli_options *o);
 int cmd_rename(const cli_options *o);
 int cmd_job(const cli_options *o);
+int cmd_clear_state(const cli_options *o);
+int cmd_refpoint(const cli_options *o);
 
 #endif

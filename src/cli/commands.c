@@ -14,6 +14,8 @@ static const cli_command commands[] = {
 	{ "delete", 2, 2, cmd_delete },
 	{ "rename", 3, 3, cmd_rename },
 	{ "job", 1, 1, cmd_job },
+	{ "clear-state", 2, 2, cmd_clear_state },
+	{ "refpoint", 2, 3, cmd_refpoint },  /* convert|list|delete VM [X] */
 };
 
 const cli_command *cli_find_command(const char *name)

@@ -22,11 +22,17 @@ static int cli_find_vm(const cli_options *o, hvsnap_session *s, const char *ref,
 
 int cli_open_vm(const cli_options *o, hvsnap_session **s, hvsnap_vm **vm)
 {
+	return cli_open_vm_named(o, o->args[0], s, vm);
+}
+
+int cli_open_vm_named(const cli_options *o, const char *ref, hvsnap_session **s,
+                      hvsnap_vm **vm)
+{
 	*vm = NULL;
 	int rc = cli_open_session(o, 1, s);
 	if (rc != EXIT_OK)
 		return rc;
-	rc = cli_find_vm(o, *s, o->args[0], vm);
+	rc = cli_find_vm(o, *s, ref, vm);
 	if (rc != EXIT_OK) {
 		hvsnap_session_free(*s);
 		*s = NULL;
