@@ -16,4 +16,5 @@
 #include "hvsnap/power.h"
 #include "hvsnap/policy.h"
 #include "hvsnap/reset.h"
+#include "hvsnap/refpoint.h"
 #endif

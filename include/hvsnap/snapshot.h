@@ -1,6 +1,11 @@
-/* Checkpoints (snapshots) of a VM: listing and finding them, and the
- * verbs create, apply, delete and rename. Each verb is one method call on
- * the host's snapshot service followed by the wait of job.h. */
+/* Checkpoints (snapshots) of a VM: listing and finding them, their kinds,
+ * and the verbs create, apply, delete, rename and clear-state. Each verb is
+ * one method call on the host's snapshot service followed by the wait of
+ * job.h.
+ *
+ * Threads: a session is used by one thread at a time; snapshot objects and
+ * lists are plain data that any thread may read once handed over. Calls
+ * taking a session block on the network; the accessors never do. */
 #ifndef HVSNAP_SNAPSHOT_H
 #define HVSNAP_SNAPSHOT_H
 
@@ -30,12 +35,35 @@ HVSNAP_EXTERN const char *hvsnap_snapshot_created(const hvsnap_snapshot *snap); 
 /* Whether the VM runs from this checkpoint (its realized settings name it
  * as their parent). */
 HVSNAP_EXTERN int hvsnap_snapshot_is_current(const hvsnap_snapshot *snap);
+
+/* What a checkpoint is, from its VirtualSystemType. Planned checkpoints
+ * ("...:Snapshot:Planned") and every type this library does not know are
+ * OTHER: listed, never dropped; hvsnap_snapshot_type gives the exact text. */
+typedef enum hvsnap_snapshot_role {
+	HVSNAP_ROLE_CHECKPOINT = 0, /* Microsoft:Hyper-V:Snapshot:Realized */
+	HVSNAP_ROLE_RECOVERY,       /* ...:Snapshot:Recovery, a backup product's */
+	HVSNAP_ROLE_MISSING,        /* ...:Snapshot:Missing */
+	HVSNAP_ROLE_REPLICA,        /* ...:Snapshot:Replica:* (any Replica type) */
+	HVSNAP_ROLE_OTHER
+} hvsnap_snapshot_role;
+
+HVSNAP_EXTERN hvsnap_snapshot_role hvsnap_snapshot_kind_of(const hvsnap_snapshot *snap);
+/* "checkpoint", "recovery", "missing", "replica" or "other" (the JSON
+ * "kind" of the CLI); "other" for any value outside the enum. Static. */
+HVSNAP_EXTERN const char *hvsnap_snapshot_role_name(hvsnap_snapshot_role role);
+/* The VirtualSystemType as the host sent it; borrowed; NULL when absent. */
+HVSNAP_EXTERN const char *hvsnap_snapshot_type(const hvsnap_snapshot *snap);
+/* Whether the checkpoint holds saved (memory) state: its IsSaved. */
+HVSNAP_EXTERN int hvsnap_snapshot_is_saved(const hvsnap_snapshot *snap);
 /* A copy the caller owns; NULL without memory. */
 HVSNAP_EXTERN hvsnap_snapshot *hvsnap_snapshot_dup(const hvsnap_snapshot *snap);
 HVSNAP_EXTERN void hvsnap_snapshot_free(hvsnap_snapshot *snap);
 
-/* The VM's checkpoints, parents before children, then oldest first: one
- * query. On success *out is a new list the caller frees. */
+/* The VM's checkpoints of every kind (recovery ones included: callers
+ * that show user checkpoints filter on hvsnap_snapshot_kind_of), parents
+ * before children, then oldest first: one query. The VM's own settings
+ * (VirtualSystemType Microsoft:Hyper-V:System:*) are not checkpoints and
+ * are left out. On success *out is a new list the caller frees. */
 HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_list_get(hvsnap_session *session,
                                                      const hvsnap_vm *vm,
                                                      hvsnap_snapshot_list **out,
@@ -46,18 +74,44 @@ HVSNAP_EXTERN const hvsnap_snapshot *hvsnap_snapshot_list_at(const hvsnap_snapsh
                                                              size_t i);
 HVSNAP_EXTERN void hvsnap_snapshot_list_free(hvsnap_snapshot_list *list);
 
-/* A checkpoint of vm by name, GUID or "Microsoft:GUID": one query. No match
- * is HVSNAP_ERR_NOT_FOUND, several HVSNAP_ERR_AMBIGUOUS with the candidates
- * in err->detail. On success *out is new and the caller frees it. */
+/* A checkpoint of vm by name, GUID or "Microsoft:GUID", of any kind: one
+ * query. No match is HVSNAP_ERR_NOT_FOUND, several HVSNAP_ERR_AMBIGUOUS
+ * with the candidates in err->detail. On success *out is new and the
+ * caller frees it. */
 HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_find(hvsnap_session *session,
                                                  const hvsnap_vm *vm, const char *ref,
                                                  hvsnap_snapshot **out, hvsnap_error *err);
 
+/* Whether snap, found by ref (what the user typed), may be applied (or
+ * reset to, or renamed): a recovery checkpoint belongs to a backup product,
+ * so it is refused when ref is a name, and accepted when ref is its GUID
+ * (or Microsoft:GUID) only with force. Every other kind passes. Returns
+ * HVSNAP_OK or HVSNAP_ERR_USAGE with the reason in err. No network. */
+HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_check_target(const hvsnap_snapshot *snap,
+                                                         const char *ref, int force,
+                                                         hvsnap_error *err);
+
 /* CreateSnapshot's SnapshotType. */
 typedef enum hvsnap_snapshot_kind {
 	HVSNAP_SNAPSHOT_FULL = 2,
-	HVSNAP_SNAPSHOT_DISK = 3
+	HVSNAP_SNAPSHOT_DISK = 3,
+	HVSNAP_SNAPSHOT_RECOVERY = 32768  /* a backup (recovery) checkpoint */
 } hvsnap_snapshot_kind;
+
+/* Msvm_VirtualSystemSnapshotSettingData.ConsistencyLevel. */
+typedef enum hvsnap_consistency {
+	HVSNAP_CONSISTENCY_DEFAULT = 0,     /* create: not sent; a reference point: unknown */
+	HVSNAP_CONSISTENCY_APPLICATION = 1,
+	HVSNAP_CONSISTENCY_CRASH = 2
+} hvsnap_consistency;
+
+/* Msvm_VirtualSystemSnapshotSettingData.GuestBackupType: the VSS backup
+ * type asked of the guest (hosts from Windows 10 1703 on). */
+typedef enum hvsnap_guest_backup_type {
+	HVSNAP_GUEST_BACKUP_DEFAULT = 0,    /* not sent */
+	HVSNAP_GUEST_BACKUP_FULL = 1,
+	HVSNAP_GUEST_BACKUP_COPY = 2
+} hvsnap_guest_backup_type;
 
 /* The VM's UserSnapshotType (its checkpoint policy). */
 typedef enum hvsnap_checkpoint_type {
@@ -71,11 +125,18 @@ typedef enum hvsnap_checkpoint_type {
 /* Options of hvsnap_snapshot_create. Versioned: start from
  * HVSNAP_CREATE_OPTIONS_INIT or hvsnap_create_options_init(); NULL options
  * mean these defaults. Strings are borrowed for the duration of the call. */
+/* consistency, ignore_non_snapshottable_disks and guest_backup_type go to
+ * the host as one embedded Msvm_VirtualSystemSnapshotSettingData in
+ * SnapshotSettings; with all three at their defaults SnapshotSettings is
+ * the empty string. */
 typedef struct hvsnap_create_options {
 	unsigned int version;        /* HVSNAP_CREATE_OPTIONS_VERSION */
 	hvsnap_snapshot_kind kind;   /* 0: FULL */
 	hvsnap_checkpoint_type type; /* set for this checkpoint, put back after */
 	const char *name;            /* rename the new checkpoint; needs a wait */
+	hvsnap_consistency consistency;         /* ConsistencyLevel */
+	int ignore_non_snapshottable_disks;     /* non-zero: send true */
+	hvsnap_guest_backup_type guest_backup_type; /* GuestBackupType */
 	hvsnap_wait_options wait;    /* its version is set by the _INIT too */
 } hvsnap_create_options;
 
@@ -87,7 +148,10 @@ HVSNAP_EXTERN hvsnap_status hvsnap_create_options_init(hvsnap_create_options *op
                                                        unsigned int version);
 
 /* Takes a checkpoint of vm. CreateSnapshot is sent at most once, whatever
- * fails after it left. Blocks for the whole job unless wait.no_wait. On
+ * fails after it left. A kind, consistency or guest backup type outside
+ * its enum is HVSNAP_ERR_USAGE before anything is sent; combinations of
+ * valid values are the host's to judge (no refusal is documented), and its
+ * answer comes back as HVSNAP_ERR_FAILED with its code. Blocks for the whole job unless wait.no_wait. On
  * success *snap is the new checkpoint (NULL with no_wait) and *job the job
  * as last seen; on a job failure, timeout or cancel *job is still set.
  * The caller frees both. */
@@ -103,7 +167,9 @@ HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_from_job(hvsnap_session *session,
                                                      const hvsnap_job *job,
                                                      hvsnap_snapshot **out,
                                                      hvsnap_error *err);
-/* ApplySnapshot: the VM must be Off or Saved. *job (may be NULL on a
+/* ApplySnapshot: the VM must be Off or Saved. Any kind is sent as asked:
+ * callers that act on a user's words check hvsnap_snapshot_check_target
+ * first. *job (may be NULL on a
  * synchronous answer) is the caller's to free. */
 HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_apply(hvsnap_session *session,
                                                   const hvsnap_snapshot *snap,
@@ -114,6 +180,13 @@ HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_delete(hvsnap_session *session,
                                                    const hvsnap_snapshot *snap, int tree,
                                                    const hvsnap_wait_options *wait,
                                                    hvsnap_job **job, hvsnap_error *err);
+/* ClearSnapshotState: drops the checkpoint's saved memory state, so that
+ * applying it leaves the VM Off. Blocks for the job unless wait->no_wait;
+ * *job (NULL on a synchronous answer) is the caller's to free. */
+HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_clear_state(hvsnap_session *session,
+                                                        const hvsnap_snapshot *snap,
+                                                        const hvsnap_wait_options *wait,
+                                                        hvsnap_job **job, hvsnap_error *err);
 /* Renames a checkpoint (ModifySystemSettings). */
 HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_rename(hvsnap_session *session,
                                                    const hvsnap_snapshot *snap,

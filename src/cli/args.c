@@ -17,7 +17,9 @@ typedef enum opt_id {
 	OPT_HELP, OPT_VERSION,
 	OPT_NAME, OPT_TYPE, OPT_NO_WAIT, OPT_WAIT_TIMEOUT, OPT_TREE, OPT_WAIT,
 	OPT_TURN_OFF, OPT_FORCE, OPT_READY, OPT_IP, OPT_STATE, OPT_NO_START, OPT_WAIT_READY,
-	OPT_WAIT_IP, OPT_AUTO_CHECKPOINTS
+	OPT_WAIT_IP, OPT_AUTO_CHECKPOINTS,
+	OPT_KIND, OPT_CONSISTENCY, OPT_IGNORE_NONSNAP, OPT_GUEST_BACKUP_TYPE,
+	OPT_INCLUDE_RECOVERY
 } opt_id;
 
 typedef struct opt_def {
@@ -54,11 +56,12 @@ static const opt_def options[] = {
 	{ OPT_TYPE, "type", 0, 1, "create policy" },
 	{ OPT_NO_WAIT, "no-wait", 0, 0, "create" },
 	{ OPT_WAIT_TIMEOUT, "wait-timeout", 0, 1,
-	  "create job apply delete rename start stop save pause resume wait reset" },
+	  "create job apply delete rename clear-state refpoint start stop save pause resume wait "
+	  "reset" },
 	{ OPT_TREE, "tree", 0, 0, "delete" },
 	{ OPT_WAIT, "wait", 0, 0, "job" },
 	{ OPT_TURN_OFF, "turn-off", 0, 0, "stop" },
-	{ OPT_FORCE, "force", 0, 0, "stop" },
+	{ OPT_FORCE, "force", 0, 0, "stop apply rename reset" },
 	{ OPT_READY, "ready", 0, 0, "wait" },
 	{ OPT_IP, "ip", 0, 0, "wait" },
 	{ OPT_STATE, "state", 0, 1, "wait" },
@@ -66,6 +69,11 @@ static const opt_def options[] = {
 	{ OPT_WAIT_READY, "wait-ready", 0, 0, "start reset" },
 	{ OPT_WAIT_IP, "wait-ip", 0, 0, "reset" },
 	{ OPT_AUTO_CHECKPOINTS, "auto-checkpoints", 0, 1, "policy" },
+	{ OPT_KIND, "kind", 0, 1, "create" },
+	{ OPT_CONSISTENCY, "consistency", 0, 1, "create" },
+	{ OPT_IGNORE_NONSNAP, "ignore-non-snapshottable-disks", 0, 0, "create" },
+	{ OPT_GUEST_BACKUP_TYPE, "guest-backup-type", 0, 1, "create" },
+	{ OPT_INCLUDE_RECOVERY, "include-recovery", 0, 0, "list" },
 };
 
 static int word_in(const char *word, const char *list)
@@ -254,6 +262,11 @@ static int apply_option(cli_options *o, const opt_def *d, const char *v)
 	case OPT_WAIT_READY: o->wait_ready = 1; break;
 	case OPT_WAIT_IP: o->wait_ip = 1; break;
 	case OPT_AUTO_CHECKPOINTS: o->auto_checkpoints = v; break;
+	case OPT_KIND: o->kind = v; break;
+	case OPT_CONSISTENCY: o->consistency = v; break;
+	case OPT_IGNORE_NONSNAP: o->ignore_nonsnap = 1; break;
+	case OPT_GUEST_BACKUP_TYPE: o->guest_backup_type = v; break;
+	case OPT_INCLUDE_RECOVERY: o->include_recovery = 1; break;
 	}
 	return EXIT_OK;
 }

@@ -58,7 +58,7 @@ typedef struct cli_options {
 	int wait;               /* job --wait */
 	/* VM power and CI reset */
 	int turn_off;           /* stop --turn-off */
-	int force;              /* stop --force */
+	int force;              /* stop, apply, rename, reset --force */
 	int until_ready;        /* wait --ready */
 	int until_ip;           /* wait --ip */
 	const char *until_state;/* wait --state S */
@@ -66,6 +66,12 @@ typedef struct cli_options {
 	int wait_ready;         /* start/reset --wait-ready */
 	int wait_ip;            /* reset --wait-ip */
 	const char *auto_checkpoints; /* policy --auto-checkpoints on|off */
+	/* checkpoint kinds and settings (create, list, apply, rename) */
+	const char *kind;       /* create --kind */
+	const char *consistency; /* create --consistency */
+	int ignore_nonsnap;     /* create --ignore-non-snapshottable-disks */
+	const char *guest_backup_type; /* create --guest-backup-type */
+	int include_recovery;   /* list --include-recovery */
 	int help;
 	int version;
 } cli_options;
@@ -130,5 +136,7 @@ int cmd_resume(const cli_options *o);
 int cmd_wait(const cli_options *o);
 int cmd_reset(const cli_options *o);
 int cmd_policy(const cli_options *o);
+int cmd_clear_state(const cli_options *o);
+int cmd_refpoint(const cli_options *o);
 
 #endif

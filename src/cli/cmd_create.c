@@ -1,5 +1,5 @@
-/* hvsnap create VM: take a checkpoint, wait for it with progress, report
- * the new snapshot. */
+/* hvsnap create VM: take a checkpoint (of the kind and with the settings
+ * asked for), wait for it with progress, report the new snapshot. */
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +18,47 @@ static int parse_type(const char *text, hvsnap_checkpoint_type *out)
 	else if (strcmp(text, "production-only") == 0) *out = HVSNAP_CHECKPOINT_PRODUCTION_ONLY;
 	else return -1;
 	return 0;
+}
+
+/* value among names[] (NULL-terminated) gives codes[] at its index; NULL
+ * value leaves *out alone. -1 for anything else. */
+static int parse_word(const char *value, const char *const *names, const int *codes, int *out)
+{
+	if (!value)
+		return 0;
+	for (size_t i = 0; names[i]; i++)
+		if (strcmp(value, names[i]) == 0) {
+			*out = codes[i];
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_settings(const cli_options *o, hvsnap_create_options *co)
+{
+	static const char *const kinds[] = { "full", "disk", "recovery", NULL };
+	static const int kind_codes[] = { HVSNAP_SNAPSHOT_FULL, HVSNAP_SNAPSHOT_DISK,
+	                                  HVSNAP_SNAPSHOT_RECOVERY };
+	static const char *const levels[] = { "application", "crash", NULL };
+	static const int level_codes[] = { HVSNAP_CONSISTENCY_APPLICATION, HVSNAP_CONSISTENCY_CRASH };
+	static const char *const backups[] = { "full", "copy", NULL };
+	static const int backup_codes[] = { HVSNAP_GUEST_BACKUP_FULL, HVSNAP_GUEST_BACKUP_COPY };
+	int v = co->kind;
+	if (parse_word(o->kind, kinds, kind_codes, &v) != 0)
+		return cli_report_usage(o, "--kind: '%s' is not full, disk or recovery", o->kind);
+	co->kind = (hvsnap_snapshot_kind)v;
+	v = co->consistency;
+	if (parse_word(o->consistency, levels, level_codes, &v) != 0)
+		return cli_report_usage(o, "--consistency: '%s' is not application or crash",
+		                        o->consistency);
+	co->consistency = (hvsnap_consistency)v;
+	v = co->guest_backup_type;
+	if (parse_word(o->guest_backup_type, backups, backup_codes, &v) != 0)
+		return cli_report_usage(o, "--guest-backup-type: '%s' is not full or copy",
+		                        o->guest_backup_type);
+	co->guest_backup_type = (hvsnap_guest_backup_type)v;
+	co->ignore_non_snapshottable_disks = o->ignore_nonsnap;
+	return EXIT_OK;
 }
 
 static void print_result(const cli_options *o, const hvsnap_vm *vm,
@@ -47,6 +88,8 @@ static void print_result(const cli_options *o, const hvsnap_vm *vm,
 	}
 	printf("Created checkpoint \"%s\" of %s\n", cli_safe(hvsnap_snapshot_name(snap)), cli_safe(hvsnap_vm_name(vm)));
 	printf("  id:      %s\n", cli_safe(hvsnap_snapshot_id(snap)));
+	printf("  kind:    %s%s\n", hvsnap_snapshot_role_name(hvsnap_snapshot_kind_of(snap)),
+	       hvsnap_snapshot_is_saved(snap) ? ", saved state" : "");
 	if (hvsnap_snapshot_created(snap))
 		printf("  created: %s\n", cli_safe(hvsnap_snapshot_created(snap)));
 	if (hvsnap_snapshot_parent_id(snap))
@@ -63,13 +106,16 @@ int cmd_create(const cli_options *o)
 	if (parse_type(o->type, &co.type) != 0)
 		return cli_report_usage(o, "--type: '%s' is not standard, production or production-only",
 		                        o->type);
+	int rc = parse_settings(o, &co);
+	if (rc != EXIT_OK)
+		return rc;
 	if (o->no_wait && (o->name || o->type))
 		return cli_report_usage(o, "--no-wait cannot be combined with --name or --type: "
 		                        "both need the finished checkpoint");
 
 	hvsnap_session *s = NULL;
 	hvsnap_vm *vm = NULL;
-	int rc = cli_open_vm(o, &s, &vm);
+	rc = cli_open_vm(o, &s, &vm);
 	if (rc != EXIT_OK)
 		return rc;
 	progress_bar bar;

@@ -1,5 +1,6 @@
-/* hvsnap list VM: the VM's snapshots as a tree (current one marked) or as
- * JSON. The tree is built in O(n log n) from the parent ids, whatever the
+/* hvsnap list VM: the VM's snapshots as a tree (current one marked, each
+ * one's kind and saved state shown) or as JSON. Recovery checkpoints (a
+ * backup product's) are left out unless --include-recovery. The tree is built in O(n log n) from the parent ids, whatever the
  * host sends: a parent that is not in the list makes its child a root
  * (marked), and snapshots caught in a parent cycle are still all shown,
  * once each. */
@@ -17,7 +18,7 @@
 #define MAX_INDENT 32
 
 typedef struct tree {
-	const hvsnap_snapshot_list *list;
+	const hvsnap_snapshot **items; /* the snapshots shown */
 	size_t n;
 	size_t *by_id;       /* indexes sorted by id, for parent lookups */
 	size_t *parent;      /* index of the parent, or n for none in the list */
@@ -28,7 +29,7 @@ typedef struct tree {
 
 static const char *id_at(const tree *t, size_t i)
 {
-	const char *id = hvsnap_snapshot_id(hvsnap_snapshot_list_at(t->list, i));
+	const char *id = hvsnap_snapshot_id(t->items[i]);
 	return id ? id : "";
 }
 
@@ -55,11 +56,11 @@ static size_t find_id(const tree *t, const char *id)
 	return t->n;
 }
 
-static int build_tree(tree *t, const hvsnap_snapshot_list *list)
+static int build_tree(tree *t, const hvsnap_snapshot **items, size_t count)
 {
 	memset(t, 0, sizeof(*t));
-	t->list = list;
-	t->n = hvsnap_snapshot_list_count(list);
+	t->items = items;
+	t->n = count;
 	size_t n = t->n ? t->n : 1;
 	t->by_id = calloc(n, sizeof(size_t));
 	t->parent = calloc(n, sizeof(size_t));
@@ -73,7 +74,7 @@ static int build_tree(tree *t, const hvsnap_snapshot_list *list)
 	sort_tree = t;
 	qsort(t->by_id, t->n, sizeof(size_t), cmp_by_id);
 	for (size_t i = 0; i < t->n; i++) {
-		const char *pid = hvsnap_snapshot_parent_id(hvsnap_snapshot_list_at(list, i));
+		const char *pid = hvsnap_snapshot_parent_id(items[i]);
 		size_t p = find_id(t, pid);
 		t->parent[i] = p == i ? t->n : p;   /* its own parent: treat as a root */
 		if (t->parent[i] < t->n)
@@ -103,13 +104,19 @@ static void free_tree(tree *t)
 static void print_line(const tree *t, size_t i, size_t depth, const char *prefix, int last,
                        const char *note)
 {
-	const hvsnap_snapshot *s = hvsnap_snapshot_list_at(t->list, i);
+	const hvsnap_snapshot *s = t->items[i];
 	const char *created = hvsnap_snapshot_created(s);
-	char level[32] = "";
+	hvsnap_snapshot_role role = hvsnap_snapshot_kind_of(s);
+	char level[32] = "", kind[32] = "";
 	if (depth >= MAX_INDENT)
 		snprintf(level, sizeof(level), "[%zu] ", depth);
-	printf("%s%s%s%s%s%s  %s  %s\n", prefix, last ? "\u2514\u2500 " : "\u251c\u2500 ", level,
-	       cli_safe(hvsnap_snapshot_name(s)), hvsnap_snapshot_is_current(s) ? " (current)" : "",
+	/* A user checkpoint is the ordinary case: only the others are named. */
+	if (role != HVSNAP_ROLE_CHECKPOINT)
+		snprintf(kind, sizeof(kind), " [%s]", hvsnap_snapshot_role_name(role));
+	printf("%s%s%s%s%s%s%s%s  %s  %s\n", prefix, last ? "\u2514\u2500 " : "\u251c\u2500 ",
+	       level, cli_safe(hvsnap_snapshot_name(s)), kind,
+	       hvsnap_snapshot_is_saved(s) ? " (saved)" : "",
+	       hvsnap_snapshot_is_current(s) ? " (current)" : "",
 	       note, cli_safe(hvsnap_snapshot_id(s)), created ? cli_safe(created) : "");
 }
 
@@ -171,13 +178,29 @@ static int print_subtree(tree *t, size_t root, int root_last, const char *note)
 	return 0;
 }
 
-static int print_tree(const hvsnap_vm *vm, const hvsnap_snapshot_list *list)
+/* Whether id names a snapshot of the full list that is not shown (a
+ * hidden recovery checkpoint). */
+static int hidden_parent(const hvsnap_snapshot_list *list, const char *id)
+{
+	for (size_t i = 0; id && i < hvsnap_snapshot_list_count(list); i++) {
+		const hvsnap_snapshot *s = hvsnap_snapshot_list_at(list, i);
+		if (strcasecmp(id, hvsnap_snapshot_id(s) ? hvsnap_snapshot_id(s) : "") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int print_tree(const hvsnap_vm *vm, const hvsnap_snapshot_list *list,
+                      const hvsnap_snapshot **items, size_t count, size_t hidden)
 {
 	printf("%s (%s)\n", cli_safe(hvsnap_vm_name(vm)), cli_safe(hvsnap_vm_id(vm)));
 	tree t;
-	int rc = build_tree(&t, list);
+	int rc = build_tree(&t, items, count);
 	if (rc == 0 && t.n == 0)
 		printf("  no snapshots\n");
+	if (rc == 0 && hidden)
+		printf("  (%zu recovery checkpoint%s hidden; see --include-recovery)\n", hidden,
+		       hidden == 1 ? "" : "s");
 	size_t last_root = t.n;
 	for (size_t i = 0; rc == 0 && i < t.n; i++)
 		if (t.parent[i] >= t.n)
@@ -185,8 +208,10 @@ static int print_tree(const hvsnap_vm *vm, const hvsnap_snapshot_list *list)
 	for (size_t i = 0; rc == 0 && i < t.n; i++) {
 		if (t.printed[i] || t.parent[i] < t.n)
 			continue;
-		const char *pid = hvsnap_snapshot_parent_id(hvsnap_snapshot_list_at(list, i));
-		rc = print_subtree(&t, i, i == last_root, pid ? " (parent missing)" : "");
+		const char *pid = hvsnap_snapshot_parent_id(items[i]);
+		rc = print_subtree(&t, i, i == last_root,
+		                   !pid ? "" : hidden_parent(list, pid) ? " (parent hidden)"
+		                                                          : " (parent missing)");
 	}
 	/* Whatever is left hangs on a parent cycle: show it, once each. */
 	for (size_t i = 0; rc == 0 && i < t.n; i++)
@@ -204,20 +229,39 @@ int cmd_list(const cli_options *o)
 	if (rc != EXIT_OK)
 		return rc;
 	hvsnap_snapshot_list *list = NULL;
+	const hvsnap_snapshot **shown = NULL;
+	size_t n_shown = 0, hidden = 0;
 	hvsnap_error err;
 	if (hvsnap_snapshot_list_get(s, vm, &list, &err) != HVSNAP_OK) {
 		rc = cli_report_error(o, &err);
-	} else if (o->json) {
+		goto out;
+	}
+	size_t n = hvsnap_snapshot_list_count(list);
+	if (!(shown = calloc(n ? n : 1, sizeof(*shown)))) {
+		rc = cli_report_usage(o, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const hvsnap_snapshot *snap = hvsnap_snapshot_list_at(list, i);
+		if (!o->include_recovery && hvsnap_snapshot_kind_of(snap) == HVSNAP_ROLE_RECOVERY)
+			hidden++;
+		else
+			shown[n_shown++] = snap;
+	}
+	if (o->json) {
 		json_t *arr = json_array();
-		for (size_t i = 0; i < hvsnap_snapshot_list_count(list); i++)
-			json_array_append_new(arr, json_snapshot(hvsnap_snapshot_list_at(list, i)));
+		for (size_t i = 0; i < n_shown; i++)
+			json_array_append_new(arr, json_snapshot(shown[i]));
 		json_t *root = json_object();
 		json_object_set_new(root, "vm", json_vm(vm));
 		json_object_set_new(root, "snapshots", arr);
+		json_object_set_new(root, "hidden_recovery", json_integer((json_int_t)hidden));
 		json_print(root);
-	} else if (print_tree(vm, list) != 0) {
+	} else if (print_tree(vm, list, shown, n_shown, hidden) != 0) {
 		rc = cli_report_usage(o, "out of memory while printing the tree");
 	}
+out:
+	free(shown);
 	hvsnap_snapshot_list_free(list);
 	hvsnap_vm_free(vm);
 	hvsnap_session_free(s);

@@ -80,7 +80,7 @@ int cmd_reset(const cli_options *o)
 	int rc = cli_open_vm(o, &s, &vm);
 	if (rc != EXIT_OK)
 		return rc;
-	rc = cli_find_snapshot(o, s, vm, o->args[1], &snap);
+	rc = cli_find_target_snapshot(o, s, vm, o->args[1], &snap);
 	if (rc != EXIT_OK) {
 		hvsnap_vm_free(vm);
 		hvsnap_session_free(s);

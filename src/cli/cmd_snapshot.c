@@ -1,5 +1,7 @@
-/* hvsnap apply / delete / rename: verbs on one existing snapshot of a VM.
- * They share the resolution of VM and SNAPSHOT and the result report. */
+/* hvsnap apply / delete / rename / clear-state: verbs on one existing
+ * snapshot of a VM. They share the resolution of VM and SNAPSHOT and the
+ * result report; apply and rename leave a backup product's recovery
+ * checkpoints alone unless named by GUID with --force. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +10,7 @@
 #include "cli/output.h"
 #include "cli/resolve.h"
 
-typedef enum verb { VERB_APPLY, VERB_DELETE, VERB_RENAME } verb;
+typedef enum verb { VERB_APPLY, VERB_DELETE, VERB_RENAME, VERB_CLEAR_STATE } verb;
 
 /* name, when not NULL, is the name to show instead of the snapshot's own
  * (a rename whose result could not be read back). */
@@ -40,6 +42,11 @@ static void print_done(const cli_options *o, verb v, const hvsnap_vm *vm,
 		printf("Renamed checkpoint %s of %s to \"%s\"\n", cli_safe(hvsnap_snapshot_id(snap)),
 		       cli_safe(hvsnap_vm_name(vm)), cli_safe(name));
 		break;
+	case VERB_CLEAR_STATE:
+		printf("Cleared the saved state of checkpoint \"%s\" (%s) of %s\n",
+		       cli_safe(hvsnap_snapshot_name(snap)), cli_safe(hvsnap_snapshot_id(snap)),
+		       cli_safe(hvsnap_vm_name(vm)));
+		break;
 	}
 }
 
@@ -51,14 +58,16 @@ static int run(const cli_options *o, verb v)
 	int rc = cli_open_vm(o, &s, &vm);
 	if (rc != EXIT_OK)
 		return rc;
-	rc = cli_find_snapshot(o, s, vm, o->args[1], &snap);
+	rc = v == VERB_APPLY || v == VERB_RENAME
+	     ? cli_find_target_snapshot(o, s, vm, o->args[1], &snap)
+	     : cli_find_snapshot(o, s, vm, o->args[1], &snap);
 	if (rc != EXIT_OK) {
 		hvsnap_vm_free(vm);
 		hvsnap_session_free(s);
 		return rc;
 	}
 	static const char *const labels[] = { "Applying checkpoint", "Deleting checkpoint",
-	                                      "Renaming checkpoint" };
+	                                      "Renaming checkpoint", "Clearing saved state" };
 	progress_bar bar;
 	hvsnap_wait_options w = HVSNAP_WAIT_OPTIONS_INIT;
 	cli_wait_options(o, &bar, labels[v], &w);
@@ -72,6 +81,18 @@ static int run(const cli_options *o, verb v)
 		break;
 	case VERB_DELETE:
 		st = hvsnap_snapshot_delete(s, snap, o->tree, &w, &job, &err);
+		break;
+	case VERB_CLEAR_STATE:
+		st = hvsnap_snapshot_clear_state(s, snap, &w, &job, &err);
+		if (st == HVSNAP_OK) {
+			/* Read it back, so that "saved" shows what the host has now. */
+			hvsnap_snapshot *now = NULL;
+			hvsnap_error read_err;
+			if (hvsnap_snapshot_find(s, vm, hvsnap_snapshot_id(snap), &now, &read_err) == HVSNAP_OK) {
+				hvsnap_snapshot_free(snap);
+				snap = now;
+			}
+		}
 		break;
 	default:
 		st = hvsnap_snapshot_rename(s, snap, o->args[2], &w, &err);
@@ -105,3 +126,4 @@ static int run(const cli_options *o, verb v)
 int cmd_apply(const cli_options *o) { return run(o, VERB_APPLY); }
 int cmd_delete(const cli_options *o) { return run(o, VERB_DELETE); }
 int cmd_rename(const cli_options *o) { return run(o, VERB_RENAME); }
+int cmd_clear_state(const cli_options *o) { return run(o, VERB_CLEAR_STATE); }

@@ -23,6 +23,8 @@ static const cli_command commands[] = {
 	{ "wait", 1, 1, cmd_wait },
 	{ "reset", 2, 2, cmd_reset },
 	{ "policy", 1, 1, cmd_policy },
+	{ "clear-state", 2, 2, cmd_clear_state },
+	{ "refpoint", 2, 3, cmd_refpoint },  /* convert|list|delete VM [X] */
 };
 
 const cli_command *cli_find_command(const char *name)

@@ -79,6 +79,45 @@ json_t *json_snapshot(const hvsnap_snapshot *s)
 	json_object_set_new(o, "parent_id", json_str_or_null(hvsnap_snapshot_parent_id(s)));
 	json_object_set_new(o, "created", json_str_or_null(hvsnap_snapshot_created(s)));
 	json_object_set_new(o, "current", json_boolean(hvsnap_snapshot_is_current(s)));
+	json_object_set_new(o, "kind", json_string(hvsnap_snapshot_role_name(hvsnap_snapshot_kind_of(s))));
+	json_object_set_new(o, "type", json_str_or_null(hvsnap_snapshot_type(s)));
+	json_object_set_new(o, "saved", json_boolean(hvsnap_snapshot_is_saved(s)));
+	return o;
+}
+
+static json_t *json_strings(const hvsnap_refpoint *rp,
+                            size_t (*count)(const hvsnap_refpoint *),
+                            const char *(*at)(const hvsnap_refpoint *, size_t))
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < count(rp); i++)
+		json_array_append_new(a, json_str_or_null(at(rp, i)));
+	return a;
+}
+
+const char *cli_consistency_name(hvsnap_consistency c)
+{
+	return c == HVSNAP_CONSISTENCY_APPLICATION ? "application"
+	     : c == HVSNAP_CONSISTENCY_CRASH ? "crash" : "unknown";
+}
+
+json_t *json_refpoint(const hvsnap_refpoint *rp)
+{
+	json_t *o = json_object();
+	long code = hvsnap_refpoint_type_code(rp);
+	json_object_set_new(o, "id", json_str_or_null(hvsnap_refpoint_id(rp)));
+	json_object_set_new(o, "instance_id", json_str_or_null(hvsnap_refpoint_instance_id(rp)));
+	json_object_set_new(o, "type", json_string(hvsnap_refpoint_type_name(hvsnap_refpoint_type_of(rp))));
+	json_object_set_new(o, "type_code", code >= 0 ? json_integer(code) : json_null());
+	json_object_set_new(o, "consistency",
+	                    json_string(cli_consistency_name(hvsnap_refpoint_consistency(rp))));
+	json_object_set_new(o, "has_associated_data",
+	                    json_boolean(hvsnap_refpoint_has_associated_data(rp)));
+	json_object_set_new(o, "created", json_str_or_null(hvsnap_refpoint_created(rp)));
+	json_object_set_new(o, "rct_ids",
+	                    json_strings(rp, hvsnap_refpoint_rct_id_count, hvsnap_refpoint_rct_id_at));
+	json_object_set_new(o, "disk_ids",
+	                    json_strings(rp, hvsnap_refpoint_disk_id_count, hvsnap_refpoint_disk_id_at));
 	return o;
 }
 

@@ -7,7 +7,13 @@
 #include "hvsnap/hvsnap.h"
 
 json_t *json_vm(const hvsnap_vm *vm);           /* {"name","id","state"} */
-json_t *json_snapshot(const hvsnap_snapshot *s); /* {"id","instance_id","name","parent_id","created","current"} */
+/* {"id","instance_id","name","parent_id","created","current","kind","type","saved"} */
+json_t *json_snapshot(const hvsnap_snapshot *s);
+/* {"id","instance_id","type","type_code","consistency","has_associated_data",
+ *  "created","rct_ids","disk_ids"} */
+json_t *json_refpoint(const hvsnap_refpoint *rp);
+/* "application", "crash" or "unknown". */
+const char *cli_consistency_name(hvsnap_consistency c);
 json_t *json_job(const hvsnap_job *job);        /* {"id","state","state_code","percent","error_code","error_description","elapsed_ms"} */
 /* A JSON string of text, NULL as null; bytes that are not UTF-8 (a name
  * typed in another encoding) become '?' rather than losing the field. */

@@ -22,11 +22,17 @@ static int cli_find_vm(const cli_options *o, hvsnap_session *s, const char *ref,
 
 int cli_open_vm(const cli_options *o, hvsnap_session **s, hvsnap_vm **vm)
 {
+	return cli_open_vm_named(o, o->args[0], s, vm);
+}
+
+int cli_open_vm_named(const cli_options *o, const char *ref, hvsnap_session **s,
+                      hvsnap_vm **vm)
+{
 	*vm = NULL;
 	int rc = cli_open_session(o, 1, s);
 	if (rc != EXIT_OK)
 		return rc;
-	rc = cli_find_vm(o, *s, o->args[0], vm);
+	rc = cli_find_vm(o, *s, ref, vm);
 	if (rc != EXIT_OK) {
 		hvsnap_session_free(*s);
 		*s = NULL;
@@ -46,6 +52,20 @@ int cli_find_snapshot(const cli_options *o, hvsnap_session *s, const hvsnap_vm *
 uint32_t cli_wait_timeout_ms(const cli_options *o, long default_s)
 {
 	return (uint32_t)((o->wait_timeout_s >= 0 ? o->wait_timeout_s : default_s) * 1000L);
+}
+
+int cli_find_target_snapshot(const cli_options *o, hvsnap_session *s, const hvsnap_vm *vm,
+                             const char *ref, hvsnap_snapshot **snap)
+{
+	int rc = cli_find_snapshot(o, s, vm, ref, snap);
+	if (rc != EXIT_OK)
+		return rc;
+	hvsnap_error why;
+	if (hvsnap_snapshot_check_target(*snap, ref, o->force, &why) == HVSNAP_OK)
+		return EXIT_OK;
+	hvsnap_snapshot_free(*snap);
+	*snap = NULL;
+	return cli_report_error(o, &why);
 }
 
 void cli_wait_options(const cli_options *o, progress_bar *bar, const char *label,

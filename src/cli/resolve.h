@@ -9,8 +9,16 @@
 /* Opens an authenticated session and finds the VM named by the first
  * operand; on failure nothing is left open. */
 int cli_open_vm(const cli_options *o, hvsnap_session **s, hvsnap_vm **vm);
+/* The same for the VM named ref (a command whose VM is not its first
+ * operand). */
+int cli_open_vm_named(const cli_options *o, const char *ref, hvsnap_session **s,
+                      hvsnap_vm **vm);
 int cli_find_snapshot(const cli_options *o, hvsnap_session *s, const hvsnap_vm *vm,
                       const char *ref, hvsnap_snapshot **snap);
+/* cli_find_snapshot, then refuse what may not be applied to (a recovery
+ * checkpoint by name, or by GUID without --force). */
+int cli_find_target_snapshot(const cli_options *o, hvsnap_session *s, const hvsnap_vm *vm,
+                             const char *ref, hvsnap_snapshot **snap);
 /* --wait-timeout in ms, or default_s seconds when it was not given. */
 uint32_t cli_wait_timeout_ms(const cli_options *o, long default_s);
 void cli_wait_options(const cli_options *o, progress_bar *bar, const char *label,

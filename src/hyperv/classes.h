@@ -15,6 +15,9 @@
 #define CLASS_HEARTBEAT         "Msvm_HeartbeatComponent"
 #define CLASS_SHUTDOWN          "Msvm_ShutdownComponent"
 #define CLASS_KVP               "Msvm_KvpExchangeComponent"
+#define CLASS_REFPOINT          "Msvm_VirtualSystemReferencePoint"
+#define CLASS_REFPOINT_SERVICE  "Msvm_VirtualSystemReferencePointService"
+#define CLASS_REFPOINT_OF_VM    "Msvm_ReferencePointOfVirtualSystem"
 
 #define URI_COMPUTER_SYSTEM   HVSNAP_WMI_V2_URI CLASS_COMPUTER_SYSTEM
 #define URI_VSSD              HVSNAP_WMI_V2_URI CLASS_VSSD
@@ -22,10 +25,11 @@
 #define URI_MGMT_SERVICE      HVSNAP_WMI_V2_URI CLASS_MGMT_SERVICE
 #define URI_CONCRETE_JOB      HVSNAP_WMI_V2_URI CLASS_CONCRETE_JOB
 #define URI_SHUTDOWN          HVSNAP_WMI_V2_URI CLASS_SHUTDOWN
+#define URI_REFPOINT          HVSNAP_WMI_V2_URI CLASS_REFPOINT
+#define URI_REFPOINT_SERVICE  HVSNAP_WMI_V2_URI CLASS_REFPOINT_SERVICE
 
 /* Msvm_ComputerSystem.Description of a VM; the host has another one. */
 #define VM_DESCRIPTION "Microsoft Virtual Machine"
-#define SNAPSHOT_VIRTUAL_SYSTEM_TYPE "Microsoft:Hyper-V:Snapshot:Realized"
 #define REALIZED_VIRTUAL_SYSTEM_TYPE "Microsoft:Hyper-V:System:Realized"
 
 /* Method return values. */

@@ -27,6 +27,9 @@ struct hvsnap_snapshot {
 	char *name;          /* ElementName */
 	char *parent_id;     /* parent's GUID, NULL for a root */
 	char *created;       /* CreationTime, ISO 8601 */
+	char *type;          /* VirtualSystemType, NULL when absent */
+	hvsnap_snapshot_role role; /* decoded from type */
+	int saved;           /* IsSaved */
 	int current;         /* the VM runs from this snapshot */
 };
 

@@ -1,6 +1,8 @@
 /* Listing and finding a VM's snapshots. One query returns the VM's realized
  * settings and its snapshots together: the realized settings' Parent names
- * the current snapshot, and each snapshot's Parent names its parent. */
+ * the current snapshot, and each snapshot's Parent names its parent. Every
+ * snapshot is kept whatever its VirtualSystemType, which decides its kind
+ * (reference/hyperv-wmi.md §4). */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +17,10 @@
 #include "util/err.h"
 #include "util/strutil.h"
 
+/* The VM's own settings (realized or planned) share the VM's
+ * VirtualSystemIdentifier but are no checkpoints. */
+#define SYSTEM_TYPE_PREFIX "Microsoft:Hyper-V:System:"
+#define SNAPSHOT_TYPE_PREFIX "Microsoft:Hyper-V:Snapshot:"
 
 void hvsnap_snapshot_free(hvsnap_snapshot *snap)
 {
@@ -31,6 +37,7 @@ void hvs_snapshot_clear(hvsnap_snapshot *snap)
 	free(snap->name);
 	free(snap->parent_id);
 	free(snap->created);
+	free(snap->type);
 	memset(snap, 0, sizeof(*snap));
 }
 
@@ -100,6 +107,80 @@ int hvsnap_snapshot_is_current(const hvsnap_snapshot *snap)
 	return snap ? snap->current : 0;
 }
 
+hvsnap_snapshot_role hvsnap_snapshot_kind_of(const hvsnap_snapshot *snap)
+{
+	return snap ? snap->role : HVSNAP_ROLE_OTHER;
+}
+
+const char *hvsnap_snapshot_type(const hvsnap_snapshot *snap)
+{
+	return snap ? snap->type : NULL;
+}
+
+int hvsnap_snapshot_is_saved(const hvsnap_snapshot *snap)
+{
+	return snap ? snap->saved : 0;
+}
+
+const char *hvsnap_snapshot_role_name(hvsnap_snapshot_role role)
+{
+	switch (role) {
+	case HVSNAP_ROLE_CHECKPOINT: return "checkpoint";
+	case HVSNAP_ROLE_RECOVERY: return "recovery";
+	case HVSNAP_ROLE_MISSING: return "missing";
+	case HVSNAP_ROLE_REPLICA: return "replica";
+	case HVSNAP_ROLE_OTHER: break;
+	}
+	return "other";
+}
+
+/* The kind a VirtualSystemType names. The documented snapshot types are
+ * Realized, Recovery, Planned, Missing and three Replica:* ones; a type
+ * is compared whole (case-insensitively, as WMI compares strings), except
+ * that every Replica:* one is a replica. Anything else is OTHER. */
+hvsnap_snapshot_role hvs_snapshot_role_of_type(const char *type)
+{
+	static const size_t plen = sizeof(SNAPSHOT_TYPE_PREFIX) - 1;
+	if (!type || strncasecmp(type, SNAPSHOT_TYPE_PREFIX, plen) != 0)
+		return HVSNAP_ROLE_OTHER;
+	const char *rest = type + plen;
+	if (strcasecmp(rest, "Realized") == 0)
+		return HVSNAP_ROLE_CHECKPOINT;
+	if (strcasecmp(rest, "Recovery") == 0)
+		return HVSNAP_ROLE_RECOVERY;
+	if (strcasecmp(rest, "Missing") == 0)
+		return HVSNAP_ROLE_MISSING;
+	if (strncasecmp(rest, "Replica:", 8) == 0 && rest[8])
+		return HVSNAP_ROLE_REPLICA;
+	return HVSNAP_ROLE_OTHER;
+}
+
+int hvs_bool_text(const char *text)
+{
+	return text && (strcasecmp(text, "true") == 0 || strcmp(text, "1") == 0);
+}
+
+hvsnap_status hvsnap_snapshot_check_target(const hvsnap_snapshot *snap, const char *ref,
+                                           int force, hvsnap_error *err)
+{
+	hvsnap_error_clear(err);
+	if (!snap)
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no snapshot given");
+	if (snap->role != HVSNAP_ROLE_RECOVERY)
+		return HVSNAP_OK;
+	const char *guid = hvs_guid_of_instance_id(ref);
+	if (!guid || !hvs_str_case_eq(guid, snap->id))
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
+		                   "'%s' is a recovery checkpoint (a backup product's); name it by "
+		                   "its id %s and add --force to use it anyway",
+		                   ref ? ref : "", snap->id);
+	if (!force)
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
+		                   "%s is a recovery checkpoint (a backup product's); add --force "
+		                   "to use it anyway", snap->id);
+	return HVSNAP_OK;
+}
+
 /* NULL stays NULL; anything else must copy (-1 when memory runs out). */
 static int dup_opt(char **to, const char *from)
 {
@@ -115,9 +196,11 @@ hvsnap_snapshot *hvsnap_snapshot_dup(const hvsnap_snapshot *snap)
 	if (!copy)
 		return NULL;
 	copy->current = snap->current;
+	copy->saved = snap->saved;
+	copy->role = snap->role;
 	if (dup_opt(&copy->id, snap->id) || dup_opt(&copy->instance_id, snap->instance_id) ||
 	    dup_opt(&copy->name, snap->name) || dup_opt(&copy->parent_id, snap->parent_id) ||
-	    dup_opt(&copy->created, snap->created)) {
+	    dup_opt(&copy->created, snap->created) || dup_opt(&copy->type, snap->type)) {
 		hvsnap_snapshot_free(copy);
 		return NULL;
 	}
@@ -141,6 +224,12 @@ char *hvs_guid_from_object_path(const char *path)
 	return NULL;
 }
 
+int hvs_is_snapshot_settings(const hvsnap_cim_instance *inst)
+{
+	const char *type = hvsnap_cim_get_text(inst, "VirtualSystemType");
+	return !type || strncasecmp(type, SYSTEM_TYPE_PREFIX, sizeof(SYSTEM_TYPE_PREFIX) - 1) != 0;
+}
+
 int hvs_snapshot_from_instance(hvsnap_snapshot *snap, const hvsnap_cim_instance *inst)
 {
 	memset(snap, 0, sizeof(*snap));
@@ -155,7 +244,11 @@ int hvs_snapshot_from_instance(hvsnap_snapshot *snap, const hvsnap_cim_instance 
 		snap->name = hvs_str_dup("");
 	snap->parent_id = hvs_guid_from_object_path(hvsnap_cim_get_text(inst, "Parent"));
 	snap->created = hvs_prop_dup(inst, "CreationTime");
-	if (!snap->instance_id || !snap->id || !snap->name) {
+	const char *type = hvsnap_cim_get_text(inst, "VirtualSystemType");
+	snap->type = hvs_prop_dup(inst, "VirtualSystemType");
+	snap->role = hvs_snapshot_role_of_type(type);
+	snap->saved = hvs_bool_text(hvsnap_cim_get_text(inst, "IsSaved"));
+	if (!snap->instance_id || !snap->id || !snap->name || (type && !snap->type)) {
 		hvs_snapshot_clear(snap);
 		return -1;
 	}
@@ -286,14 +379,14 @@ static hvsnap_status list_snapshots(hvsnap_session *s, const hvsnap_vm *vm,
 	}
 	for (size_t i = 0; i < l.n; i++) {
 		const char *type = hvsnap_cim_get_text(l.items[i], "VirtualSystemType");
-		if (type && strcmp(type, REALIZED_VIRTUAL_SYSTEM_TYPE) == 0) {
+		if (type && strcasecmp(type, REALIZED_VIRTUAL_SYSTEM_TYPE) == 0) {
 			free(current);
 			current = hvs_guid_from_object_path(hvsnap_cim_get_text(l.items[i], "Parent"));
 			if (policy)
 				hvs_policy_from_settings(l.items[i], policy);
 			continue;
 		}
-		if (!type || strcmp(type, SNAPSHOT_VIRTUAL_SYSTEM_TYPE) != 0)
+		if (!hvs_is_snapshot_settings(l.items[i]))
 			continue;
 		if (hvs_snapshot_from_instance(&out[count], l.items[i]) != 0) {
 			hvs_instance_list_clear(&l);

@@ -1,5 +1,6 @@
-/* The snapshot verbs: create, apply, delete (one or a tree) and rename.
- * Each is one Invoke on a Hyper-V service followed by the shared job wait. */
+/* The snapshot verbs: create, apply, delete (one or a tree), rename and
+ * clear-state. Each is one Invoke on a Hyper-V service followed by the
+ * shared job wait. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "hyperv/props.h"
 #include "hyperv/query.h"
 #include "hyperv/snapshot_int.h"
+#include "hyperv/snapshot_settings.h"
 #include "util/err.h"
 #include "util/strutil.h"
 
@@ -105,8 +107,9 @@ static hvsnap_status find_new_snapshot(hvsnap_session *s, const hvsnap_invoke_re
 	if (st != HVSNAP_OK)
 		return st;
 	for (size_t i = 0; i < l.n && !*out; i++) {
-		const char *type = hvsnap_cim_get_text(l.items[i], "VirtualSystemType");
-		if (!type || strcmp(type, SNAPSHOT_VIRTUAL_SYSTEM_TYPE) != 0)
+		/* A snapshot of any kind (a recovery one too), not the VM's own
+		 * settings should a host list those as affected. */
+		if (!hvs_is_snapshot_settings(l.items[i]))
 			continue;
 		hvsnap_snapshot *snap = calloc(1, sizeof(*snap));
 		if (snap && hvs_snapshot_from_instance(snap, l.items[i]) == 0)
@@ -121,8 +124,10 @@ static hvsnap_status find_new_snapshot(hvsnap_session *s, const hvsnap_invoke_re
 	return HVSNAP_OK;
 }
 
+/* settings: the embedded SnapshotSettings, NULL for "". */
 static hvsnap_status create_snapshot(hvsnap_session *s, const hvsnap_vm *vm,
                                      const hvsnap_create_options *o,
+                                     const hvsnap_cim_instance *settings,
                                      hvsnap_snapshot **snap, hvsnap_job **job,
                                      hvsnap_error *err)
 {
@@ -131,7 +136,7 @@ static hvsnap_status create_snapshot(hvsnap_session *s, const hvsnap_vm *vm,
 	hvsnap_params *p = hvsnap_params_new();
 	if (!svc || !system || !p ||
 	    hvsnap_params_add_epr(p, "AffectedSystem", system) ||
-	    hvsnap_params_add_instance(p, "SnapshotSettings", NULL) ||
+	    hvsnap_params_add_instance(p, "SnapshotSettings", settings) ||
 	    hvsnap_params_add_uint(p, "SnapshotType", o->kind ? (unsigned)o->kind
 	                                                      : HVSNAP_SNAPSHOT_FULL)) {
 		hvsnap_params_free(p);
@@ -211,19 +216,26 @@ hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,
 		                   o->version, HVSNAP_CREATE_OPTIONS_VERSION);
 	if (hvs_wait_options_check(&o->wait, err) != HVSNAP_OK)
 		return HVSNAP_ERR_USAGE;
-	if (o->kind && o->kind != HVSNAP_SNAPSHOT_FULL && o->kind != HVSNAP_SNAPSHOT_DISK)
-		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "unknown snapshot kind %d", (int)o->kind);
-	if (o->name && check_name(o->name, err) != HVSNAP_OK)
+	hvsnap_cim_instance *settings = NULL;
+	if (hvs_snapshot_settings_build(o, &settings, err) != HVSNAP_OK)
 		return HVSNAP_ERR_USAGE;
-	if (o->wait.no_wait && (o->name || o->type != HVSNAP_CHECKPOINT_UNCHANGED))
+	if (o->name && check_name(o->name, err) != HVSNAP_OK) {
+		hvsnap_cim_instance_free(settings);
+		return HVSNAP_ERR_USAGE;
+	}
+	if (o->wait.no_wait && (o->name || o->type != HVSNAP_CHECKPOINT_UNCHANGED)) {
+		hvsnap_cim_instance_free(settings);
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		               "naming the checkpoint or choosing its type needs to wait for the job");
+	}
 
 	char *settings_id = NULL, *old_type = NULL;
 	if (o->type != HVSNAP_CHECKPOINT_UNCHANGED) {
 		hvsnap_status st = realized_settings(s, vm, &settings_id, &old_type, err);
-		if (st != HVSNAP_OK)
+		if (st != HVSNAP_OK) {
+			hvsnap_cim_instance_free(settings);
 			return st;
+		}
 		char value[16];
 		snprintf(value, sizeof(value), "%d", (int)o->type);
 		if (!old_type || strcmp(old_type, value) != 0) {
@@ -232,6 +244,7 @@ hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,
 			if (st != HVSNAP_OK) {
 				free(settings_id);
 				free(old_type);
+				hvsnap_cim_instance_free(settings);
 				return st;
 			}
 		} else {
@@ -240,7 +253,8 @@ hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,
 		}
 	}
 
-	hvsnap_status st = create_snapshot(s, vm, o, snap, job, err);
+	hvsnap_status st = create_snapshot(s, vm, o, settings, snap, job, err);
+	hvsnap_cim_instance_free(settings);
 
 	if (old_type) {
 		/* Put the VM's own checkpoint type back whatever happened. */
@@ -289,27 +303,44 @@ hvsnap_status hvsnap_snapshot_apply(hvsnap_session *s, const hvsnap_snapshot *sn
 	return st;
 }
 
-hvsnap_status hvsnap_snapshot_delete(hvsnap_session *s, const hvsnap_snapshot *snap,
-                                     int tree, const hvsnap_wait_options *wait,
-                                     hvsnap_job **job, hvsnap_error *err)
+/* A snapshot service method whose one input is the snapshot's EPR. */
+static hvsnap_status invoke_on_snapshot(hvsnap_session *s, const hvsnap_snapshot *snap,
+                                        const char *method, const char *param,
+                                        const hvsnap_wait_options *wait,
+                                        hvsnap_job **job, hvsnap_error *err)
 {
 	hvsnap_error_clear(err);
 	*job = NULL;
+	if (!snap || !snap->instance_id)
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no snapshot given");
 	hvsnap_epr *svc = hvs_snapshot_service_epr();
 	hvsnap_epr *target = hvs_vssd_epr(snap->instance_id);
 	hvsnap_params *p = hvsnap_params_new();
 	hvsnap_status st;
-	if (!svc || !target || !p ||
-	    hvsnap_params_add_epr(p, tree ? "SnapshotSettingData" : "AffectedSnapshot",
-	                          target) != HVSNAP_OK)
+	if (!svc || !target || !p || hvsnap_params_add_epr(p, param, target) != HVSNAP_OK)
 		st = hvs_err_nomem(err);
 	else
-		st = hvs_invoke_and_wait(s, svc, tree ? "DestroySnapshotTree" : "DestroySnapshot", p,
-		                     wait, NULL, job, err);
+		st = hvs_invoke_and_wait(s, svc, method, p, wait, NULL, job, err);
 	hvsnap_params_free(p);
 	hvsnap_epr_free(target);
 	hvsnap_epr_free(svc);
 	return st;
+}
+
+hvsnap_status hvsnap_snapshot_delete(hvsnap_session *s, const hvsnap_snapshot *snap,
+                                     int tree, const hvsnap_wait_options *wait,
+                                     hvsnap_job **job, hvsnap_error *err)
+{
+	return invoke_on_snapshot(s, snap, tree ? "DestroySnapshotTree" : "DestroySnapshot",
+	                          tree ? "SnapshotSettingData" : "AffectedSnapshot", wait, job, err);
+}
+
+hvsnap_status hvsnap_snapshot_clear_state(hvsnap_session *s, const hvsnap_snapshot *snap,
+                                          const hvsnap_wait_options *wait,
+                                          hvsnap_job **job, hvsnap_error *err)
+{
+	return invoke_on_snapshot(s, snap, "ClearSnapshotState", "SnapshotSettingData", wait,
+	                          job, err);
 }
 
 hvsnap_status hvsnap_snapshot_rename(hvsnap_session *s, const hvsnap_snapshot *snap,

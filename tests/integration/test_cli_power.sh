@@ -183,6 +183,15 @@ hv reset prod-vm base --json
 expect_rc 0 "reset to a production checkpoint (comes back Off)"
 jcheck '[s["stage"] for s in j["stages"]] == ["apply", "start"]' 'j["vm"]["state"] == "Running"'
 
+hv reset prod-vm nightly
+expect_rc 2 "reset to a recovery checkpoint named by name"
+expect_invokes "" "a recovery checkpoint is refused before anything changes"
+hv reset prod-vm DDDDDDDD-0000-4000-8000-000000000004
+expect_rc 2 "reset to a recovery checkpoint by GUID without --force"
+hv reset prod-vm DDDDDDDD-0000-4000-8000-000000000004 --force --no-start
+expect_rc 0 "reset to a recovery checkpoint by GUID with --force"
+expect_invokes "RequestStateChange=3 ApplySnapshot" "--force: the recovery checkpoint is applied"
+
 hv reset ci-vm nosuch
 expect_rc 5 "reset to a checkpoint that does not exist"
 expect_invokes "" "nothing changes when the checkpoint is missing"

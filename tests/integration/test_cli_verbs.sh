@@ -181,7 +181,7 @@ expect_rc 0 "create --json"
 NEW=$(json_get 'j["snapshot"]["id"]')
 NEW_JOB=$(json_get 'j["job"]["id"]')
 jcheck "j['vm'] == {'name': 'lab', 'id': '$LAB'}" \
-  'sorted(j["snapshot"]) == ["created", "id", "instance_id", "name", "parent_id"]' \
+  'sorted(j["snapshot"]) == ["created", "id", "instance_id", "kind", "name", "parent_id", "saved", "type"]' \
   'j["snapshot"]["instance_id"] == "Microsoft:" + j["snapshot"]["id"]' \
   "j['snapshot']['parent_id'] == '$LEAF'" 'j["snapshot"]["name"].startswith("lab - (")' \
   'j["snapshot"]["created"]' 'j["job"]["state"] == "Completed"' 'j["job"]["elapsed_ms"] >= 150'
