@@ -15,7 +15,8 @@ typedef enum opt_id {
 	OPT_ENCRYPTION, OPT_CACERT, OPT_INSECURE, OPT_PIN, OPT_CERT, OPT_KEY,
 	OPT_TIMEOUT, OPT_SPN_SERVICE, OPT_SPN_HOST, OPT_ALLOW_INSECURE_BASIC, OPT_JSON, OPT_VERBOSE, OPT_TRACE,
 	OPT_HELP, OPT_VERSION,
-	OPT_NAME, OPT_TYPE, OPT_NO_WAIT, OPT_WAIT_TIMEOUT, OPT_TREE, OPT_WAIT
+	OPT_NAME, OPT_TYPE, OPT_NO_WAIT, OPT_WAIT_TIMEOUT, OPT_TREE, OPT_WAIT,
+	OPT_NAMESPACE, OPT_SELECTOR, OPT_PARAM, OPT_WQL, OPT_EPR, OPT_INPUT
 } opt_id;
 
 typedef struct opt_def {
@@ -54,6 +55,12 @@ static const opt_def options[] = {
 	{ OPT_WAIT_TIMEOUT, "wait-timeout", 0, 1, "create job apply delete rename" },
 	{ OPT_TREE, "tree", 0, 0, "delete" },
 	{ OPT_WAIT, "wait", 0, 0, "job" },
+	{ OPT_NAMESPACE, "namespace", 0, 1, "wsman" },
+	{ OPT_SELECTOR, "selector", 's', 1, "wsman" },
+	{ OPT_PARAM, "param", 'p', 1, "wsman" },
+	{ OPT_WQL, "wql", 0, 1, "wsman" },
+	{ OPT_EPR, "epr", 0, 0, "wsman" },
+	{ OPT_INPUT, "input", 0, 1, "wsman" },
 };
 
 static int word_in(const char *word, const char *list)
@@ -233,6 +240,20 @@ static int apply_option(cli_options *o, const opt_def *d, const char *v)
 		break;
 	case OPT_TREE: o->tree = 1; break;
 	case OPT_WAIT: o->wait = 1; break;
+	case OPT_NAMESPACE: o->namespace_ = v; break;
+	case OPT_SELECTOR:
+		if (o->n_selectors >= CLI_MAX_REPEAT)
+			return usage_error("at most %d selectors (-s)", CLI_MAX_REPEAT);
+		o->selectors[o->n_selectors++] = v;
+		break;
+	case OPT_PARAM:
+		if (o->n_params >= CLI_MAX_REPEAT)
+			return usage_error("at most %d parameters (-p)", CLI_MAX_REPEAT);
+		o->params[o->n_params++] = v;
+		break;
+	case OPT_WQL: o->wql = v; break;
+	case OPT_EPR: o->epr = 1; break;
+	case OPT_INPUT: o->input = v; break;
 	}
 	return EXIT_OK;
 }

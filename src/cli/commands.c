@@ -14,6 +14,8 @@ static const cli_command commands[] = {
 	{ "delete", 2, 2, cmd_delete },
 	{ "rename", 3, 3, cmd_rename },
 	{ "job", 1, 1, cmd_job },
+	{ "wsman", 1, 3, cmd_wsman },
+	{ "doctor", 0, 0, cmd_doctor },
 };
 
 const cli_command *cli_find_command(const char *name)
