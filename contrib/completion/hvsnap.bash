@@ -37,7 +37,8 @@ _hvsnap() {
             COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
         -H|--host) COMPREPLY=($(compgen -A hostname -- "$cur")); return ;;
         -P|--port|-u|--user|--pin|--timeout|--spn-service|--spn-host|--name|\
-        --wait-timeout|--hosts|--parallel|--per-host|--namespace|--wql|-s|-p)
+        --wait-timeout|--hosts|--parallel|--per-host|--namespace|--wql|-s|-p|\
+        --selector|--param)
             return ;;
     esac
 
@@ -87,10 +88,11 @@ _hvsnap() {
                 COMPREPLY=($(compgen -W "identify get enumerate invoke put" -- "$cur")); return
             fi
             case $sub in
-                get) cmd_opts="-s" ;;
+                get) cmd_opts="-s --selector" ;;
                 enumerate) cmd_opts="--wql --epr" ;;
-                invoke) cmd_opts="-s -p --input" ;;
-                put) cmd_opts="-s --input" ;;
+                invoke) cmd_opts="-s --selector -p --param --input" ;;
+                put) cmd_opts="-s --selector --input" ;;
+                *) cmd_opts="-s --selector -p --param --wql --epr --input" ;;
             esac ;;
     esac
     if [[ $cur == -* ]]; then

@@ -8,6 +8,7 @@
 #include "hvsnap/cim.h"
 #include "hvsnap/session.h"
 #include "hvsnap/wsman.h"
+#include "hvsnap/raw.h"
 #include "hvsnap/hyperv.h"
 #include "hvsnap/vm.h"
 #include "hvsnap/job.h"

@@ -19,7 +19,8 @@ typedef enum opt_id {
 	OPT_TURN_OFF, OPT_FORCE, OPT_READY, OPT_IP, OPT_STATE, OPT_NO_START, OPT_WAIT_READY,
 	OPT_WAIT_IP, OPT_AUTO_CHECKPOINTS,
 	OPT_KIND, OPT_CONSISTENCY, OPT_IGNORE_NONSNAP, OPT_GUEST_BACKUP_TYPE,
-	OPT_INCLUDE_RECOVERY
+	OPT_INCLUDE_RECOVERY,
+	OPT_NAMESPACE, OPT_SELECTOR, OPT_PARAM, OPT_WQL, OPT_EPR, OPT_INPUT
 } opt_id;
 
 typedef struct opt_def {
@@ -74,6 +75,12 @@ static const opt_def options[] = {
 	{ OPT_IGNORE_NONSNAP, "ignore-non-snapshottable-disks", 0, 0, "create" },
 	{ OPT_GUEST_BACKUP_TYPE, "guest-backup-type", 0, 1, "create" },
 	{ OPT_INCLUDE_RECOVERY, "include-recovery", 0, 0, "list" },
+	{ OPT_NAMESPACE, "namespace", 0, 1, "wsman" },
+	{ OPT_SELECTOR, "selector", 's', 1, "wsman" },
+	{ OPT_PARAM, "param", 'p', 1, "wsman" },
+	{ OPT_WQL, "wql", 0, 1, "wsman" },
+	{ OPT_EPR, "epr", 0, 0, "wsman" },
+	{ OPT_INPUT, "input", 0, 1, "wsman" },
 };
 
 static int word_in(const char *word, const char *list)
@@ -267,6 +274,20 @@ static int apply_option(cli_options *o, const opt_def *d, const char *v)
 	case OPT_IGNORE_NONSNAP: o->ignore_nonsnap = 1; break;
 	case OPT_GUEST_BACKUP_TYPE: o->guest_backup_type = v; break;
 	case OPT_INCLUDE_RECOVERY: o->include_recovery = 1; break;
+	case OPT_NAMESPACE: o->namespace_ = v; break;
+	case OPT_SELECTOR:
+		if (o->n_selectors >= CLI_MAX_REPEAT)
+			return usage_error("at most %d selectors (-s)", CLI_MAX_REPEAT);
+		o->selectors[o->n_selectors++] = v;
+		break;
+	case OPT_PARAM:
+		if (o->n_params >= CLI_MAX_REPEAT)
+			return usage_error("at most %d parameters (-p)", CLI_MAX_REPEAT);
+		o->params[o->n_params++] = v;
+		break;
+	case OPT_WQL: o->wql = v; break;
+	case OPT_EPR: o->epr = 1; break;
+	case OPT_INPUT: o->input = v; break;
 	}
 	return EXIT_OK;
 }

@@ -20,6 +20,7 @@ enum {
 };
 
 #define CLI_MAX_ARGS 8
+#define CLI_MAX_REPEAT 64  /* -s and -p given more than once */
 
 typedef struct cli_options {
 	/* connection */
@@ -74,6 +75,15 @@ typedef struct cli_options {
 	int include_recovery;   /* list --include-recovery */
 	int help;
 	int version;
+	/* wsman */
+	const char *namespace_; /* --namespace, NULL: root/virtualization/v2 */
+	const char *selectors[CLI_MAX_REPEAT]; /* -s KEY=VALUE */
+	int n_selectors;
+	const char *params[CLI_MAX_REPEAT];    /* -p NAME=VALUE */
+	int n_params;
+	const char *wql;        /* --wql */
+	int epr;                /* --epr */
+	const char *input;      /* --input FILE */
 } cli_options;
 
 /* Parses argv and the HVSNAP_* environment into o. On a usage error prints
@@ -138,5 +148,7 @@ int cmd_reset(const cli_options *o);
 int cmd_policy(const cli_options *o);
 int cmd_clear_state(const cli_options *o);
 int cmd_refpoint(const cli_options *o);
+int cmd_wsman(const cli_options *o);
+int cmd_doctor(const cli_options *o);
 
 #endif

@@ -25,6 +25,8 @@ static const cli_command commands[] = {
 	{ "policy", 1, 1, cmd_policy },
 	{ "clear-state", 2, 2, cmd_clear_state },
 	{ "refpoint", 2, 3, cmd_refpoint },  /* convert|list|delete VM [X] */
+	{ "wsman", 1, 3, cmd_wsman },
+	{ "doctor", 0, 0, cmd_doctor },
 };
 
 const cli_command *cli_find_command(const char *name)

@@ -32,7 +32,6 @@ void sim_dispatch(sim_ctx *ctx, sim_conn *conn, const char *body, size_t len,
 	sim_req req;
 	const char *detail = NULL;
 	enum sim_fault f;
-	(void)conn;
 
 	f = req_parse(body, len, &req, &detail);
 	*log_action = hvs_str_dup(req.op == OP_IDENTIFY && f == F_NONE
@@ -48,8 +47,16 @@ void sim_dispatch(sim_ctx *ctx, sim_conn *conn, const char *body, size_t len,
 		return;
 	}
 	pthread_mutex_lock(&ctx->lock);
-	if (f != F_NONE) {
+	/* UAC remote filtering: the login works, but the filtered token is
+	 * no administrator's, so WMI's namespace security and WinRM's
+	 * configuration refuse it (hvsnap doctor names the fix). */
+	if (f == F_NONE && conn && conn->uac_filtered && (req.config ||
+	    (req.resource_uri && strncmp(req.resource_uri, SIM_WMI_V2, strlen(SIM_WMI_V2)) == 0))) {
+		sim_fault(ctx, &req, resp, F_ACCESS_DENIED, "Access is denied.");
+	} else if (f != F_NONE) {
 		sim_fault(ctx, &req, resp, f, detail);
+	} else if (req.config) {
+		op_config(ctx, &req, resp);
 	} else {
 		jobs_tick(ctx->model, now_ms());
 		switch (req.op) {

@@ -123,6 +123,9 @@ typedef struct sim_user {
 	char *certificate;       /* PEM path: this exact client cert maps here */
 	unsigned char *cert_der; /* that certificate, loaded by cert_init */
 	size_t cert_der_len;
+	int uac_filtered;        /* a local non-built-in admin under UAC remote
+	                          * filtering: root/virtualization/v2 and
+	                          * winrm/config give w:AccessDenied */
 } sim_user;
 
 enum { CBT_NONE, CBT_RELAXED, CBT_STRICT };
@@ -149,6 +152,14 @@ typedef struct sim_scenario {
 	char *client_ca_pem;       /* its contents, loaded by cert_init */
 	sim_inject_rule *rules;
 	size_t nrules;
+	/* scenario "winrm_config": what a Get of winrm/config and of the WMI
+	 * Provider plugin's configuration shows */
+	int config_readable;
+	long long max_envelope_kb;
+	long long max_timeout_ms;
+	long long service_max_ops_per_user;
+	long long wmi_max_ops_per_user;
+	long long clock_skew_s;    /* quirks.clock_skew_s: added to HTTP Date */
 } sim_scenario;
 
 typedef struct sim_model {

@@ -120,6 +120,9 @@ void invoke_output(sim_ctx *ctx, sim_req *req, sim_resp *r,
 enum sim_fault invoke_epr_param(xmlNodePtr input, const char *ns,
                                 const char *name, sim_epr *out)
 {
+	/* Cleared first: callers epr_clear() it whatever the outcome, and a
+	 * missing parameter must not leave it holding stack garbage. */
+	memset(out, 0, sizeof(*out));
 	xmlNodePtr n = req_child(input, ns, name);
 	if (!n)
 		return F_INVALID_PARAMETER;

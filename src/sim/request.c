@@ -378,19 +378,24 @@ enum sim_fault req_parse(const char *body, size_t len, sim_req *req,
 		*detail = "The ResourceURI header is missing.";
 		return F_DEST_UNREACHABLE;
 	}
-	if (strncmp(req->resource_uri, SIM_WMI_V2, strlen(SIM_WMI_V2)) != 0) {
+	if (req->op == OP_GET &&
+	    strncmp(req->resource_uri, SIM_CONFIG_URI, strlen(SIM_CONFIG_URI)) == 0) {
+		/* winrm/config and its parts: ops_config.c decides */
+		req->config = 1;
+	} else if (strncmp(req->resource_uri, SIM_WMI_V2, strlen(SIM_WMI_V2)) != 0) {
 		*detail = "The resource URI is not supported by this host.";
 		return F_DEST_UNREACHABLE;
-	}
-	req->cls = hvs_str_dup(req->resource_uri + strlen(SIM_WMI_V2));
-	if (strcmp(req->cls, "*") != 0 && !class_known(req->cls)) {
-		*detail = "Invalid class.";
-		return F_DEST_UNREACHABLE;
-	}
-	if (strcmp(req->cls, "*") == 0 && req->op != OP_ENUMERATE &&
-	    req->op != OP_PULL && req->op != OP_RELEASE) {
-		*detail = "The * resource URI only supports enumeration.";
-		return F_DEST_UNREACHABLE;
+	} else {
+		req->cls = hvs_str_dup(req->resource_uri + strlen(SIM_WMI_V2));
+		if (strcmp(req->cls, "*") != 0 && !class_known(req->cls)) {
+			*detail = "Invalid class.";
+			return F_DEST_UNREACHABLE;
+		}
+		if (strcmp(req->cls, "*") == 0 && req->op != OP_ENUMERATE &&
+		    req->op != OP_PULL && req->op != OP_RELEASE) {
+			*detail = "The * resource URI only supports enumeration.";
+			return F_DEST_UNREACHABLE;
+		}
 	}
 	f = parse_selectors(header, req);
 	if (f != F_NONE) {

@@ -559,11 +559,13 @@ static void load_quirks(loader *l, json_t *q)
 {
 	static const char *const keys[] = { "modify_settings_noop",
 		"transition_states", "shutdown_job", "reference_point_types",
-		NULL };
+		"clock_skew_s", NULL };
 	const char *s;
 	if (check_keys(l, q, "quirks", keys))
 		return;
 	l->m->modify_noop = get_bool(l, q, "modify_settings_noop", "quirks", 0);
+	l->sc->clock_skew_s = get_int(l, q, "clock_skew_s", "quirks", 0,
+	                              -86400 * 365LL, 86400 * 365LL);
 	l->m->shutdown_job = get_bool(l, q, "shutdown_job", "quirks", 0);
 	s = get_str(l, q, "transition_states", "quirks", "v2");
 	if (strcmp(s, "v1") && strcmp(s, "v2"))
@@ -576,12 +578,36 @@ static void load_quirks(loader *l, json_t *q)
 	l->m->refpoint_type_base = strcmp(s, "method") == 0 ? 0 : 1;
 }
 
+/* The values a fresh Server 2016+ host shows (vm-lifecycle-fleet.md
+ * §4.2): envelope 500 KB, 60 s, 1500 per user, and the WMI Provider
+ * plugin's 15 operations per user. */
+static void load_winrm_config(loader *l, json_t *o)
+{
+	static const char *const keys[] = { "readable", "max_envelope_size_kb",
+		"max_timeout_ms", "max_concurrent_operations_per_user",
+		"wmi_max_concurrent_operations_per_user", NULL };
+	const char *w = "winrm_config";
+	if (check_keys(l, o, w, keys))
+		return;
+	l->sc->config_readable = get_bool(l, o, "readable", w, 1);
+	l->sc->max_envelope_kb = get_int(l, o, "max_envelope_size_kb", w,
+	                                 l->sc->max_envelope_kb, 32, 4294967295LL);
+	l->sc->max_timeout_ms = get_int(l, o, "max_timeout_ms", w,
+	                                l->sc->max_timeout_ms, 500, 4294967295LL);
+	l->sc->service_max_ops_per_user = get_int(l, o,
+		"max_concurrent_operations_per_user", w,
+		l->sc->service_max_ops_per_user, 1, 4294967295LL);
+	l->sc->wmi_max_ops_per_user = get_int(l, o,
+		"wmi_max_concurrent_operations_per_user", w,
+		l->sc->wmi_max_ops_per_user, 1, 4294967295LL);
+}
+
 static void load_root(loader *l, json_t *root)
 {
 	static const char *const keys[] = { "host", "locale", "users", "auth",
-		"jobs", "vms", "faults", "quirks", NULL };
+		"jobs", "vms", "faults", "quirks", "winrm_config", NULL };
 	static const char *const ukeys[] = { "name", "domain", "password",
-		"certificate", NULL };
+		"certificate", "uac_filtered", NULL };
 	static const char *const akeys[] = { "basic", "negotiate",
 		"allow_unencrypted", "keytab", "cbt_hardening", "client_ca", NULL };
 	const char *s;
@@ -634,6 +660,7 @@ static void load_root(loader *l, json_t *root)
 			s = get_str(l, u, "certificate", w, NULL);
 			if (s)
 				su->certificate = hvs_str_dup(s);
+			su->uac_filtered = get_bool(l, u, "uac_filtered", w, 0);
 			l->sc->nusers++;
 		}
 	}
@@ -697,6 +724,9 @@ static void load_root(loader *l, json_t *root)
 	v = json_object_get(root, "quirks");
 	if (v)
 		load_quirks(l, v);
+	v = json_object_get(root, "winrm_config");
+	if (v)
+		load_winrm_config(l, v);
 }
 
 static void defaults(sim_scenario *sc)
@@ -705,6 +735,11 @@ static void defaults(sim_scenario *sc)
 	sc->basic = 1;
 	sc->negotiate = 1;
 	sc->cbt_hardening = CBT_RELAXED; /* Windows' default */
+	sc->config_readable = 1;
+	sc->max_envelope_kb = 500;
+	sc->max_timeout_ms = 60000;
+	sc->service_max_ops_per_user = 1500;
+	sc->wmi_max_ops_per_user = 15;
 }
 
 int scenario_load(const char *path, sim_model *m, sim_scenario *sc,

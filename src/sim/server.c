@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -69,6 +70,20 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* quirks.clock_skew_s: a host whose clock is off, as its HTTP Date header
+ * shows (what breaks Kerberos). Set once before the daemon starts. */
+static long long date_skew_s;
+
+/* Every answer carries a Date (MHD's own would be the true time). */
+static void add_date(struct MHD_Response *r)
+{
+	char date[64];
+	struct tm tm;
+	time_t t = time(NULL) + (time_t)date_skew_s;
+	if (gmtime_r(&t, &tm) && strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm))
+		MHD_add_response_header(r, "Date", date);
+}
+
 static enum MHD_Result queue(struct MHD_Connection *c, int status,
                              const char *ctype, const char *data, size_t len,
                              const char *const *auth, size_t nauth)
@@ -81,6 +96,7 @@ static enum MHD_Result queue(struct MHD_Connection *c, int status,
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, "Server", SERVER_HEADER);
+	add_date(r);
 	if (ctype)
 		MHD_add_response_header(r, "Content-Type", ctype);
 	for (i = 0; i < nauth; i++)
@@ -139,6 +155,7 @@ static enum MHD_Result queue_truncated(struct MHD_Connection *c,
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, "Server", SERVER_HEADER);
+	add_date(r);
 	MHD_add_response_header(r, "Content-Type", resp->content_type);
 	ret = MHD_queue_response(c, (unsigned)resp->status, r);
 	MHD_destroy_response(r);
@@ -442,6 +459,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		ret = queue(c, 415, NULL, "", 0, NULL, 0);
 		goto out;
 	} else {
+		const sim_user *u = conn->user ? auth_find_user(ctx, conn->user) : NULL;
+		conn->uac_filtered = u && u->uac_filtered;
 		sim_dispatch(ctx, conn, body ? body : "", body_len,
 		             ar == AUTH_CHALLENGE, &resp, &la, &lu, &lm);
 	}
@@ -614,6 +633,7 @@ int server_run(sim_ctx *ctx, const struct sim_options *o)
 				MHD_OPTION_HTTPS_MEM_TRUST, 0, ctx->sc->client_ca_pem };
 	}
 	tls[ntls] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	date_skew_s = ctx->sc->clock_skew_s;
 	d = MHD_start_daemon(flags, 0, NULL, NULL, handler, ctx,
 	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	                     MHD_OPTION_NOTIFY_CONNECTION, notify_conn, ctx,

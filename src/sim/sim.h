@@ -27,6 +27,9 @@
 #define SIM_ANONYMOUS SIM_NS_WSA "/role/anonymous"
 #define SIM_WQL_DIALECT "http://schemas.microsoft.com/wbem/wsman/1/WQL"
 #define SIM_WMI_V2 "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2/"
+/* WinRM's own configuration, readable with a plain Get (winrm get
+ * winrm/config) and its plugins' (config/plugin?Name=...). */
+#define SIM_CONFIG_URI "http://schemas.microsoft.com/wbem/wsman/1/config"
 
 #define SIM_MAX_SELECTORS 8
 #define SIM_MAX_BODY (512 * 1024) /* WinRM MaxEnvelopeSizekb default is 500 */
@@ -151,6 +154,7 @@ typedef struct sim_req {
 	size_t nsel;
 	long long timeout_ms; /* OperationTimeout, -1 when absent */
 	size_t max_envelope;  /* MaxEnvelopeSize, 0 when absent */
+	int config;         /* a Get of winrm/config or one of its parts */
 } sim_req;
 
 /* Parses and validates; on failure returns the fault kind and sets *detail
@@ -242,6 +246,7 @@ typedef struct sim_conn {
 	void *tls_session;  /* MHD's gnutls_session_t over https, else NULL */
 	int encrypted;      /* the current request came multipart/encrypted */
 	void *gss;          /* negotiate.c's security context, or NULL */
+	int uac_filtered;   /* the current request's user is users[].uac_filtered */
 } sim_conn;
 
 struct sim_model;
@@ -358,6 +363,9 @@ void enum_free_all(void);
 /* Shortcut for ops: the fault in the host's language. */
 void sim_fault(sim_ctx *ctx, sim_req *req, sim_resp *r, enum sim_fault f,
                const char *detail);
+/* ops_config.c: Get of winrm/config (cfg:Config) and of
+ * config/plugin?Name=WMI Provider, as the scenario's winrm_config says. */
+void op_config(sim_ctx *ctx, sim_req *req, sim_resp *r);
 /* The response language: the request's Locale if given, else the host's. */
 const char *sim_lang(sim_ctx *ctx, sim_req *req);
 

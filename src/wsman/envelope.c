@@ -281,6 +281,14 @@ xmlDocPtr hvs_wsman_build_get(const wsman_request_opts *o)
 	return e.doc; /* WS-Transfer Get: the body stays empty */
 }
 
+xmlDocPtr hvs_wsman_build_empty(const wsman_request_opts *o, const char *action)
+{
+	env e;
+	if (env_start(&e, o, action, 0) != 0)
+		return NULL;
+	return e.doc;
+}
+
 /* Writes one Put property (or one item of an array property). */
 static int put_value(xmlNodePtr cls, xmlNsPtr p, xmlNsPtr xsi, xmlNsPtr cim,
                      const env *e, const char *name, const hvsnap_cim_value *v)

@@ -24,6 +24,9 @@ typedef struct wsman_request_opts {
  * is invalid. */
 xmlDocPtr hvs_wsman_build_identify(void);
 xmlDocPtr hvs_wsman_build_get(const wsman_request_opts *o);
+/* Any action with the common headers and an empty Body, which the caller
+ * fills (raw Put and Invoke of caller-given XML). */
+xmlDocPtr hvs_wsman_build_empty(const wsman_request_opts *o, const char *action);
 /* Body: the instance as <p:Class xmlns:p="resource URI">, properties in
  * order, nil as xsi:nil, EPR properties as Address + ReferenceParameters. */
 xmlDocPtr hvs_wsman_build_put(const wsman_request_opts *o,
