@@ -18,6 +18,12 @@ static const char general[] =
 "  delete VM SNAPSHOT [--tree] delete a checkpoint (or it and its children)\n"
 "  rename VM SNAPSHOT NEWNAME [--force]  rename a checkpoint\n"
 "  job JOBID [--wait]          show or wait for a Hyper-V job\n"
+"  show VM                     state, heartbeat, addresses, policy, current checkpoint\n"
+"  start|save|pause|resume VM  change the VM's state and wait for it\n"
+"  stop VM [--turn-off]        shut the guest down (or power off at once)\n"
+"  wait VM --ready|--ip|--state S  wait for the guest or a state\n"
+"  reset VM SNAPSHOT           CI: turn off, apply, start, wait (one command)\n"
+"  policy VM [--type T] [--auto-checkpoints on|off]  checkpoint policy\n"
 "  clear-state VM SNAPSHOT     drop a checkpoint's saved memory state\n"
 "  refpoint convert|list|delete VM [SNAPSHOT|REFPOINT]  reference points\n"
 "  wsman SUB [RESOURCE] ...    raw WS-Management (identify get enumerate invoke put)\n"
@@ -232,6 +238,97 @@ static const struct {
 	  "Exit 0 when no check failed (warnings allowed), 1 otherwise.\n"
 	  "\n"
 	  "JSON: [{\"check\",\"status\",\"detail\",\"fix\"}] (fix null when ok)\n" },
+	{ "show",
+	  "Usage: hvsnap show VM\n"
+	  "\n"
+	  "Shows one VM: its state, the guest's heartbeat and addresses (from the\n"
+	  "integration services' key-value items), its checkpoint policy and the\n"
+	  "checkpoint it runs from. Four requests for a running VM, two for one\n"
+	  "that is off or saved (its guest reports nothing).\n"
+	  "\n"
+	  "JSON: {\"vm\":{\"name\",\"id\",\"state\",\"state_code\",\"heartbeat\",\n"
+	  "       \"addresses\":[...],\"checkpoint_type\",\"automatic_checkpoints\",\n"
+	  "       \"current_snapshot\":{\"id\",\"name\"}|null}}\n"
+	  "heartbeat is \"ok\", \"degraded\", \"no_contact\", \"lost\", \"paused\", \"error\"\n"
+	  "or null (no heartbeat component: the VM is off or has no integration services).\n" },
+	{ "start",
+	  "Usage: hvsnap start VM [--wait-ready] [--wait-timeout SECONDS]\n"
+	  "\n"
+	  "Starts VM from Off, Saved or Paused (RequestStateChange 2) and waits for\n"
+	  "the job. A standard checkpoint comes back Saved, a production one Off:\n"
+	  "start works from both.\n"
+	  "  --wait-ready         then wait until the guest's heartbeat is OK\n"
+	  "  --wait-timeout SECS  bound the whole wait (default 300); exit 6 when it runs out\n"
+	  "\n"
+	  "JSON: {\"vm\":{\"name\",\"id\",\"state\",\"state_code\"},\"job\":{...}|null,\n"
+	  "       \"elapsed_ms\"}\n" },
+	{ "stop",
+	  "Usage: hvsnap stop VM [--turn-off] [--force] [--wait-timeout SECONDS]\n"
+	  "\n"
+	  "Asks the guest to shut down (Msvm_ShutdownComponent.InitiateShutdown) and\n"
+	  "waits until the VM is Off. A guest without integration services, or one\n"
+	  "that is not ready (still booting) or locked, cannot be asked: that is\n"
+	  "exit 1 and the VM is left as it was; hvsnap never powers off silently.\n"
+	  "  --force              shut down even if applications hold unsaved data\n"
+	  "  --turn-off           power off at once (RequestStateChange 3): the guest\n"
+	  "                       is not asked and its unsaved state is lost\n"
+	  "  --wait-timeout SECS  bound the wait (default 300); exit 6 when it runs out\n"
+	  "\n"
+	  "JSON: as for start.\n" },
+	{ "save",
+	  "Usage: hvsnap save VM [--wait-timeout SECONDS]\n"
+	  "\n"
+	  "Saves the VM's memory to disk and stops it (RequestStateChange 6).\n"
+	  "JSON: as for start.\n" },
+	{ "pause",
+	  "Usage: hvsnap pause VM [--wait-timeout SECONDS]\n"
+	  "\n"
+	  "Pauses a running VM (RequestStateChange 9). JSON: as for start.\n" },
+	{ "resume",
+	  "Usage: hvsnap resume VM [--wait-timeout SECONDS]\n"
+	  "\n"
+	  "Resumes a paused VM (RequestStateChange 2). JSON: as for start.\n" },
+	{ "wait",
+	  "Usage: hvsnap wait VM (--ready | --ip | --state off|running|saved|paused)\n"
+	  "                      [--wait-timeout SECONDS]\n"
+	  "\n"
+	  "Waits until the guest's heartbeat is OK (or Degraded), until the guest\n"
+	  "reports an IPv4 address that is not link-local (169.254/16), or until the\n"
+	  "VM is in the given state. Running out of time is exit 6 and says what was\n"
+	  "awaited and what was seen last. -v prints each change.\n"
+	  "  --wait-timeout SECS  bound the wait (default 300)\n"
+	  "\n"
+	  "JSON: {\"vm\":{...},\"heartbeat\",\"addresses\":[...],\"elapsed_ms\"}\n" },
+	{ "reset",
+	  "Usage: hvsnap reset VM SNAPSHOT [--no-start] [--wait-ready] [--wait-ip]\n"
+	  "                    [--force] [--wait-timeout SECONDS]\n"
+	  "\n"
+	  "The CI one-shot. VM and SNAPSHOT are looked up first: when either is\n"
+	  "missing or ambiguous nothing changes. Then:\n"
+	  "  1. if the VM runs or is paused, it is turned off at once: ITS CURRENT\n"
+	  "     STATE IS THROWN AWAY (that is the point of a reset);\n"
+	  "  2. SNAPSHOT is applied, exactly once, even when it was the last one\n"
+	  "     applied (a VM changed since is reset all the same);\n"
+	  "  3. the VM is started (not with --no-start);\n"
+	  "  4. with --wait-ready, the guest's heartbeat is awaited; with --wait-ip,\n"
+	  "     an IPv4 address that is not link-local.\n"
+	  "Each stage prints one line with its time as it ends. A failure names its\n"
+	  "stage and the state the VM was left in. The checkpoint is never deleted.\n"
+	  "A recovery checkpoint is refused by name; by GUID it needs --force.\n"
+	  "  --wait-timeout SECS  bound the whole reset (default 300); exit 6\n"
+	  "\n"
+	  "JSON: {\"vm\":{...},\"snapshot\":{\"id\",\"name\"},\"stages\":[{\"stage\",\"ok\",\n"
+	  "       \"elapsed_ms\"}],\"addresses\":[...],\"elapsed_ms\"}, stages among turn_off,\n"
+	  "       apply, start, ready, ip; on failure also \"error\":{...,\"stage\"}\n" },
+	{ "policy",
+	  "Usage: hvsnap policy VM [--type disabled|production|production-only|standard]\n"
+	  "                        [--auto-checkpoints on|off]\n"
+	  "\n"
+	  "Shows the VM's checkpoint policy (UserSnapshotType and\n"
+	  "AutomaticSnapshotsEnabled), or sets what is given and reads it back:\n"
+	  "some hosts report success while changing nothing, and that is exit 1.\n"
+	  "\n"
+	  "JSON: {\"vm\":{...},\"checkpoint_type\",\"automatic_checkpoints\",\"changed\"}\n" },
 };
 
 void cli_print_help(FILE *out, const char *command)
