@@ -175,4 +175,34 @@ expect_rc 7 "a body of ESC and C1 sequences, --trace"
 no_raw_controls "$TMP/err" "the --trace dump"
 expect_err '\x1b[2J'
 
+# --- 3. long chains and parent cycles: list stays near-linear, loops never ----
+# 20,000 checkpoints in one chain, plus one whose parent is not there: every
+# one printed once, the orphan marked, in a bounded time (the old tree was
+# cubic and never finished). Deep levels stop indenting and show their depth.
+hostile snapshot-chain 20000
+hv list web01
+expect_rc 0 "list of a 20,000-checkpoint chain"
+[ "$(grep -c '  5A5A5A5A-' "$TMP/out")" = 20001 ] || fail "not every checkpoint printed once"
+expect_out "c20000 (parent missing)"
+expect_out "[19999] "
+awk 'length > 400 { exit 1 }' "$TMP/out" || fail "a line of the deep chain is over 400 bytes"
+ok "20,001 checkpoints, each once; indentation bounded"
+hv list web01 --json
+expect_rc 0 "list --json of the chain"
+[ "$(python3 -S -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["snapshots"]))' "$TMP/out")" = 20001 ] \
+  || fail "JSON lists another number of checkpoints"
+hv apply web01 c19999 --wait-timeout 1
+[ "$RC" != 5 ] || fail "apply could not find the deepest checkpoint: $ERR"
+ok "apply finds the deepest checkpoint of the chain through the same lookup"
+
+# 3,000 checkpoints whose parents form one cycle: shown once each, marked.
+hostile snapshot-cycle 3000
+hv list web01
+expect_rc 0 "list of a 3,000-link parent cycle"
+[ "$(grep -c '  5A5A5A5A-' "$TMP/out")" = 3000 ] || fail "not every cycle member printed once"
+expect_out "(in a parent cycle)"
+hv rename web01 c1500 renamed --wait-timeout 1
+[ "$RC" != 5 ] || fail "rename could not find a checkpoint on the cycle: $ERR"
+ok "rename finds a checkpoint on the cycle"
+
 echo "PASS ($CHECKS checks)"

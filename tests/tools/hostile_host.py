@@ -42,6 +42,8 @@ MODES = [
     "c1-names",             # a VM whose name holds C1/ESC controls
     "c1-authenticate",      # a 401 whose WWW-Authenticate holds C1 controls
     "esc-body",             # a non-XML body with raw ESC sequences
+    "snapshot-chain",       # --n checkpoints in one chain (+1 with a missing parent)
+    "snapshot-cycle",       # --n checkpoints whose parent links form one cycle
 ]
 
 NS = ('xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
@@ -111,6 +113,56 @@ def vssd_item():
             '</p:Msvm_VirtualSystemSettingData>' % (V2, VM_ID, VM_ID))
 
 
+def snap_id(i):
+    return "5A5A5A5A-0000-4000-8000-%012d" % i
+
+
+def snap_item(i, parent):
+    """A checkpoint's settings: parent is another checkpoint's number, or
+    None for a root, or a GUID that names nothing (a dangling parent)."""
+    if parent is None:
+        par = ""
+    else:
+        pid = snap_id(parent) if isinstance(parent, int) else parent
+        par = ('<p:Parent>\\\\HOSTILE\\root\\virtualization\\v2:'
+               'Msvm_VirtualSystemSettingData.InstanceID="Microsoft:%s"</p:Parent>' % pid)
+    return ('<p:Msvm_VirtualSystemSettingData xmlns:p="%sMsvm_VirtualSystemSettingData">'
+            '<p:ConfigurationID>%s</p:ConfigurationID>'
+            '<p:CreationTime>2026-01-01T00:00:00.%06dZ</p:CreationTime>'
+            '<p:ElementName>c%d</p:ElementName><p:InstanceID>Microsoft:%s</p:InstanceID>%s'
+            '<p:VirtualSystemIdentifier>%s</p:VirtualSystemIdentifier>'
+            '<p:VirtualSystemType>Microsoft:Hyper-V:Snapshot:Realized</p:VirtualSystemType>'
+            '</p:Msvm_VirtualSystemSettingData>' % (V2, snap_id(i), i % 1000000, i, snap_id(i),
+                                                     par, VM_ID))
+
+
+SNAPSHOTS = []          # the settings query's items in the snapshot modes
+CONTEXTS = {}           # enumeration context -> items still to send
+CONTEXTS_LOCK = threading.Lock()
+
+
+def snapshot_items():
+    if not SNAPSHOTS:
+        n = ARGS.n
+        if ARGS.mode == "snapshot-chain":
+            SNAPSHOTS.extend(snap_item(i, i - 1 if i else None) for i in range(n))
+            SNAPSHOTS.append(snap_item(n, "DEADBEEF-0000-4000-8000-000000000000"))
+        else:
+            SNAPSHOTS.extend(snap_item(i, (i + 1) % n) for i in range(n))
+    return [vssd_item()] + SNAPSHOTS
+
+
+def paged(mid, items, max_elements, pull=False):
+    """The first max_elements items, with a context for the rest."""
+    page, rest = items[:max_elements], items[max_elements:]
+    context = None
+    if rest:
+        context = str(uuid.uuid4())
+        with CONTEXTS_LOCK:
+            CONTEXTS[context] = rest
+    return enum_reply(mid, page, context=context, pull=pull)
+
+
 def enum_reply(mid, items, context=None, pull=False):
     el = "PullResponse" if pull else "EnumerateResponse"
     wrap = "n:Items" if pull else "w:Items"
@@ -161,6 +213,16 @@ def answer(req):
         relates = "uuid:" + str(uuid.uuid4())
     if ARGS.mode == "c1-fault":
         return fault(relates, "the host says " + C1), 500
+    max_elements = int(tag(req, "MaxElements") or 1)
+    if ARGS.mode in ("snapshot-chain", "snapshot-cycle"):
+        if action == "Enumerate":
+            wql = tag(req, "Filter") or ""
+            items = snapshot_items() if "Msvm_VirtualSystemSettingData" in wql else [vm_item()]
+            return paged(relates, items, max_elements), 200
+        if action == "Pull":
+            with CONTEXTS_LOCK:
+                rest = CONTEXTS.pop(tag(req, "EnumerationContext") or "", [])
+            return paged(relates, rest, max_elements, pull=True), 200
     if action == "Enumerate":
         items = lookup_items(tag(req, "Filter") or "")
         if ARGS.mode == "endless-enum":
