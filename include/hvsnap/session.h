@@ -120,6 +120,13 @@ HVSNAP_EXTERN void hvsnap_session_resume(hvsnap_session *session);
 /* Whether the session has been interrupted (and not resumed). */
 HVSNAP_EXTERN int hvsnap_session_interrupted(const hvsnap_session *session);
 
+/* Whether Kerberos can authenticate user (user@REALM; NULL: the cache's
+ * default principal) without a password: a valid ticket in the credential
+ * cache (kinit) or a client keytab (KRB5_CLIENT_KTNAME). Lets a caller ask
+ * for a password only when it is needed. Reads local state only, no
+ * network; always 0 in a build without Kerberos. Thread-safe. */
+HVSNAP_EXTERN int hvsnap_kerberos_has_credential(const char *user);
+
 /* The endpoint URL, e.g. "https://[::1]:5986/wsman"; owned by the session. */
 HVSNAP_EXTERN const char *hvsnap_session_url(const hvsnap_session *session);
 

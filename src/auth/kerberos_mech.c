@@ -15,6 +15,12 @@ int hvs_auth_kerberos_available(void)
 	return 0;
 }
 
+int hvs_auth_kerberos_has_credential(const char *user)
+{
+	(void)user;
+	return 0;
+}
+
 hvsnap_status hvs_auth_kerberos_new(auth_mech *out, const char *user, const char *password,
                                 const char *service, const char *host,
                                 hvsnap_error *err)
@@ -55,6 +61,31 @@ typedef struct krb_ctx {
 int hvs_auth_kerberos_available(void)
 {
 	return 1;
+}
+
+int hvs_auth_kerberos_has_credential(const char *user)
+{
+	OM_uint32 major, minor, lifetime = 0;
+	gss_OID_set_desc krb5_set = { 1, (gss_OID)gss_mech_krb5 };
+	gss_name_t name = GSS_C_NO_NAME;
+	if (user && *user) {
+		gss_buffer_desc name_buf = { strlen(user), (void *)user };
+		if (GSS_ERROR(gss_import_name(&minor, &name_buf, GSS_KRB5_NT_PRINCIPAL_NAME, &name)))
+			return 0;
+	}
+	/* What acquire() will do without a password: the cache (or the client
+	 * keytab, which MIT reads by itself) for that principal. */
+	gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
+	major = gss_acquire_cred(&minor, name, GSS_C_INDEFINITE, &krb5_set, GSS_C_INITIATE,
+	                         &cred, NULL, NULL);
+	int usable = !GSS_ERROR(major);
+	if (usable && !GSS_ERROR(gss_inquire_cred(&minor, cred, NULL, &lifetime, NULL, NULL)))
+		usable = lifetime > 0;
+	if (cred != GSS_C_NO_CREDENTIAL)
+		gss_release_cred(&minor, &cred);
+	if (name != GSS_C_NO_NAME)
+		gss_release_name(&minor, &name);
+	return usable;
 }
 
 /* "GSSAPI: <major text>: <minor text>" — the minor text is what the KDC or

@@ -51,6 +51,10 @@ hvsnap_status hvs_auth_kerberos_new(auth_mech *out, const char *user, const char
                                 hvsnap_error *err);
 /* Whether this build can do Kerberos. */
 int hvs_auth_kerberos_available(void);
+/* Whether Kerberos can authenticate user (a principal; NULL: the default
+ * one) without a password: a ticket in the credential cache, or a client
+ * keytab. Reads local state only. 0 without GSSAPI. */
+int hvs_auth_kerberos_has_credential(const char *user);
 
 void hvs_auth_mech_free(auth_mech *m);
 

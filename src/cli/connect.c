@@ -44,8 +44,12 @@ int cli_open_session(const cli_options *o, int need_auth, hvsnap_session **out)
 		so.auth = HVSNAP_AUTH_NONE;
 	} else if (so.auth == HVSNAP_AUTH_KERBEROS && !given) {
 		/* Kerberos without a password uses the ticket cache (kinit). */
-	} else if (so.auth == HVSNAP_AUTH_NEGOTIATE && !given && !o->user) {
-		/* Nothing to prompt for: Kerberos from the ticket cache or nothing. */
+	} else if (so.auth == HVSNAP_AUTH_NEGOTIATE && !given &&
+	           (!o->user || hvsnap_kerberos_has_credential(o->user))) {
+		/* Kerberos from the ticket cache or a client keytab: with a user
+		 * only when it holds a credential for that principal, so that a
+		 * CI job that ran kinit (or has KRB5_CLIENT_KTNAME) needs no
+		 * password; otherwise the password is asked for below. */
 	} else if (so.auth != HVSNAP_AUTH_CERTIFICATE) {
 		if (!o->user)
 			return cli_report_usage(o, "no user given: use --user USER or set HVSNAP_USER");

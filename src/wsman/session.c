@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/mech.h"
 #include "http/transport.h"
 #include "platform/platform.h"
 #include "util/buf.h"
@@ -40,6 +41,11 @@ hvsnap_status hvsnap_session_options_init(hvsnap_session_options *opts,
 		return HVSNAP_ERR_USAGE;
 	opts->version = version;
 	return HVSNAP_OK;
+}
+
+int hvsnap_kerberos_has_credential(const char *user)
+{
+	return hvs_auth_kerberos_has_credential(user);
 }
 
 void hvsnap_session_interrupt(hvsnap_session *s)

@@ -75,6 +75,30 @@ ok "the KDC issued an RC4 ticket for HTTP/localhost"
 printf '%s\n' "$PASSWORD" | kinit "alice@$KDC_REALM" >/dev/null 2>&1 || fail "kinit"
 HVSNAP_PASSWORD= run_hvsnap -H localhost -P "$PORT" --transport http --auth kerberos vms
 expect_rc 0 "Kerberos from the ticket cache, no password"
+# The default auth (negotiate) with a user name: the cache holds a ticket
+# for that principal, so no password is asked for (stdin is no terminal,
+# so a prompt would fail with exit 2).
+HVSNAP_PASSWORD= run_hvsnap -H localhost -P "$PORT" --transport http -u "alice@$KDC_REALM" \
+  -v vms </dev/null
+expect_rc 0 "negotiate, -u alice@REALM, a kinit cache and no password"
+expect_err "authenticated with Kerberos"
+# Another principal has nothing in the cache: then a password is needed.
+HVSNAP_PASSWORD= run_hvsnap -H localhost -P "$PORT" --transport http -u "bob@$KDC_REALM" \
+  vms </dev/null
+expect_rc 2 "a user the cache holds nothing for still needs a password"
+expect_err "password"
+kdestroy >/dev/null 2>&1 || true
+HVSNAP_PASSWORD= run_hvsnap -H localhost -P "$PORT" --transport http -u "alice@$KDC_REALM" \
+  vms </dev/null
+expect_rc 2 "an empty cache: the password is asked for"
+
+# A client keytab (KRB5_CLIENT_KTNAME), as CI jobs have: no kinit, no password.
+printf 'ktadd -norandkey -k %s alice\n' "$TMP/alice.keytab" |
+  kadmin.local -r "$KDC_REALM" >/dev/null 2>&1 || fail "client keytab"
+KRB5_CLIENT_KTNAME=$TMP/alice.keytab HVSNAP_PASSWORD= run_hvsnap -H localhost -P "$PORT" \
+  --transport http -u "alice@$KDC_REALM" -v vms </dev/null
+expect_rc 0 "negotiate, -u alice@REALM, a client keytab and no password"
+expect_err "authenticated with Kerberos"
 kdestroy >/dev/null 2>&1 || true
 
 # --- failures say what the KDC said ------------------------------------------
