@@ -8,6 +8,7 @@
 
 #include "hvsnap/guest.h"
 #include "hyperv/classes.h"
+#include "hyperv/guest_int.h"
 #include "hyperv/objects.h"
 #include "hyperv/props.h"
 #include "hyperv/query.h"
@@ -112,17 +113,11 @@ const char *hvsnap_guest_integration_version(const hvsnap_guest *g)
 	return g ? g->integration_version : NULL;
 }
 
-/* OperationalStatus of the VM's heartbeat component, if it has one. */
-static hvsnap_status read_heartbeat(hvsnap_session *s, const hvsnap_vm *vm, hvsnap_guest *g,
-                                    hvsnap_error *err)
+/* OperationalStatus of the heartbeat component (one value comes as a
+ * scalar, several as an array). */
+static void take_heartbeat(hvsnap_guest *g, const hvsnap_cim_instance *hb)
 {
-	instance_list l;
-	hvsnap_status st = hvs_query_literal(s, "SELECT * FROM " CLASS_HEARTBEAT " WHERE SystemName = ",
-	                                     vm->id, NULL, &l, err);
-	if (st != HVSNAP_OK)
-		return st;
-	const hvsnap_cim_value *v = l.n ? hvsnap_cim_get(l.items[0], "OperationalStatus") : NULL;
-	/* One value comes as a scalar, several as an array. */
+	const hvsnap_cim_value *v = hvsnap_cim_get(hb, "OperationalStatus");
 	const char *first = NULL, *second = NULL;
 	if (v && v->kind == HVSNAP_CIM_ARRAY) {
 		first = v->n_items > 0 ? v->items[0].text : NULL;
@@ -133,12 +128,10 @@ static hvsnap_status read_heartbeat(hvsnap_session *s, const hvsnap_vm *vm, hvsn
 	uint64_t n;
 	if (first && hvs_str_to_u64(first, UINT32_MAX, &n) == 0)
 		g->heartbeat = (uint32_t)n;
-	else if (l.n)
+	else
 		g->heartbeat = HVSNAP_HEARTBEAT_NO_CONTACT;   /* a component without a status */
 	if (second && hvs_str_to_u64(second, UINT32_MAX, &n) == 0)
 		g->app_health = (uint32_t)n;
-	hvs_instance_list_clear(&l);
-	return HVSNAP_OK;
 }
 
 /* Splits "a;b;c" into g's addresses. */
@@ -183,16 +176,10 @@ static int take_item(hvsnap_guest *g, const char *text, char **v4, char **v6)
 	return rc;
 }
 
-static hvsnap_status read_kvp(hvsnap_session *s, const hvsnap_vm *vm, hvsnap_guest *g,
-                              hvsnap_error *err)
+/* The intrinsic items of the KVP component. */
+static int take_kvp(hvsnap_guest *g, const hvsnap_cim_instance *kvp)
 {
-	instance_list l;
-	hvsnap_status st = hvs_query_literal(s, "SELECT * FROM " CLASS_KVP " WHERE SystemName = ",
-	                                     vm->id, NULL, &l, err);
-	if (st != HVSNAP_OK)
-		return st;
-	const hvsnap_cim_value *v = l.n ? hvsnap_cim_get(l.items[0], "GuestIntrinsicExchangeItems")
-	                                : NULL;
+	const hvsnap_cim_value *v = hvsnap_cim_get(kvp, "GuestIntrinsicExchangeItems");
 	char *v4 = NULL, *v6 = NULL;
 	int rc = 0;
 	if (v && v->kind == HVSNAP_CIM_ARRAY)
@@ -206,8 +193,25 @@ static hvsnap_status read_kvp(hvsnap_session *s, const hvsnap_vm *vm, hvsnap_gue
 		rc = add_addresses(g, v6);
 	free(v4);
 	free(v6);
-	hvs_instance_list_clear(&l);
-	return rc == 0 ? HVSNAP_OK : hvs_err_nomem(err);
+	return rc;
+}
+
+hvsnap_status hvs_guest_from_components(const hvsnap_cim_instance *heartbeat,
+                                        const hvsnap_cim_instance *kvp, hvsnap_guest **out,
+                                        hvsnap_error *err)
+{
+	*out = NULL;
+	hvsnap_guest *g = calloc(1, sizeof(*g));
+	if (!g)
+		return hvs_err_nomem(err);
+	if (heartbeat)
+		take_heartbeat(g, heartbeat);
+	if (kvp && take_kvp(g, kvp) != 0) {
+		hvsnap_guest_free(g);
+		return hvs_err_nomem(err);
+	}
+	*out = g;
+	return HVSNAP_OK;
 }
 
 hvsnap_status hvsnap_guest_get(hvsnap_session *s, const hvsnap_vm *vm, hvsnap_guest **out,
@@ -217,16 +221,16 @@ hvsnap_status hvsnap_guest_get(hvsnap_session *s, const hvsnap_vm *vm, hvsnap_gu
 	*out = NULL;
 	if (!vm)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no VM given");
-	hvsnap_guest *g = calloc(1, sizeof(*g));
-	if (!g)
-		return hvs_err_nomem(err);
-	hvsnap_status st = read_heartbeat(s, vm, g, err);
+	instance_list hb = { NULL, 0 }, kvp = { NULL, 0 };
+	hvsnap_status st = hvs_query_literal(s, "SELECT * FROM " CLASS_HEARTBEAT
+	                                     " WHERE SystemName = ", vm->id, NULL, &hb, err);
 	if (st == HVSNAP_OK)
-		st = read_kvp(s, vm, g, err);
-	if (st != HVSNAP_OK) {
-		hvsnap_guest_free(g);
-		return st;
-	}
-	*out = g;
-	return HVSNAP_OK;
+		st = hvs_query_literal(s, "SELECT * FROM " CLASS_KVP " WHERE SystemName = ", vm->id,
+		                       NULL, &kvp, err);
+	if (st == HVSNAP_OK)
+		st = hvs_guest_from_components(hb.n ? hb.items[0] : NULL, kvp.n ? kvp.items[0] : NULL,
+		                               out, err);
+	hvs_instance_list_clear(&hb);
+	hvs_instance_list_clear(&kvp);
+	return st;
 }
