@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's main job: installs what is needed, builds, starts hvsim's
 # built-in demo host on a loopback port and takes a checkpoint of web01
-# with hvsnap, showing progress. Like a fresh Windows host, the demo host
+# with hvsnap, showing progress, then resets the CI VM ci-test to its
+# clean checkpoint and waits until its guest is up. Like a fresh Windows host, the demo host
 # refuses Basic and plaintext SOAP on http, so hvsnap authenticates with
 # NTLM and encrypts every message (its defaults). Everything it starts is
 # stopped at exit.
@@ -35,6 +36,8 @@ hvsnap identify
 hvsnap vms
 hvsnap create web01 --name "demo checkpoint" -v
 hvsnap list web01
+hvsnap reset ci-test clean --wait-ready --wait-ip   # the CI one-shot
+hvsnap show ci-test
 set +x
 echo "hvsim answered $(wc -l < "$work/requests.jsonl") requests," \
   "$(grep -c '"encrypted":true' "$work/requests.jsonl") of them encrypted"
