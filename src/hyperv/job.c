@@ -85,22 +85,18 @@ uint64_t hvsnap_job_elapsed_ms(const hvsnap_job *job)
 
 hvsnap_status hvsnap_wait_options_init(hvsnap_wait_options *opts, unsigned int version)
 {
-	if (!opts)
+	/* The same defaults as HVSNAP_WAIT_OPTIONS_INIT, from one definition. */
+	static const hvsnap_wait_options defaults = HVSNAP_WAIT_OPTIONS_INIT;
+	if (!opts || version != HVSNAP_WAIT_OPTIONS_VERSION)
 		return HVSNAP_ERR_USAGE;
-	memset(opts, 0, sizeof(*opts));
-	if (version != HVSNAP_WAIT_OPTIONS_VERSION)
-		return HVSNAP_ERR_USAGE;
-	opts->version = version;
+	*opts = defaults;
 	return HVSNAP_OK;
 }
 
 hvsnap_status hvs_wait_options_check(const hvsnap_wait_options *opts, hvsnap_error *err)
 {
-	if (!opts || opts->version == HVSNAP_WAIT_OPTIONS_VERSION)
-		return HVSNAP_OK;
-	return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-	                   "wait options of version %u; this libhvsnap knows version %u",
-	                   opts->version, HVSNAP_WAIT_OPTIONS_VERSION);
+	return opts ? hvs_check_version(err, "wait options", opts, HVSNAP_WAIT_OPTIONS_VERSION)
+	            : HVSNAP_OK;
 }
 
 hvsnap_status hvs_job_from_instance(const hvsnap_cim_instance *inst, const char *job_id,

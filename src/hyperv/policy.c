@@ -17,14 +17,11 @@
 
 hvsnap_status hvsnap_checkpoint_policy_init(hvsnap_checkpoint_policy *p, unsigned int version)
 {
-	if (!p)
+	/* The same defaults as HVSNAP_CHECKPOINT_POLICY_INIT, from one definition. */
+	static const hvsnap_checkpoint_policy defaults = HVSNAP_CHECKPOINT_POLICY_INIT;
+	if (!p || version != HVSNAP_CHECKPOINT_POLICY_VERSION)
 		return HVSNAP_ERR_USAGE;
-	memset(p, 0, sizeof(*p));
-	if (version != HVSNAP_CHECKPOINT_POLICY_VERSION)
-		return HVSNAP_ERR_USAGE;
-	p->version = version;
-	p->type = HVSNAP_CHECKPOINT_UNCHANGED;
-	p->automatic = -1;
+	*p = defaults;
 	return HVSNAP_OK;
 }
 
@@ -84,10 +81,8 @@ hvsnap_status hvsnap_vm_policy_get(hvsnap_session *s, const hvsnap_vm *vm,
                                    hvsnap_checkpoint_policy *out, hvsnap_error *err)
 {
 	hvsnap_error_clear(err);
-	if (!out || out->version != HVSNAP_CHECKPOINT_POLICY_VERSION)
-		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		                   "checkpoint policy of version %u; this libhvsnap knows version %u",
-		                   out ? out->version : 0u, HVSNAP_CHECKPOINT_POLICY_VERSION);
+	if (hvs_check_version(err, "checkpoint policy", out, HVSNAP_CHECKPOINT_POLICY_VERSION))
+		return HVSNAP_ERR_USAGE;
 	hvsnap_cim_instance *settings = NULL;
 	hvsnap_status st = hvs_realized_settings(s, vm, &settings, err);
 	if (st != HVSNAP_OK)
@@ -105,10 +100,8 @@ hvsnap_status hvsnap_vm_policy_set(hvsnap_session *s, const hvsnap_vm *vm,
 	if (!err)
 		err = &local;
 	hvsnap_error_clear(err);
-	if (!want || want->version != HVSNAP_CHECKPOINT_POLICY_VERSION)
-		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		                   "checkpoint policy of version %u; this libhvsnap knows version %u",
-		                   want ? want->version : 0u, HVSNAP_CHECKPOINT_POLICY_VERSION);
+	if (hvs_check_version(err, "checkpoint policy", want, HVSNAP_CHECKPOINT_POLICY_VERSION))
+		return HVSNAP_ERR_USAGE;
 	if (want->type != HVSNAP_CHECKPOINT_UNCHANGED && !hvsnap_checkpoint_type_name(want->type))
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "unknown checkpoint type %d",
 		                   (int)want->type);

@@ -8,6 +8,7 @@
 #include "hvsnap/power.h"
 #include "hyperv/classes.h"
 #include "hyperv/invoke.h"
+#include "hyperv/job_int.h"
 #include "hyperv/objects.h"
 #include "hyperv/poll.h"
 #include "hyperv/props.h"
@@ -81,13 +82,12 @@ hvsnap_status hvsnap_vm_change_state(hvsnap_session *s, hvsnap_vm *vm,
 
 hvsnap_status hvsnap_shutdown_options_init(hvsnap_shutdown_options *opts, unsigned int version)
 {
-	if (!opts)
+	/* The same defaults as HVSNAP_SHUTDOWN_OPTIONS_INIT, from one definition. */
+	static const hvsnap_shutdown_options defaults = HVSNAP_SHUTDOWN_OPTIONS_INIT;
+	if (!opts || version != HVSNAP_SHUTDOWN_OPTIONS_VERSION)
 		return HVSNAP_ERR_USAGE;
-	memset(opts, 0, sizeof(*opts));
-	if (version != HVSNAP_SHUTDOWN_OPTIONS_VERSION)
-		return HVSNAP_ERR_USAGE;
-	opts->version = version;
-	return hvsnap_wait_options_init(&opts->wait, HVSNAP_WAIT_OPTIONS_VERSION);
+	*opts = defaults;
+	return HVSNAP_OK;
 }
 
 /* The EPR of the VM's shutdown component, from its key properties; NULL
@@ -145,10 +145,9 @@ hvsnap_status hvsnap_vm_shutdown(hvsnap_session *s, hvsnap_vm *vm,
 	hvsnap_shutdown_options none = HVSNAP_SHUTDOWN_OPTIONS_INIT;
 	if (!opts)
 		opts = &none;
-	if (opts->version != HVSNAP_SHUTDOWN_OPTIONS_VERSION)
-		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		                   "shutdown options of version %u; this libhvsnap knows version %u",
-		                   opts->version, HVSNAP_SHUTDOWN_OPTIONS_VERSION);
+	if (hvs_check_version(err, "shutdown options", opts, HVSNAP_SHUTDOWN_OPTIONS_VERSION) ||
+	    hvs_wait_options_check(&opts->wait, err))
+		return HVSNAP_ERR_USAGE;
 	hvsnap_epr *component = NULL;
 	hvsnap_status st = shutdown_component(s, vm, &component, err);
 	if (st != HVSNAP_OK)
@@ -190,13 +189,11 @@ hvsnap_status hvsnap_vm_shutdown(hvsnap_session *s, hvsnap_vm *vm,
 
 hvsnap_status hvsnap_vm_wait_options_init(hvsnap_vm_wait_options *opts, unsigned int version)
 {
-	if (!opts)
+	/* The same defaults as HVSNAP_VM_WAIT_OPTIONS_INIT, from one definition. */
+	static const hvsnap_vm_wait_options defaults = HVSNAP_VM_WAIT_OPTIONS_INIT;
+	if (!opts || version != HVSNAP_VM_WAIT_OPTIONS_VERSION)
 		return HVSNAP_ERR_USAGE;
-	memset(opts, 0, sizeof(*opts));
-	if (version != HVSNAP_VM_WAIT_OPTIONS_VERSION)
-		return HVSNAP_ERR_USAGE;
-	opts->version = version;
-	opts->until = HVSNAP_UNTIL_STATE;
+	*opts = defaults;
 	return HVSNAP_OK;
 }
 
@@ -278,10 +275,8 @@ hvsnap_status hvsnap_vm_wait(hvsnap_session *s, hvsnap_vm *vm,
 	hvsnap_error_clear(err);
 	if (guest)
 		*guest = NULL;
-	if (!opts || opts->version != HVSNAP_VM_WAIT_OPTIONS_VERSION)
-		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		                   "VM wait options of version %u; this libhvsnap knows version %u",
-		                   opts ? opts->version : 0u, HVSNAP_VM_WAIT_OPTIONS_VERSION);
+	if (hvs_check_version(err, "VM wait options", opts, HVSNAP_VM_WAIT_OPTIONS_VERSION))
+		return HVSNAP_ERR_USAGE;
 	if (opts->until != HVSNAP_UNTIL_STATE && opts->until != HVSNAP_UNTIL_READY &&
 	    opts->until != HVSNAP_UNTIL_IPV4)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "unknown wait condition %d",

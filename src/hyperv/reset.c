@@ -25,12 +25,11 @@ const char *hvsnap_reset_stage_name(hvsnap_reset_stage stage)
 
 hvsnap_status hvsnap_reset_options_init(hvsnap_reset_options *opts, unsigned int version)
 {
-	if (!opts)
+	/* The same defaults as HVSNAP_RESET_OPTIONS_INIT, from one definition. */
+	static const hvsnap_reset_options defaults = HVSNAP_RESET_OPTIONS_INIT;
+	if (!opts || version != HVSNAP_RESET_OPTIONS_VERSION)
 		return HVSNAP_ERR_USAGE;
-	memset(opts, 0, sizeof(*opts));
-	if (version != HVSNAP_RESET_OPTIONS_VERSION)
-		return HVSNAP_ERR_USAGE;
-	opts->version = version;
+	*opts = defaults;
 	return HVSNAP_OK;
 }
 
@@ -164,10 +163,8 @@ hvsnap_status hvsnap_vm_reset(hvsnap_session *s, hvsnap_vm *vm, const hvsnap_sna
 	hvsnap_reset_options none = HVSNAP_RESET_OPTIONS_INIT;
 	if (!opts)
 		opts = &none;
-	if (opts->version != HVSNAP_RESET_OPTIONS_VERSION)
-		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		                   "reset options of version %u; this libhvsnap knows version %u",
-		                   opts->version, HVSNAP_RESET_OPTIONS_VERSION);
+	if (hvs_check_version(err, "reset options", opts, HVSNAP_RESET_OPTIONS_VERSION))
+		return HVSNAP_ERR_USAGE;
 	if (!vm || !snap)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "reset needs a VM and a checkpoint");
 	if (opts->no_start && (opts->wait_ready || opts->wait_ip))

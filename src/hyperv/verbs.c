@@ -187,14 +187,12 @@ hvsnap_status hvsnap_snapshot_from_job(hvsnap_session *s, const hvsnap_job *job,
 
 hvsnap_status hvsnap_create_options_init(hvsnap_create_options *opts, unsigned int version)
 {
-	if (!opts)
+	/* The same defaults as HVSNAP_CREATE_OPTIONS_INIT, from one definition. */
+	static const hvsnap_create_options defaults = HVSNAP_CREATE_OPTIONS_INIT;
+	if (!opts || version != HVSNAP_CREATE_OPTIONS_VERSION)
 		return HVSNAP_ERR_USAGE;
-	memset(opts, 0, sizeof(*opts));
-	if (version != HVSNAP_CREATE_OPTIONS_VERSION)
-		return HVSNAP_ERR_USAGE;
-	opts->version = version;
-	opts->kind = HVSNAP_SNAPSHOT_FULL;
-	return hvsnap_wait_options_init(&opts->wait, HVSNAP_WAIT_OPTIONS_VERSION);
+	*opts = defaults;
+	return HVSNAP_OK;
 }
 
 hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,
@@ -210,10 +208,8 @@ hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,
 	*job = NULL;
 	hvsnap_create_options none = HVSNAP_CREATE_OPTIONS_INIT;
 	const hvsnap_create_options *o = opts ? opts : &none;
-	if (o->version != HVSNAP_CREATE_OPTIONS_VERSION)
-		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		                   "create options of version %u; this libhvsnap knows version %u",
-		                   o->version, HVSNAP_CREATE_OPTIONS_VERSION);
+	if (hvs_check_version(err, "create options", o, HVSNAP_CREATE_OPTIONS_VERSION))
+		return HVSNAP_ERR_USAGE;
 	if (hvs_wait_options_check(&o->wait, err) != HVSNAP_OK)
 		return HVSNAP_ERR_USAGE;
 	hvsnap_cim_instance *settings = NULL;

@@ -125,6 +125,16 @@ void hvs_err_note_may_have_run(hvsnap_error *err, const char *method, const char
 	               method, why);
 }
 
+hvsnap_status hvs_check_version(hvsnap_error *err, const char *what, const void *versioned,
+                                unsigned int want)
+{
+	unsigned int got = versioned ? *(const unsigned int *)versioned : 0u;
+	if (got == want)
+		return HVSNAP_OK;
+	return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "%s of version %u; this libhvsnap knows version %u",
+	                   what, got, want);
+}
+
 hvsnap_status hvs_err_nomem(hvsnap_error *err)
 {
 	return hvs_err_set(err, HVSNAP_ERR_NOMEM, 0, "out of memory");

@@ -19,6 +19,12 @@ void hvs_err_set_code_kind(hvsnap_error *err, hvsnap_code_kind kind);
  * the method may have run on the host, and was not sent again. why says
  * what became of the answer ("its answer was lost"). Sets may_have_run. */
 void hvs_err_note_may_have_run(hvsnap_error *err, const char *method, const char *why);
+/* Checks the version of a versioned public struct (options, policy: its
+ * first member is an unsigned int version). A NULL struct counts as
+ * version 0. HVSNAP_OK when it is want, else HVSNAP_ERR_USAGE naming what
+ * ("wait options"). */
+hvsnap_status hvs_check_version(hvsnap_error *err, const char *what, const void *versioned,
+                                unsigned int want);
 /* Shorthand for an allocation failure. */
 hvsnap_status hvs_err_nomem(hvsnap_error *err);
 

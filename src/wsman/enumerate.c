@@ -89,12 +89,11 @@ static void take_page(hvsnap_enum *e, wsman_enum_page *page)
 
 hvsnap_status hvsnap_enum_options_init(hvsnap_enum_options *opts, unsigned int version)
 {
-	if (!opts)
+	/* The same defaults as HVSNAP_ENUM_OPTIONS_INIT, from one definition. */
+	static const hvsnap_enum_options defaults = HVSNAP_ENUM_OPTIONS_INIT;
+	if (!opts || version != HVSNAP_ENUM_OPTIONS_VERSION)
 		return HVSNAP_ERR_USAGE;
-	memset(opts, 0, sizeof(*opts));
-	if (version != HVSNAP_ENUM_OPTIONS_VERSION)
-		return HVSNAP_ERR_USAGE;
-	opts->version = version;
+	*opts = defaults;
 	return HVSNAP_OK;
 }
 
@@ -103,10 +102,8 @@ hvsnap_status hvsnap_enum_start(hvsnap_session *s, const hvsnap_enum_options *op
 {
 	hvsnap_error_clear(err);
 	*out = NULL;
-	if (opts && opts->version != HVSNAP_ENUM_OPTIONS_VERSION)
-		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		                   "enumeration options of version %u; this libhvsnap knows version %u",
-		                   opts->version, HVSNAP_ENUM_OPTIONS_VERSION);
+	if (opts && hvs_check_version(err, "enumeration options", opts, HVSNAP_ENUM_OPTIONS_VERSION))
+		return HVSNAP_ERR_USAGE;
 	if (!opts || !opts->resource_uri || !*opts->resource_uri)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no resource URI given to enumerate");
 	/* What the request builder refuses, said here in the caller's terms. */

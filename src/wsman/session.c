@@ -31,15 +31,13 @@
 #define BUSY_MAX_DELAY_MS 4000u
 
 
-hvsnap_status hvsnap_session_options_init(hvsnap_session_options *opts,
-                                          unsigned int version)
+hvsnap_status hvsnap_session_options_init(hvsnap_session_options *opts, unsigned int version)
 {
-	if (!opts)
+	/* The same defaults as HVSNAP_SESSION_OPTIONS_INIT, from one definition. */
+	static const hvsnap_session_options defaults = HVSNAP_SESSION_OPTIONS_INIT;
+	if (!opts || version != HVSNAP_SESSION_OPTIONS_VERSION)
 		return HVSNAP_ERR_USAGE;
-	memset(opts, 0, sizeof(*opts));
-	if (version != HVSNAP_SESSION_OPTIONS_VERSION)
-		return HVSNAP_ERR_USAGE;
-	opts->version = version;
+	*opts = defaults;
 	return HVSNAP_OK;
 }
 
@@ -157,10 +155,8 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 	*out = NULL;
 	if (!opts)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no session options given");
-	if (opts->version != HVSNAP_SESSION_OPTIONS_VERSION)
-		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		                   "session options of version %u; this libhvsnap knows version %u",
-		                   opts->version, HVSNAP_SESSION_OPTIONS_VERSION);
+	if (hvs_check_version(err, "session options", opts, HVSNAP_SESSION_OPTIONS_VERSION))
+		return HVSNAP_ERR_USAGE;
 	if (hvs_global_ensure() != HVSNAP_OK)
 		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
 		                   "libcurl, libxml2 or OpenSSL could not be initialised");
