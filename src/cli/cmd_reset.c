@@ -77,15 +77,9 @@ int cmd_reset(const cli_options *o)
 	hvsnap_session *s = NULL;
 	hvsnap_vm *vm = NULL;
 	hvsnap_snapshot *snap = NULL;
-	int rc = cli_open_vm(o, &s, &vm);
+	int rc = cli_open_vm_snapshot(o, 1, &s, &vm, &snap);
 	if (rc != EXIT_OK)
 		return rc;
-	rc = cli_find_target_snapshot(o, s, vm, o->args[1], &snap);
-	if (rc != EXIT_OK) {
-		hvsnap_vm_free(vm);
-		hvsnap_session_free(s);
-		return rc;
-	}
 	reset_report report = { o, hvsnap_snapshot_name(snap), o->json ? json_array() : NULL, 0 };
 	ro.stage_done = stage_done;
 	ro.payload = &report;

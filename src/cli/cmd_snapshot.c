@@ -55,17 +55,9 @@ static int run(const cli_options *o, verb v)
 	hvsnap_session *s = NULL;
 	hvsnap_vm *vm = NULL;
 	hvsnap_snapshot *snap = NULL;
-	int rc = cli_open_vm(o, &s, &vm);
+	int rc = cli_open_vm_snapshot(o, v == VERB_APPLY || v == VERB_RENAME, &s, &vm, &snap);
 	if (rc != EXIT_OK)
 		return rc;
-	rc = v == VERB_APPLY || v == VERB_RENAME
-	     ? cli_find_target_snapshot(o, s, vm, o->args[1], &snap)
-	     : cli_find_snapshot(o, s, vm, o->args[1], &snap);
-	if (rc != EXIT_OK) {
-		hvsnap_vm_free(vm);
-		hvsnap_session_free(s);
-		return rc;
-	}
 	static const char *const labels[] = { "Applying checkpoint", "Deleting checkpoint",
 	                                      "Renaming checkpoint", "Clearing saved state" };
 	progress_bar bar;

@@ -68,6 +68,24 @@ int cli_find_target_snapshot(const cli_options *o, hvsnap_session *s, const hvsn
 	return cli_report_error(o, &why);
 }
 
+int cli_open_vm_snapshot(const cli_options *o, int as_target, hvsnap_session **s,
+                         hvsnap_vm **vm, hvsnap_snapshot **snap)
+{
+	*snap = NULL;
+	int rc = cli_open_vm(o, s, vm);
+	if (rc != EXIT_OK)
+		return rc;
+	rc = as_target ? cli_find_target_snapshot(o, *s, *vm, o->args[1], snap)
+	               : cli_find_snapshot(o, *s, *vm, o->args[1], snap);
+	if (rc != EXIT_OK) {
+		hvsnap_vm_free(*vm);
+		hvsnap_session_free(*s);
+		*vm = NULL;
+		*s = NULL;
+	}
+	return rc;
+}
+
 void cli_wait_options(const cli_options *o, progress_bar *bar, const char *label,
                       hvsnap_wait_options *w)
 {
