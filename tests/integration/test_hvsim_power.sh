@@ -39,6 +39,15 @@ wait_job() { # JOBID -> JS
 	done
 	fail "job $1 did not end"
 }
+eventually() { # COMMAND WANT MESSAGE: polls COMMAND's output for WANT, up to 15 s
+	local got
+	for _ in $(seq 150); do
+		got=$(eval "$1")
+		[ "$got" = "$2" ] && break
+		sleep 0.1
+	done
+	expect_eq "$got" "$2" "$3"
+}
 transition() { # VMID STATE DURING AFTER JOBTYPE MESSAGE
 	rsc "$1" "$2"
 	expect_eq "$RV" 4096 "$6: 4096"
@@ -119,8 +128,7 @@ wql "SELECT * FROM Msvm_KvpExchangeComponent WHERE SystemName = '$OFF'"
 expect_eq "$(xp "string(//*[local-name()='GuestIntrinsicExchangeItems']/@*[local-name()='nil'])")" true "no KVP items while booting"
 shutdown "$OFF" false
 expect_eq "$RV" 32780 "InitiateShutdown while booting: 32780 not ready"
-sleep 0.9
-expect_eq "$(heartbeat "$OFF")" 2,2 "heartbeat OK (2,2) after guest_boot_ms"
+eventually 'heartbeat "$OFF"' 2,2 "heartbeat OK (2,2) after guest_boot_ms"
 wql "ASSOCIATORS OF {Msvm_ComputerSystem.CreationClassName='Msvm_ComputerSystem',Name='$OFF'} WHERE AssocClass = Msvm_SystemDevice ResultClass = Msvm_HeartbeatComponent"
 expect_eq "$(xp "count(//*[local-name()='Items']/*)")" 1 "heartbeat through Msvm_SystemDevice"
 expect_eq "$(el DeviceID)" "Microsoft:$OFF\\84EAAE65-2F2E-45F5-9BB5-0E857DC8EB47" "heartbeat DeviceID"
@@ -152,6 +160,7 @@ transition "$OFF" 6 32773 6 14 "save from Paused"
 expect_eq "$(heartbeat "$OFF")" "" "a saved VM has no heartbeat component"
 transition "$OFF" 2 10 2 12 "start from Saved"
 expect_eq "$(heartbeat "$OFF")" 12 "integration services reconnect after a restore"
+eventually 'heartbeat "$OFF"' 2,2 "the restored guest comes up again"
 transition "$OFF" 9 32776 9 13 "pause again"
 transition "$OFF" 2 32777 2 12 "resume from Paused"
 expect_eq "$(heartbeat "$OFF")" 2,2 "a resumed guest answers at once"
@@ -168,8 +177,7 @@ shutdown "$RUN" false
 expect_eq "$RV" 0 "InitiateShutdown: 0"
 expect_eq "$JOB" "" "no job in the answer"
 expect_eq "$(state_of "$RUN")" 4 "Stopping (4) while the guest shuts down"
-sleep 0.4
-expect_eq "$(state_of "$RUN")" 3 "Off after the shutdown"
+eventually 'state_of "$RUN"' 3 "Off after the shutdown"
 shutdown "$LOCKED" false
 expect_eq "$RV" 32781 "a locked guest without Force: 32781"
 shutdown "$LOCKED" true
