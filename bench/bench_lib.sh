@@ -37,8 +37,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "inf"; else printf 
 # log_lines: how many requests hvsim has logged so far.
 log_lines() { if [ -f "$T/log" ]; then wc -l <"$T/log"; else echo 0; fi; }
 
-# peer ARGS...: tests/tools/winrm_flow.py (python3-winrm) measured, password
-# demo from the environment, OPENSSL_CONF enabling MD4 for its NTLM.
+# peer_measured ARGS...: tests/tools/winrm_flow.py (python3-winrm) under measure, password
+# $PEER_PASSWORD (default demo) in its environment, OPENSSL_CONF enabling MD4 for its NTLM.
 peer_measured() {
 	HVSIM_PASSWORD=${PEER_PASSWORD:-demo} OPENSSL_CONF="$SRC/tests/tools/openssl-legacy.cnf" \
 		measure "$T/peer.out" "$PY" "$FLOW" "$@"

@@ -35,7 +35,7 @@ valgrind --tool=callgrind --callgrind-out-file="$T/cg.version" "$HVSNAP_BIN" --v
 valgrind --tool=callgrind --callgrind-out-file="$T/cg.vms" "${HV[@]}" vms >"$T/vms.out" 2>"$T/vg.vms" ||
 	fail "hvsnap vms under valgrind: $(cat "$T/vms.out") $(tail -3 "$T/vg.vms")"
 grep -q web01 "$T/vms.out" || fail "hvsnap vms listed no web01: $(cat "$T/vms.out")"
-callgrind_annotate --inclusive=yes "$T/cg.vms" >"$T/ann.vms" 2>/dev/null
+callgrind_annotate --inclusive=yes --threshold=100 "$T/cg.vms" >"$T/ann.vms" 2>/dev/null
 
 echo "instructions (callgrind):"
 printf '  %-58s %s\n' "hvsnap --version (start-up alone)" "$(mi "$(callgrind_total "$T/vg.version")")"
