@@ -5,7 +5,7 @@
 # the test suite's tests/integration/hvsim_lib.sh (start_sim, stop_sim,
 # find_python, logq, $T, cleanup at exit). Figures are printed, never
 # asserted: timing does not belong in pass/fail.
-# shellcheck disable=SC2034  # variables set here are read by the sourcing scripts
+# shellcheck shell=bash disable=SC2034  # variables set here are read by the sourcing scripts
 source "${HVSNAP_SOURCE_DIR:?}/tests/integration/hvsim_lib.sh"
 FAIL_SHOWS=stderr
 HVSNAP_BIN="$HVSNAP_BUILD_DIR/hvsnap"

@@ -35,7 +35,7 @@ done
 for v in "$HOSTS" "$PER_HOST" "$JOB_MS" "$PEER"; do
 	case "$v" in '' | *[!0-9]*) echo "fleet.sh: sizes are whole numbers" >&2; exit 2 ;; esac
 done
-[ "$HOSTS" -ge 1 ] && [ "$PER_HOST" -ge 1 ] || { echo "fleet.sh: at least one host and one VM" >&2; exit 2; }
+if [ "$HOSTS" -lt 1 ] || [ "$PER_HOST" -lt 1 ]; then echo "fleet.sh: at least one host and one VM" >&2; exit 2; fi
 [ "$PEER" -le "$PER_HOST" ] || { echo "fleet.sh: --peer takes VMs of the first host: at most --vms-per-host" >&2; exit 2; }
 source "$HVSNAP_SOURCE_DIR/bench/bench_lib.sh"
 find_python "winrm, requests_ntlm" "python3-winrm / python3-requests-ntlm"
@@ -89,7 +89,6 @@ echo "command: hvsnap create --inventory INVENTORY --json"
 measure "$T/fleet.out" "$HVSNAP_BIN" create --inventory "$T/inventory.ini" --json
 [ "$MRC" = 0 ] || fail "hvsnap create --inventory exited $MRC: $(tail -5 "$T/fleet.out.err")"
 HV_WALL=$WALL HV_CPU_MS=$CPU_MS HV_RSS=$RSS_KIB
-FLEET_LOG_LINES=$(log_lines)
 OKS=$("$PY" -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if l.strip() and json.loads(l).get("ok") is True))' "$T/fleet.out")
 [ "$OKS" = "$TOTAL" ] || fail "$OKS of $TOTAL NDJSON lines say ok: $(head -3 "$T/fleet.out")"
 # A connection is (host, connection id) in case ids restart per host; an
@@ -125,7 +124,7 @@ printf '%-44s %12.2f s   <= 2 s: %s\n' "client CPU (user+sys)" "$(awk -v c="$HV_
 printf '%-44s %11.1f MB   <= 64 MB: %s\n' "client peak RSS" "$(awk -v r="$HV_RSS" 'BEGIN { print r / 1024 }')" "$(verdict "$HV_RSS <= 65536")"
 printf '%-44s %14s   %s: %s\n' "connections (hvsim log)" "$CONNS" "$HOSTS" "$(verdict "$CONNS == $HOSTS")"
 printf '%-44s %14s   %s: %s\n' "authentications (hvsim log)" "$AUTHS" "$HOSTS" "$(verdict "$AUTHS == $HOSTS")"
-printf '%-44s %14s\n' "HTTP requests per VM" "$(awk -v r="$FLEET_LOG_LINES" -v n="$TOTAL" 'BEGIN { printf "%.2f", r / n }')"
+printf '%-44s %14s\n' "HTTP requests per VM" "$(awk -v r="$REQS" -v n="$TOTAL" 'BEGIN { printf "%.2f", r / n }')"
 printf '%-44s %12s ms\n' "hvsnap client CPU per VM" "$hv_per_vm"
 printf '%-44s %12s ms   (%s VMs one after another, %.1f s wall)\n' "python3-winrm client CPU per VM" "$peer_per_vm" "$PEER" "$PEER_WALL"
 if [ "$PEER" -gt 0 ]; then
