@@ -13,6 +13,7 @@ packages=(
   krb5-kdc krb5-admin-server krb5-user   # a private KDC for the Kerberos tests
   python3-winrm                          # an independent WinRM client for interop
   python3-requests-ntlm python3-gssapi   # its NTLM transport; a Kerberos initiator
+  valgrind                               # bench/: callgrind counts instructions (start-up, per request)
 )
 
 missing=()

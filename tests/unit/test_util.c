@@ -1,4 +1,4 @@
-/* Unit tests for the generic helpers: buffers, base64, UUIDs, strings. */
+/* Unit tests for the generic helpers: buffers, base64, UUIDs, platform randomness, strings. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/platform.h"
 #include "util/base64.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -59,6 +60,27 @@ static void test_uuid_shape(void **state)
 	assert_int_equal(a[14], '4');
 	assert_true(strchr("89ab", a[19]) != NULL);
 	assert_string_not_equal(a, b);
+}
+
+/* Every byte of a large request is filled (a short read of the kernel's
+ * source must be continued, not returned), and a zero length is fine. */
+static void test_platform_random_fills_everything(void **state)
+{
+	(void)state;
+	enum { N = 100000, CHUNK = 16 };
+	unsigned char *a = calloc(1, N), *b = calloc(1, N);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(hvs_platform_random(a, N), 0);
+	assert_int_equal(hvs_platform_random(b, N), 0);
+	static const unsigned char zero[CHUNK];
+	/* each 16-byte chunk is all zero with probability 2^-128 */
+	for (size_t off = 0; off < N; off += CHUNK)
+		assert_memory_not_equal(a + off, zero, CHUNK);
+	assert_memory_not_equal(a, b, N);
+	assert_int_equal(hvs_platform_random(a, 0), 0);
+	free(a);
+	free(b);
 }
 
 static void test_str_to_u64_is_strict(void **state)
@@ -116,6 +138,7 @@ int main(void)
 		cmocka_unit_test(test_buf_grows_and_formats),
 		cmocka_unit_test(test_base64_round_trip),
 		cmocka_unit_test(test_uuid_shape),
+		cmocka_unit_test(test_platform_random_fills_everything),
 		cmocka_unit_test(test_str_to_u64_is_strict),
 		cmocka_unit_test(test_err_set_truncates),
 	};
