@@ -22,7 +22,9 @@ DEFINED = set("TDBRCGSV")  # global text, data, bss, read-only, common, weak
 
 
 def source_name(path):
-    m = re.search(r"(src/.*?)(\.c)?\.o(bj)?$", path)
+    # the last src/FOLDER/FILE in the path: the build tree may itself lie
+    # under some other src/
+    m = re.search(r".*/(src/[^/]+/[^/]+?)(\.c)?\.o$", "/" + path)
     return m.group(1) + ".c" if m else path
 
 
