@@ -11,7 +11,7 @@
 #include "hyperv/poll.h"
 #include "hyperv/objects.h"
 #include "hyperv/classes.h"
-#include "hyperv/invoke.h"
+#include "hyperv/epr.h"
 #include "hyperv/props.h"
 #include "platform/platform.h"
 #include "util/err.h"

@@ -8,23 +8,6 @@
 #include "model.h"
 #include "util/strutil.h"
 
-const char *sim_lang(sim_ctx *ctx, sim_req *req)
-{
-	/* WinRM answers in the requested locale when it has it; hvsim
-	 * localizes only ja-JP and otherwise keeps the host's language. */
-	if (req && req->locale &&
-	    (strcmp(req->locale, "ja-JP") == 0 || strcmp(req->locale, "en-US") == 0))
-		return req->locale;
-	return ctx->model->locale;
-}
-
-void sim_fault(sim_ctx *ctx, sim_req *req, sim_resp *r, enum sim_fault f,
-               const char *detail)
-{
-	fault_write(r, f, sim_lang(ctx, req), ctx->model->host,
-	            req ? req->message_id : NULL, detail);
-}
-
 void sim_dispatch(sim_ctx *ctx, sim_conn *conn, const char *body, size_t len,
                   int identify_only, sim_resp *resp, char **log_action,
                   char **log_uri, char **log_method)

@@ -1,6 +1,6 @@
-/* What the Invoke handlers share: reading method input (EPR, text and
- * embedded-instance parameters) and writing <Method>_OUTPUT. ops_invoke.c
- * dispatches and serves the snapshot and management services and jobs;
+/* What the Invoke handlers share (invoke_io.c): reading method input (EPR,
+ * text and embedded-instance parameters) and writing <Method>_OUTPUT.
+ * ops_invoke.c dispatches and serves the snapshot and management services and jobs;
  * ops_power.c VM power and guest shutdown; ops_refpoint.c reference
  * points. All run under ctx->lock. */
 #ifndef HVSIM_INVOKE_H

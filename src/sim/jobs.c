@@ -332,11 +332,6 @@ static void purge_ajes(sim_model *m, const char *job_id)
 	}
 }
 
-long long jobs_due(const sim_job *j)
-{
-	return j->outcome.state == 0 ? -1 : j->submitted_ms + j->duration_ms;
-}
-
 void jobs_tick(sim_model *m, long long now)
 {
 	size_t i;

@@ -241,8 +241,12 @@ int guest_ready(const sim_vm *vm, long long now);
 /* jobs.c */
 sim_job *jobs_start(sim_model *m, enum job_kind kind, const char *vm_id,
                     const char *snap_id, int arg);
-/* When the job ends (start + duration), or -1 for one that never does. */
-long long jobs_due(const sim_job *j);
+/* When the job ends (start + duration), or -1 for one that never does.
+ * Inline: classes.c reads it, and jobs.c calls classes.c. */
+static inline long long jobs_due(const sim_job *j)
+{
+	return j->outcome.state == 0 ? -1 : j->submitted_ms + j->duration_ms;
+}
 /* Brings every job to where it stands at now (see jobs.c). */
 void jobs_tick(sim_model *m, long long now);
 /* The EnabledState a VM shows while a power job moves it towards

@@ -286,7 +286,7 @@ size_t auth_offers(const sim_ctx *ctx, const char *out[2]);
 /* Forgets the connection's identity and security context. */
 void auth_conn_reset(sim_conn *conn);
 struct sim_user;
-/* The scenario user a login names: "user", "DOMAIN\user" or "user@domain";
+/* users.c. The scenario user a login names: "user", "DOMAIN\user" or "user@domain";
  * the domain must be the user's or the host's (case-insensitive). */
 const struct sim_user *auth_find_user(const sim_ctx *ctx, const char *login);
 
@@ -360,13 +360,14 @@ void op_release(sim_ctx *ctx, sim_req *req, sim_resp *r);
 void op_invoke(sim_ctx *ctx, sim_req *req, sim_resp *r);
 void enum_free_all(void);
 
-/* Shortcut for ops: the fault in the host's language. */
+/* answer.c. Shortcut for ops: the fault in the host's language. */
 void sim_fault(sim_ctx *ctx, sim_req *req, sim_resp *r, enum sim_fault f,
                const char *detail);
 /* ops_config.c: Get of winrm/config (cfg:Config) and of
  * config/plugin?Name=WMI Provider, as the scenario's winrm_config says. */
 void op_config(sim_ctx *ctx, sim_req *req, sim_resp *r);
-/* The response language: the request's Locale if given, else the host's. */
+/* answer.c. The response language: the request's Locale if given, else
+ * the host's. */
 const char *sim_lang(sim_ctx *ctx, sim_req *req);
 
 /* log.c. fault names the injected fault that shaped this answer (scenario

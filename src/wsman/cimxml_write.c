@@ -13,7 +13,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
 
-#include "wsman/params.h"
+#include "wsman/xmltext.h"
 
 static const char *type_name(hvsnap_cim_type t)
 {

@@ -138,7 +138,7 @@ hvsnap_status hvsnap_enum_start(hvsnap_session *s, const hvsnap_enum_options *op
 	xmlDocPtr resp = NULL;
 	/* Resending an Enumerate whose answer was lost is safe: at worst the
 	 * host keeps an unused context until its own timeout drops it. */
-	hvsnap_status st = hvs_wsman_session_call(s, req, "Enumerate", WSMAN_RETRY_ON_RECONNECT,
+	hvsnap_status st = hvs_wsman_session_call(s, req, "Enumerate", WINRM_RESEND_ON_RECONNECT,
 	                                      &resp, err);
 	xmlFreeDoc(req);
 	wsman_enum_page page;
@@ -171,7 +171,7 @@ static hvsnap_status pull(hvsnap_enum *e, hvsnap_error *err)
 	xmlDocPtr resp = NULL;
 	/* A Pull advances the host's cursor, so a resend after a lost answer
 	 * could skip items; it is not retried. */
-	hvsnap_status st = hvs_wsman_session_call(e->session, req, "Pull", WSMAN_NO_RETRY,
+	hvsnap_status st = hvs_wsman_session_call(e->session, req, "Pull", WINRM_NEVER_RESEND,
 	                                      &resp, err);
 	xmlFreeDoc(req);
 	wsman_enum_page page;
@@ -223,7 +223,7 @@ void hvsnap_enum_free(hvsnap_enum *e)
 		xmlDocPtr req = hvs_wsman_build_release(&o, e->page.context);
 		if (req) {
 			xmlDocPtr resp = NULL;
-			if (hvs_wsman_session_call(e->session, req, "Release", WSMAN_NO_RETRY, &resp,
+			if (hvs_wsman_session_call(e->session, req, "Release", WINRM_NEVER_RESEND, &resp,
 			                       NULL) == HVSNAP_OK)
 				xmlFreeDoc(resp);
 			xmlFreeDoc(req);

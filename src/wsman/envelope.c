@@ -24,6 +24,7 @@
 #include "util/uuid.h"
 #include "wsman/ns.h"
 #include "wsman/params.h"
+#include "wsman/xmltext.h"
 
 /* Microsoft's own WS-Man extension namespace (DataLocale); not in ns.h
  * because only requests use it. */

@@ -26,7 +26,7 @@ hvsnap_status hvsnap_wsman_identify(hvsnap_session *s, hvsnap_identity **out,
 	if (!req)
 		return hvs_err_nomem(err);
 	xmlDocPtr resp = NULL;
-	hvsnap_status st = hvs_wsman_session_call(s, req, "Identify", WSMAN_RETRY_ON_RECONNECT,
+	hvsnap_status st = hvs_wsman_session_call(s, req, "Identify", WINRM_RESEND_ON_RECONNECT,
 	                                      &resp, err);
 	xmlFreeDoc(req);
 	if (st == HVSNAP_OK)
@@ -51,7 +51,7 @@ hvsnap_status hvsnap_wsman_get(hvsnap_session *s, const hvsnap_epr *target,
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build a Get request for %s",
 		               target->resource_uri);
 	xmlDocPtr resp = NULL;
-	st = hvs_wsman_session_call(s, req, "Get", WSMAN_RETRY_ON_RECONNECT, &resp, err);
+	st = hvs_wsman_session_call(s, req, "Get", WINRM_RESEND_ON_RECONNECT, &resp, err);
 	xmlFreeDoc(req);
 	if (st == HVSNAP_OK)
 		st = hvs_wsman_parse_instance_body(resp, out, err);
@@ -78,7 +78,7 @@ hvsnap_status hvsnap_wsman_put(hvsnap_session *s, const hvsnap_epr *target,
 		               target->resource_uri);
 	xmlDocPtr resp = NULL;
 	/* Put replaces the whole instance: sending it twice is harmless. */
-	st = hvs_wsman_session_call(s, req, "Put", WSMAN_RETRY_ON_RECONNECT, &resp, err);
+	st = hvs_wsman_session_call(s, req, "Put", WINRM_RESEND_ON_RECONNECT, &resp, err);
 	xmlFreeDoc(req);
 	if (st == HVSNAP_OK && out)
 		st = hvs_wsman_parse_instance_body(resp, out, err);
@@ -107,9 +107,10 @@ hvsnap_status hvsnap_wsman_invoke(hvsnap_session *s, const hvsnap_epr *target,
 	snprintf(label, sizeof(label), "Invoke %s", method);
 	xmlDocPtr resp = NULL;
 	/* Never resent: the method may already have run on the host. */
-	st = hvs_wsman_session_call(s, req, label, WSMAN_NO_RETRY, &resp, err);
+	st = hvs_wsman_session_call(s, req, label, WINRM_NEVER_RESEND, &resp, err);
 	xmlFreeDoc(req);
-	if ((st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_PROTOCOL) && s->body_sent)
+	if ((st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_PROTOCOL) &&
+	    hvs_winrm_channel_body_sent(s->channel))
 		/* With no readable answer to a request that did go out, the user
 		 * must learn that the method may have run. */
 		hvs_err_note_may_have_run(err, method, "its answer was lost");

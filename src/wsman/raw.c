@@ -99,7 +99,7 @@ static hvsnap_status set_body(xmlDocPtr req, const char *xml, size_t len, const 
 }
 
 static hvsnap_status round_trip(hvsnap_session *s, xmlDocPtr req, const char *label,
-                                wsman_retry retry, char **body, hvsnap_error *err)
+                                winrm_resend retry, char **body, hvsnap_error *err)
 {
 	xmlDocPtr resp = NULL;
 	hvsnap_status st = hvs_wsman_session_call(s, req, label, retry, &resp, err);
@@ -127,7 +127,7 @@ hvsnap_status hvsnap_raw_identify(hvsnap_session *s, char **body, hvsnap_error *
 	xmlDocPtr req = hvs_wsman_build_identify();
 	if (!req)
 		return hvs_err_nomem(err);
-	return round_trip(s, req, "Identify", WSMAN_RETRY_ON_RECONNECT, body, err);
+	return round_trip(s, req, "Identify", WINRM_RESEND_ON_RECONNECT, body, err);
 }
 
 hvsnap_status hvsnap_raw_get(hvsnap_session *s, const hvsnap_epr *target, char **body,
@@ -143,7 +143,7 @@ hvsnap_status hvsnap_raw_get(hvsnap_session *s, const hvsnap_epr *target, char *
 	if (!req)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build a Get request for %s",
 		                   target->resource_uri);
-	return round_trip(s, req, "Get", WSMAN_RETRY_ON_RECONNECT, body, err);
+	return round_trip(s, req, "Get", WINRM_RESEND_ON_RECONNECT, body, err);
 }
 
 hvsnap_status hvsnap_raw_put(hvsnap_session *s, const hvsnap_epr *target, const char *xml,
@@ -165,7 +165,7 @@ hvsnap_status hvsnap_raw_put(hvsnap_session *s, const hvsnap_epr *target, const 
 		return st;
 	}
 	/* Put replaces the whole representation: sending it twice is harmless. */
-	return round_trip(s, req, "Put", WSMAN_RETRY_ON_RECONNECT, body, err);
+	return round_trip(s, req, "Put", WINRM_RESEND_ON_RECONNECT, body, err);
 }
 
 hvsnap_status hvsnap_raw_invoke(hvsnap_session *s, const hvsnap_epr *target,
@@ -203,9 +203,10 @@ hvsnap_status hvsnap_raw_invoke(hvsnap_session *s, const hvsnap_epr *target,
 	snprintf(label, sizeof(label), "Invoke %s", method);
 	xmlDocPtr resp = NULL;
 	/* Never resent: the method may already have run on the host. */
-	st = hvs_wsman_session_call(s, req, label, WSMAN_NO_RETRY, &resp, err);
+	st = hvs_wsman_session_call(s, req, label, WINRM_NEVER_RESEND, &resp, err);
 	xmlFreeDoc(req);
-	if ((st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_PROTOCOL) && s->body_sent)
+	if ((st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_PROTOCOL) &&
+	    hvs_winrm_channel_body_sent(s->channel))
 		hvs_err_add_detail(err, "%s may have run on the host although its answer was lost; "
 		                   "it was not sent again", method);
 	if (st == HVSNAP_OK)
@@ -282,7 +283,7 @@ hvsnap_status hvsnap_raw_enumerate(hvsnap_session *s, const hvsnap_enum_options 
 	const char *label = "Enumerate";
 	while (st == HVSNAP_OK) {
 		xmlDocPtr resp = NULL;
-		st = hvs_wsman_session_call(s, req, label, WSMAN_RETRY_ON_RECONNECT, &resp, err);
+		st = hvs_wsman_session_call(s, req, label, WINRM_RESEND_ON_RECONNECT, &resp, err);
 		xmlFreeDoc(req);
 		req = NULL;
 		size_t n = 0;
@@ -311,7 +312,7 @@ hvsnap_status hvsnap_raw_enumerate(hvsnap_session *s, const hvsnap_enum_options 
 		hvsnap_error ignored;
 		xmlDocPtr resp = NULL;
 		if (rel && st != HVSNAP_ERR_CANCELLED &&
-		    hvs_wsman_session_call(s, rel, "Release", WSMAN_NO_RETRY, &resp, &ignored) == HVSNAP_OK)
+		    hvs_wsman_session_call(s, rel, "Release", WINRM_NEVER_RESEND, &resp, &ignored) == HVSNAP_OK)
 			xmlFreeDoc(resp);
 		xmlFreeDoc(rel);
 	}

@@ -1,8 +1,8 @@
-/* The session: validated options, the HTTP connection, and the single
+/* The session: validated options, its channel to the host, and the single
  * request/response path every WS-Man operation goes through (tracing, HTTP
- * status interpretation, hardened parse, fault check, one safe retry for
- * reads after a dropped keep-alive connection). Authentication and sealing
- * on the wire are in session_auth.c. */
+ * status interpretation, hardened parse, fault check, retries while the
+ * host is busy). Authentication, sealing and the resend policy for 401s
+ * and dropped connections are the channel's (src/winrm). */
 #include "wsman/session_int.h"
 
 #include <stdarg.h>
@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "auth/mech.h"
-#include "http/transport.h"
 #include "platform/platform.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -67,11 +66,9 @@ void hvsnap_session_free(hvsnap_session *s)
 {
 	if (!s)
 		return;
-	hvs_session_auth_free(s);
-	hvs_http_conn_free(s->http);
+	hvs_winrm_channel_free(s->channel);
 	free(s->host);
 	free(s->user);
-	hvs_str_wipe_free(s->password);
 	free(s->cacert);
 	free(s->pin);
 	free(s->client_cert);
@@ -90,6 +87,18 @@ static int copy_opt(char **dst, const char *src)
 		return 0;
 	*dst = hvs_str_dup(src);
 	return *dst ? 0 : -1;
+}
+
+static void emit_info(const hvsnap_session *s, const char *line)
+{
+	if (s->opts.trace)
+		s->opts.trace(s->opts.trace_ctx, HVSNAP_TRACE_INFO, line, strlen(line));
+}
+
+/* The channel's -v lines go out as the session's. */
+static void channel_info(void *ctx, const char *line)
+{
+	emit_info(ctx, line);
 }
 
 static hvsnap_status check_options(const hvsnap_session_options *o,
@@ -169,7 +178,7 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 		return hvs_err_nomem(err);
 	s->opts = *opts;
 	if (copy_opt(&s->host, opts->host) || copy_opt(&s->user, opts->user) ||
-	    copy_opt(&s->password, opts->password) || copy_opt(&s->cacert, opts->cacert) ||
+	    copy_opt(&s->cacert, opts->cacert) ||
 	    copy_opt(&s->pin, opts->pin) || copy_opt(&s->client_cert, opts->client_cert) ||
 	    copy_opt(&s->client_key, opts->client_key) ||
 	    copy_opt(&s->spn_service, opts->spn_service) ||
@@ -180,7 +189,7 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 	}
 	s->opts.host = s->host;
 	s->opts.user = s->user;
-	s->opts.password = s->password;
+	s->opts.password = NULL;
 	s->opts.cacert = s->cacert;
 	s->opts.pin = s->pin;
 	s->opts.client_cert = s->client_cert;
@@ -230,9 +239,20 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 		.timeout_ms = s->opts.timeout_ms,
 		.max_response_bytes = s->opts.max_response_bytes,
 	};
-	st = hvs_http_conn_new(&s->http, &ho, err);
-	if (st == HVSNAP_OK)
-		st = hvs_session_auth_init(s, err);
+	winrm_channel_options co = {
+		.auth = opts->auth,
+		.encryption = opts->encryption,
+		.https = https,
+		.host = s->host,
+		.user = s->user,
+		.password = opts->password,
+		.spn_service = s->spn_service,
+		.spn_host = s->spn_host,
+		.client_cert = s->client_cert,
+		.info = channel_info,
+		.info_ctx = s,
+	};
+	st = hvs_winrm_channel_open(&s->channel, &co, &ho, err);
 	if (st != HVSNAP_OK) {
 		hvsnap_session_free(s);
 		return st;
@@ -248,7 +268,7 @@ const char *hvsnap_session_url(const hvsnap_session *s)
 
 uint64_t hvsnap_session_request_count(const hvsnap_session *s)
 {
-	return s ? s->requests : 0;
+	return s ? hvs_winrm_channel_requests(s->channel) : 0;
 }
 
 void hvs_wsman_session_request_opts(const hvsnap_session *s, wsman_request_opts *o,
@@ -265,7 +285,8 @@ void hvs_wsman_session_request_opts(const hvsnap_session *s, wsman_request_opts 
 	o->locale = s->opts.locale;
 }
 
-void hvs_wsman_session_info(const hvsnap_session *s, const char *fmt, ...)
+__attribute__((format(printf, 2, 3)))
+static void session_info(const hvsnap_session *s, const char *fmt, ...)
 {
 	if (!s->opts.trace)
 		return;
@@ -274,9 +295,8 @@ void hvs_wsman_session_info(const hvsnap_session *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	int n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	s->opts.trace(s->opts.trace_ctx, HVSNAP_TRACE_INFO, line, strlen(line));
+	if (n >= 0)
+		emit_info(s, line);
 }
 
 static void trace_soap(const hvsnap_session *s, hvsnap_trace_kind kind,
@@ -325,15 +345,10 @@ static hvsnap_status check_relates_to(xmlDocPtr doc, const char *label,
 }
 
 /* Interprets an HTTP answer: SOAP on 200/400/500, otherwise an error. */
-static hvsnap_status interpret(hvsnap_session *s, const http_response *r,
+static hvsnap_status interpret(hvsnap_session *s, const winrm_reply *r,
                                const char *label, const char *want_id,
                                xmlDocPtr *resp, hvsnap_error *err)
 {
-	/* WinRM may refuse a certificate it cannot map with 403 rather than
-	 * 401: either way the credentials, not the request, are at fault. */
-	if (r->status == 401 ||
-	    (r->status == 403 && s->opts.auth == HVSNAP_AUTH_CERTIFICATE))
-		return hvs_session_unauthorized(s, r, err);
 	int soap_status = r->status == 200 || r->status == 400 || r->status == 500;
 	if (!soap_status || r->body.len == 0) {
 		if (r->status == 200)
@@ -369,45 +384,19 @@ static hvsnap_status interpret(hvsnap_session *s, const http_response *r,
 	return HVSNAP_OK;
 }
 
-/* Sends body once (and once more on a fresh connection when retry allows
- * it), and interprets the answer. */
+/* Sends body through the channel and interprets the answer. */
 static hvsnap_status send_once(hvsnap_session *s, const char *body, size_t len,
-                               const char *label, const char *want_id, wsman_retry retry,
+                               const char *label, const char *want_id, winrm_resend retry,
                                xmlDocPtr *resp, hvsnap_error *err)
 {
-	if (hvs_http_conn_has_unread(s->http)) {
-		/* A host that sends what nobody asked for (a late or stray answer)
-		 * would have it read as the answer to this request. */
-		hvs_wsman_session_info(s, "%s: the host sent unrequested bytes; "
-		                       "using a new connection", label);
-		hvs_session_connection_lost(s);
-	}
-	http_response r;
-	memset(&r, 0, sizeof(r));
-	hvsnap_status st = hvs_session_exchange(s, body, len, label, &r, err);
-	/* A broken connection or an answer cut short: reads are safe to send
-	 * again on a fresh connection (Invoke and Pull never are). */
-	if ((st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_PROTOCOL) &&
-	    retry == WSMAN_RETRY_ON_RECONNECT) {
-		hvs_wsman_session_info(s, "%s: connection lost, reconnecting once", label);
-		hvs_http_response_clear(&r);
-		memset(&r, 0, sizeof(r));
-		hvs_session_connection_lost(s);
-		st = hvs_session_exchange(s, body, len, label, &r, err);
-	}
-	if (st == HVSNAP_ERR_TIMEOUT) {
-		/* A silent host is a connection problem (exit 3); TIMEOUT is kept
-		 * for waits on jobs, which go on after we give up. */
-		if (err)
-			err->kind = HVSNAP_ERR_CONNECT;
-		st = HVSNAP_ERR_CONNECT;
-	}
+	winrm_reply r;
+	hvsnap_status st = hvs_winrm_channel_exchange(s->channel, body, len, label, retry, &r, err);
 	s->reply_bytes = r.body.len;
 	if (st == HVSNAP_OK) {
 		trace_soap(s, HVSNAP_TRACE_RESPONSE, r.body.data ? r.body.data : "", r.body.len);
 		st = interpret(s, &r, label, want_id, resp, err);
 	}
-	hvs_http_response_clear(&r);
+	hvs_winrm_reply_clear(&r);
 	return st;
 }
 
@@ -425,7 +414,7 @@ static int pause_unless_interrupted(const hvsnap_session *s, unsigned ms)
 }
 
 hvsnap_status hvs_wsman_session_call(hvsnap_session *s, xmlDocPtr req,
-                                 const char *label, wsman_retry retry,
+                                 const char *label, winrm_resend retry,
                                  xmlDocPtr *resp, hvsnap_error *err)
 {
 	*resp = NULL;
@@ -453,8 +442,7 @@ hvsnap_status hvs_wsman_session_call(hvsnap_session *s, xmlDocPtr req,
 		uint64_t spent = hvs_platform_monotonic_ms() - start;
 		if (spent + delay > s->opts.busy_timeout_ms)
 			break;
-		hvs_wsman_session_info(s, "%s: host busy (QuotaLimit), trying again in %u ms",
-		                       label, delay);
+		session_info(s, "%s: host busy (QuotaLimit), trying again in %u ms", label, delay);
 		if (pause_unless_interrupted(s, delay)) {
 			hvs_err_set(err, HVSNAP_ERR_CANCELLED, 0,
 			            "%s not sent again after the host was busy: interrupted", label);

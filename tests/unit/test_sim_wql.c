@@ -1,7 +1,6 @@
-/* Unit tests for hvsim's WQL parser and evaluator. The unit-test build links
- * only libhvsnap, and hvsim's code must stay out of that library (DESIGN.md:
- * independence), so the two small simulator sources under test are compiled
- * into this test directly. */
+/* Unit tests for hvsim's WQL parser and evaluator. Like every tests/unit/
+ * test_sim_*.c, it links hvsim_core, never libhvsnap (DESIGN.md: hvsim is
+ * independent of the client). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/inst.c"
-#include "sim/wql.c"
+#include "sim/sim.h"
+#include "sim/wql.h"
 
 static sim_inst *vm(const char *name, const char *state)
 {
