@@ -182,6 +182,8 @@ static void write_json_safe(const char *text)
 
 void json_print(json_t *root)
 {
+	if (json_is_object(root))
+		json_object_set_new(root, "schema_version", json_integer(CLI_SCHEMA_VERSION));
 	char *text = json_dumps(root, JSON_INDENT(2));
 	if (text)
 		write_json_safe(text);

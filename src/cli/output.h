@@ -25,7 +25,14 @@ json_t *json_error(const hvsnap_error *err);
  * the cursor or rewrite the screen. NULL becomes "-". The result stays
  * valid for the next 15 calls. */
 const char *cli_safe(const char *s);
-/* Prints root on stdout and releases it. */
+/* json_error plus the tool's "hints" (hints.c). */
+struct cli_options;
+json_t *cli_json_error(const struct cli_options *o, const hvsnap_error *err);
+/* The version of the JSON shapes, in every document as "schema_version";
+ * it goes up when a field changes meaning or goes away, not when one is
+ * added. */
+#define CLI_SCHEMA_VERSION 2
+/* Prints root on stdout and releases it; an object gets "schema_version". */
 void json_print(json_t *root);
 
 #endif

@@ -89,7 +89,7 @@ int cli_report_job_error(const cli_options *o, const hvsnap_error *err,
 		return rc;
 	}
 	json_t *root = json_object();
-	json_object_set_new(root, "error", json_error(err));
+	json_object_set_new(root, "error", cli_json_error(o, err));
 	if (job)
 		json_object_set_new(root, "job", json_job(job));
 	json_print(root);

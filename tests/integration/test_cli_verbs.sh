@@ -151,7 +151,7 @@ hv list dup --json
 expect_rc 5 "ambiguous VM, --json"
 jcheck 'j["error"]["kind"] == "ambiguous"' '"dup" in j["error"]["message"]' \
   '"C1C1C1C1-0000-4000-8000-000000000004" in j["error"]["detail"]' \
-  '"C1C1C1C1-0000-4000-8000-000000000005" in j["error"]["detail"]' 'list(j) == ["error"]'
+  '"C1C1C1C1-0000-4000-8000-000000000005" in j["error"]["detail"]' 'sorted(j) == ["error", "schema_version"]'
 [ -z "$ERR" ] || fail "--json error should go to stdout only, stderr: $ERR"
 ok "ambiguous VM JSON lists both candidates"
 hv list C1C1C1C1-0000-4000-8000-000000000005
