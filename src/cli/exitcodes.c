@@ -57,9 +57,43 @@ void cli_print_error(const cli_options *o, const hvsnap_error *err)
 		cli_print_job_hint(err->job_id, err->kind != HVSNAP_ERR_FAILED);
 }
 
+/* An ambiguous name's candidates, which the library lists in the detail
+ * as "ID (State)" (VMs) or "ID (created TIME)" (snapshots), items
+ * separated by "; ": as objects, so that a script need not parse text. */
+static json_t *candidates(const char *detail)
+{
+	json_t *a = json_array();
+	const char *p = detail;
+	while (*p) {
+		size_t len = strcspn(p, ";");
+		char item[256];
+		snprintf(item, sizeof(item), "%.*s", (int)(len < sizeof(item) ? len : sizeof(item) - 1), p);
+		char *open = strstr(item, " (");
+		size_t ilen = strlen(item);
+		if (open && ilen && item[ilen - 1] == ')') {
+			item[ilen - 1] = '\0';
+			*open = '\0';
+			const char *note = open + 2;
+			json_t *c = json_object();
+			json_object_set_new(c, "id", json_str_or_null(item));
+			if (strncmp(note, "created ", 8) == 0)
+				json_object_set_new(c, "created", json_str_or_null(note + 8));
+			else
+				json_object_set_new(c, "state", json_str_or_null(note));
+			json_array_append_new(a, c);
+		}
+		p += len;
+		while (*p == ';' || *p == ' ')
+			p++;
+	}
+	return a;
+}
+
 json_t *cli_json_error(const cli_options *o, const hvsnap_error *err)
 {
 	json_t *e = json_error(err);
+	if (err->kind == HVSNAP_ERR_AMBIGUOUS)
+		json_object_set_new(e, "candidates", candidates(err->detail));
 	cli_hints h;
 	cli_hints_for(o, err, &h);
 	json_t *hints = json_array();

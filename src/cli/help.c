@@ -64,6 +64,18 @@ static const char general[] =
 "Certificate auth needs a certificate the host maps to an account (on Windows:\n"
 "winrm/config/service/certmapping, by the UPN in its subjectAltName).\n"
 "\n"
+"JSON (--json): every document is an object with \"schema_version\" (2); the\n"
+"shapes the commands share are\n"
+"  V  {\"name\",\"id\",\"state\",\"state_code\"}\n"
+"  S  {\"id\",\"instance_id\",\"name\",\"parent_id\",\"created\",\"current\",\"kind\",\n"
+"      \"type\",\"saved\"}\n"
+"  J  {\"id\",\"name\",\"state\",\"state_code\",\"percent\",\"error_code\",\n"
+"      \"error_description\",\"elapsed_ms\"}\n"
+"  error  {\"error\":{\"kind\",\"message\",\"code\",\"code_kind\",\"detail\",\n"
+"      \"hints\":[...]}} plus \"job_id\" (a job left running), \"candidates\":[{\"id\",\n"
+"      \"state\" or \"created\"}] (ambiguous); code_kind: wmi, wsman, http or null\n"
+"Each command's page gives its document.\n"
+"\n"
 "Output options:\n"
 "      --json            one JSON document on stdout\n"
 "  -v, --verbose         diagnostics on stderr\n"
@@ -134,9 +146,9 @@ static const struct {
 	  "  --wait-timeout SECS  give up waiting after SECS (default 1800); exit 6, the\n"
 	  "                       job goes on and 'hvsnap job ID --wait' can follow it\n"
 	  "\n"
-	  "JSON: {\"vm\":{\"name\",\"id\"},\"snapshot\":{\"id\",\"instance_id\",\"name\",\n"
-	  "       \"parent_id\",\"created\",\"kind\",\"type\",\"saved\"},\n"
-	  "       \"job\":{\"id\",\"state\",\"elapsed_ms\",...}}\n" },
+	  "JSON: {\"vm\":V,\"snapshot\":S,\"job\":J} (see 'hvsnap --help'), read back\n"
+	  "       after the job: the new checkpoint's \"current\" and the VM's \"state\"\n"
+	  "       as they are now; with --no-wait \"snapshot\" is null\n" },
 	{ "list",
 	  "Usage: hvsnap list VM [--include-recovery]\n"
 	  "\n"
@@ -158,12 +170,15 @@ static const struct {
 	  "A recovery checkpoint (a backup product's) is refused (exit 2) unless\n"
 	  "SNAPSHOT is its GUID and --force is given.\n"
 	  "\n"
-	  "JSON: {\"vm\",\"snapshot\",\"job\"}\n" },
+	  "JSON: {\"vm\":V,\"snapshot\":S,\"job\":J}, read back after the apply (the\n"
+	  "       snapshot is \"current\", the VM's \"state\" is the one it has now)\n" },
 	{ "delete",
 	  "Usage: hvsnap delete VM SNAPSHOT [--tree] [--wait-timeout SECONDS]\n"
 	  "\n"
 	  "Deletes SNAPSHOT (DestroySnapshot); its children move up to its parent.\n"
-	  "  --tree   delete SNAPSHOT and all of its children (DestroySnapshotTree)\n" },
+	  "  --tree   delete SNAPSHOT and all of its children (DestroySnapshotTree)\n"
+	  "\n"
+	  "JSON: {\"vm\":V,\"snapshot\":S with \"current\":false,\"deleted\":true,\"job\":J}\n" },
 	{ "rename",
 	  "Usage: hvsnap rename VM SNAPSHOT NEWNAME [--force]\n"
 	  "\n"
@@ -203,8 +218,7 @@ static const struct {
 	  "Shows a Hyper-V job (Msvm_ConcreteJob) by its InstanceID, or with --wait\n"
 	  "follows it to its end. Hosts remove jobs about 5 minutes after they end.\n"
 	  "\n"
-	  "JSON: {\"job\":{\"id\",\"state\",\"state_code\",\"percent\",\"error_code\",\n"
-	  "       \"error_description\",\"elapsed_ms\"}}\n" },
+	  "JSON: {\"job\":J}\n" },
 	{ "wsman",
 	  "Usage: hvsnap wsman identify\n"
 	  "       hvsnap wsman get RESOURCE [-s KEY=VALUE]...\n"

@@ -14,7 +14,7 @@ json_t *json_snapshot(const hvsnap_snapshot *s);
 json_t *json_refpoint(const hvsnap_refpoint *rp);
 /* "application", "crash" or "unknown". */
 const char *cli_consistency_name(hvsnap_consistency c);
-json_t *json_job(const hvsnap_job *job);        /* {"id","state","state_code","percent","error_code","error_description","elapsed_ms"} */
+json_t *json_job(const hvsnap_job *job);        /* {"id","name","state","state_code","percent","error_code","error_description","elapsed_ms"} */
 /* A JSON string of text, NULL as null; bytes that are not UTF-8 (a name
  * typed in another encoding) become '?' rather than losing the field. */
 json_t *json_str_or_null(const char *s);

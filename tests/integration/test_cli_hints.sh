@@ -56,6 +56,16 @@ run_hvsnap -H 127.0.0.1 -P "$PLAIN_PORT" -u 'HVHOST\demo' vms
 expect_rc 3 "https to a plain-http port"
 expect_err "speaks plain HTTP, not TLS: try --transport http"
 
+# --- a VM name that is not there: the closest one, and where names are -------------
+HVSNAP_PASSWORD=demo run_hvsnap -H 127.0.0.1 -P "$PLAIN_PORT" --transport http -u 'HVHOST\demo' list web1
+expect_rc 5 "a misspelt VM name"
+expect_err "no VM named 'web1'"
+expect_err "did you mean 'web01'?"
+expect_err "'hvsnap vms' lists the VMs"
+HVSNAP_PASSWORD=demo run_hvsnap -H 127.0.0.1 -P "$PLAIN_PORT" --transport http -u 'HVHOST\demo' list zzzzzzzz
+expect_rc 5 "a VM name like no other"
+if grep -q "did you mean" "$TMP/err"; then fail "suggested a VM for zzzzzzzz: $ERR"; fi
+
 # --- a service that is not WinRM ------------------------------------------------------
 python3 -m http.server 0 --bind 127.0.0.1 >"$TMP/httpd.out" 2>&1 &
 PIDS+=($!)
