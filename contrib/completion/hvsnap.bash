@@ -13,11 +13,11 @@ _hvsnap() {
     fi
 
     local commands="identify vms create list apply delete rename job show start
-        stop save pause resume wait reset policy clear-state refpoint wsman doctor"
+        stop save pause resume wait reset policy clear-state refpoint wsman doctor help"
     local global_opts="-H --host -P --port --transport -u --user --password-file
         -a --auth --encryption --cacert --insecure --pin --cert --key --timeout
         --spn-service --spn-host --allow-insecure-basic --json -v --verbose
-        --trace -h --help --version --inventory --hosts --parallel --per-host
+        --trace -h --help -V --version --inventory --hosts --parallel --per-host
         --all --namespace"
 
     # Values of options that take an argument.
@@ -68,6 +68,9 @@ _hvsnap() {
 
     local cmd_opts=""
     case $cmd in
+        help)
+            [[ -z $sub ]] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+            return ;;
         create) cmd_opts="--name --type --no-wait --wait-timeout --kind --consistency
                     --ignore-non-snapshottable-disks --guest-backup-type" ;;
         list) cmd_opts="--include-recovery" ;;

@@ -122,9 +122,9 @@ static hvsnap_status gss_fail(hvsnap_error *err, hvsnap_status kind, const char 
 	hvs_err_set(err, kind, 0, "Kerberos: %s: %s", what, text);
 	if (strstr(text, "Server") && strstr(text, "not found in Kerberos database"))
 		hvs_err_add_detail(err, "the host's service principal is unknown to the KDC: connect by the "
-		               "host's DNS name (not an IP address), or set --spn-host / --spn-service");
+		               "host's DNS name (not an IP address), or give the SPN's host or service name");
 	else if (strstr(text, "Client") && strstr(text, "not found in Kerberos database"))
-		hvs_err_add_detail(err, "the KDC does not know this user: check --user (user@REALM)");
+		hvs_err_add_detail(err, "the KDC does not know this user: check the user name (user@REALM)");
 	else if (strstr(text, "skew"))
 		hvs_err_add_detail(err, "the clocks of this machine and the KDC or host differ too much");
 	return kind;

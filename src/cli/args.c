@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -52,7 +55,7 @@ static const opt_def options[] = {
 	{ OPT_VERBOSE, "verbose", 'v', 0, NULL },
 	{ OPT_TRACE, "trace", 0, 0, NULL },
 	{ OPT_HELP, "help", 'h', 0, NULL },
-	{ OPT_VERSION, "version", 0, 0, NULL },
+	{ OPT_VERSION, "version", 'V', 0, NULL },
 	{ OPT_NAME, "name", 0, 1, "create" },
 	{ OPT_TYPE, "type", 0, 1, "create policy" },
 	{ OPT_NO_WAIT, "no-wait", 0, 0, "create" },
@@ -186,25 +189,64 @@ static int set_port(cli_options *o, const char *v, const char *origin)
 	return EXIT_OK;
 }
 
-/* The environment gives defaults that the command line overrides. */
+static int apply_option(cli_options *o, const opt_def *d, const char *v);
+static const opt_def *find_long(const char *name, size_t len);
+
+/* Every connection option has its variable (HVSNAP_PASSWORD, read only
+ * when needed, is in credentials.c). */
+static const struct {
+	const char *var;
+	const char *option;
+} env_options[] = {
+	{ "HVSNAP_HOST", "host" }, { "HVSNAP_PORT", "port" },
+	{ "HVSNAP_TRANSPORT", "transport" }, { "HVSNAP_USER", "user" },
+	{ "HVSNAP_PASSWORD_FILE", "password-file" }, { "HVSNAP_AUTH", "auth" },
+	{ "HVSNAP_ENCRYPTION", "encryption" }, { "HVSNAP_CACERT", "cacert" },
+	{ "HVSNAP_INSECURE", "insecure" }, { "HVSNAP_PIN", "pin" },
+	{ "HVSNAP_CERT", "cert" }, { "HVSNAP_KEY", "key" },
+	{ "HVSNAP_TIMEOUT", "timeout" }, { "HVSNAP_SPN_SERVICE", "spn-service" },
+	{ "HVSNAP_SPN_HOST", "spn-host" },
+	{ "HVSNAP_ALLOW_INSECURE_BASIC", "allow-insecure-basic" },
+};
+
+/* Where the value being applied came from, for messages: the variable's
+ * name, or NULL for the command line. */
+static const char *env_origin;
+
+/* "--port" or "HVSNAP_PORT": how the user gave the option. */
+static const char *origin(const opt_def *d)
+{
+	static char text[64];
+	if (env_origin)
+		return env_origin;
+	snprintf(text, sizeof(text), "--%s", d->long_name);
+	return text;
+}
+
+/* The environment gives defaults that the command line overrides. Empty
+ * means unset; a flag's variable is 1/yes/true/on or 0/no/false/off. */
 static int apply_environment(cli_options *o)
 {
-	const char *v;
-	if ((v = getenv("HVSNAP_HOST")) && *v)
-		o->host = v;
-	if ((v = getenv("HVSNAP_PORT")) && *v && set_port(o, v, "HVSNAP_PORT") != EXIT_OK)
-		return EXIT_USAGE;
-	if ((v = getenv("HVSNAP_TRANSPORT")) && *v) {
-		if (parse_transport(v, &o->transport) != 0)
-			return usage_error("HVSNAP_TRANSPORT: '%s' is not http or https", v);
-		o->transport_set = 1;
-	}
-	if ((v = getenv("HVSNAP_USER")) && *v)
-		o->user = v;
-	if ((v = getenv("HVSNAP_AUTH")) && *v) {
-		if (parse_auth(v, &o->auth) != 0)
-			return usage_error("HVSNAP_AUTH: unknown authentication '%s'", v);
-		o->auth_set = 1;
+	for (size_t i = 0; i < sizeof(env_options) / sizeof(env_options[0]); i++) {
+		const char *v = getenv(env_options[i].var);
+		if (!v || !*v)
+			continue;
+		const opt_def *d = find_long(env_options[i].option, strlen(env_options[i].option));
+		env_origin = env_options[i].var;
+		int rc = EXIT_OK;
+		if (!d->takes_value) {
+			if (!strcmp(v, "1") || !strcasecmp(v, "yes") || !strcasecmp(v, "true") ||
+			    !strcasecmp(v, "on"))
+				rc = apply_option(o, d, NULL);
+			else if (strcmp(v, "0") && strcasecmp(v, "no") && strcasecmp(v, "false") &&
+			         strcasecmp(v, "off"))
+				rc = usage_error("%s: '%s' is not 1 or 0 (yes/no)", env_origin, v);
+		} else {
+			rc = apply_option(o, d, v);
+		}
+		env_origin = NULL;
+		if (rc != EXIT_OK)
+			return rc;
 	}
 	return EXIT_OK;
 }
@@ -214,23 +256,23 @@ static int apply_option(cli_options *o, const opt_def *d, const char *v)
 	long n;
 	switch (d->id) {
 	case OPT_HOST: o->host = v; break;
-	case OPT_PORT: return set_port(o, v, "--port");
+	case OPT_PORT: return set_port(o, v, origin(d));
 	case OPT_TRANSPORT:
 		if (parse_transport(v, &o->transport) != 0)
-			return usage_error("--transport: '%s' is not http or https", v);
+			return usage_error("%s: '%s' is not http or https", origin(d), v);
 		o->transport_set = 1;
 		break;
 	case OPT_USER: o->user = v; break;
 	case OPT_PASSWORD_FILE: o->password_file = v; break;
 	case OPT_AUTH:
 		if (parse_auth(v, &o->auth) != 0)
-			return usage_error("--auth: unknown authentication '%s' "
-			                   "(basic, ntlm, kerberos, negotiate, certificate)", v);
+			return usage_error("%s: unknown authentication '%s' "
+			                   "(basic, ntlm, kerberos, negotiate, certificate)", origin(d), v);
 		o->auth_set = 1;
 		break;
 	case OPT_ENCRYPTION:
 		if (parse_encryption(v, &o->encryption) != 0)
-			return usage_error("--encryption: '%s' is not auto, always or never", v);
+			return usage_error("%s: '%s' is not auto, always or never", origin(d), v);
 		break;
 	case OPT_CACERT: o->cacert = v; break;
 	case OPT_INSECURE: o->insecure = 1; break;
@@ -239,7 +281,7 @@ static int apply_option(cli_options *o, const opt_def *d, const char *v)
 	case OPT_KEY: o->key = v; break;
 	case OPT_TIMEOUT:
 		if (parse_long(v, 1, 86400, &n) != 0)
-			return usage_error("--timeout: '%s' is not a number of seconds (1-86400)", v);
+			return usage_error("%s: '%s' is not a number of seconds (1-86400)", origin(d), v);
 		o->timeout_s = n;
 		break;
 	case OPT_SPN_SERVICE: o->spn_service = v; break;
@@ -307,6 +349,118 @@ static const opt_def *find_short(char c)
 		if (options[i].short_name == c)
 			return &options[i];
 	return NULL;
+}
+
+/* -H accepts a URL (https://h:5986/wsman), which sets transport and
+ * port too; "host:port" is refused with the way to say it. */
+static int normalize_host(cli_options *o)
+{
+	const char *h = o->host;
+	if (!h || !*h)
+		return EXIT_OK;
+	hvsnap_transport t = HVSNAP_TRANSPORT_HTTPS;
+	size_t skip = 0;
+	if (strncasecmp(h, "https://", 8) == 0) {
+		t = HVSNAP_TRANSPORT_HTTPS;
+		skip = 8;
+	} else if (strncasecmp(h, "http://", 7) == 0) {
+		t = HVSNAP_TRANSPORT_HTTP;
+		skip = 7;
+	}
+	if (!skip) {
+		const char *colon = strrchr(h, ':');
+		int bracketed = h[0] == '[';
+		int one_colon = colon && strchr(h, ':') == colon;
+		if (colon && (one_colon || (bracketed && colon[-1] == ']')) &&
+		    colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1))
+			return usage_error("host '%s' carries a port: use -H %.*s -P %s "
+			                   "(or a URL, -H http://HOST:PORT/wsman)", h,
+			                   (int)(colon - h), h, colon + 1);
+		return EXIT_OK;
+	}
+	const char *rest = h + skip;
+	size_t hostlen;
+	const char *after;
+	if (rest[0] == '[') {
+		const char *close = strchr(rest, ']');
+		if (!close)
+			return usage_error("'%s': no ']' after the IPv6 address", h);
+		hostlen = (size_t)(close - rest) + 1;
+		after = close + 1;
+	} else {
+		hostlen = strcspn(rest, ":/");
+		after = rest + hostlen;
+	}
+	if (hostlen == 0 || hostlen >= sizeof(o->host_buf))
+		return usage_error("'%s' names no host", h);
+	unsigned port = 0;
+	if (*after == ':') {
+		char *end;
+		errno = 0;
+		long p = strtol(after + 1, &end, 10);
+		if (errno || end == after + 1 || p < 1 || p > 65535 || (*end && *end != '/'))
+			return usage_error("'%s': not a port number after ':'", h);
+		port = (unsigned)p;
+		after = end;
+	}
+	if (*after && strcmp(after, "/wsman") != 0 && strcmp(after, "/") != 0)
+		return usage_error("'%s': WinRM's path is /wsman, not '%s'", h, after);
+	if (o->transport_set && o->transport != t)
+		return usage_error("'%s' and --transport/HVSNAP_TRANSPORT disagree", h);
+	if (port && o->port && o->port != port)
+		return usage_error("'%s' and --port/HVSNAP_PORT disagree", h);
+	memcpy(o->host_buf, rest, hostlen);
+	o->host_buf[hostlen] = '\0';
+	o->host = o->host_buf;
+	o->transport = t;
+	o->transport_set = 1;
+	if (port)
+		o->port = port;
+	return EXIT_OK;
+}
+
+/* A local file named by an option that cannot be read is a configuration
+ * error (exit 2), found before anything is sent. */
+static int check_file(const char *path, const char *what)
+{
+	if (!path || strcmp(path, "-") == 0)
+		return EXIT_OK;
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return usage_error("%s: cannot read '%s': %s", what, path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return usage_error("%s: '%s' is a directory, not a file", what, path);
+	if (access(path, R_OK) != 0)
+		return usage_error("%s: cannot read '%s': %s", what, path, strerror(errno));
+	return EXIT_OK;
+}
+
+static int check_files(const cli_options *o)
+{
+	int rc = check_file(o->cacert, "--cacert");
+	if (rc == EXIT_OK)
+		rc = check_file(o->cert, "--cert");
+	if (rc == EXIT_OK)
+		rc = check_file(o->key, "--key");
+	if (rc == EXIT_OK)
+		rc = check_file(o->password_file, "--password-file");
+	return rc;
+}
+
+static size_t command_count(void)
+{
+	size_t n = 0;
+	while (cli_command_name_at(NULL, n))
+		n++;
+	return n;
+}
+
+static int unknown_command(const char *name)
+{
+	const char *near = cli_closest(name, cli_command_name_at, NULL, command_count());
+	if (near)
+		return usage_error("unknown command '%s'; did you mean '%s'?", name, near);
+	return usage_error("unknown command '%s'", name);
 }
 
 /* Command options are checked once the command is known. */
@@ -400,13 +554,24 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
 		}
 	}
 
+	/* "hvsnap help [COMMAND]" is "hvsnap [COMMAND] --help". */
+	if (rc == EXIT_OK && o->command && strcmp(o->command, "help") == 0) {
+		o->help = 1;
+		o->command = o->n_args ? o->args[0] : NULL;
+		if (o->n_args > 1)
+			rc = usage_error("help takes one command");
+		else if (o->command && !cli_find_command(o->command))
+			rc = unknown_command(o->command);
+	}
+	if (rc == EXIT_OK && o->help && o->command && !cli_find_command(o->command))
+		rc = unknown_command(o->command);
 	if (rc == EXIT_OK && !o->help && !o->version) {
 		if (!o->command) {
 			rc = usage_error("no command given");
 		} else {
 			const cli_command *c = cli_find_command(o->command);
 			if (!c)
-				rc = usage_error("unknown command '%s'", o->command);
+				rc = unknown_command(o->command);
 			else if (o->n_args < c->min_args)
 				rc = usage_error("'%s' needs more arguments; see 'hvsnap %s --help'",
 				                 o->command, o->command);
@@ -421,6 +586,10 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
 		else
 			rc = apply_option(o, pending[k].def, pending[k].value);
 	}
+	if (rc == EXIT_OK && !o->help && !o->version)
+		rc = normalize_host(o);
+	if (rc == EXIT_OK && !o->help && !o->version)
+		rc = check_files(o);
 	if (rc == EXIT_OK && !o->transport_set)
 		o->transport = HVSNAP_TRANSPORT_HTTPS;
 	free(pending);

@@ -25,6 +25,7 @@ enum {
 typedef struct cli_options {
 	/* connection */
 	const char *host;
+	char host_buf[256];     /* the host of a URL given as -H */
 	unsigned port;
 	int transport_set;
 	hvsnap_transport transport;
@@ -93,12 +94,26 @@ int cli_parse_args(int argc, char **argv, cli_options *o);
 /* Prints general or per-command help to out. */
 void cli_print_help(FILE *out, const char *command);
 
+/* --version: versions, features, libraries (version.c). */
+void cli_print_version(FILE *out);
+
 /* Maps a library status to an exit code (CLI.md). */
 int cli_exit_code(hvsnap_status status);
+
+/* The hvsnap options, variables or commands that fix a library error
+ * (hints.c): the library's messages never name CLI flags. */
+#define CLI_MAX_HINTS 4
+typedef struct cli_hints {
+	int n;
+	char text[CLI_MAX_HINTS][512];
+} cli_hints;
+void cli_hints_for(const cli_options *o, const hvsnap_error *err, cli_hints *h);
 
 /* Reports err on stderr (human) or as {"error":{...}} on stdout (--json) and
  * returns its exit code. */
 int cli_report_error(const cli_options *o, const hvsnap_error *err);
+/* The human form of cli_report_error: message, detail, hints, job. */
+void cli_print_error(const cli_options *o, const hvsnap_error *err);
 /* Names a job on stderr and, when it still runs on the host, the command
  * that follows it. */
 void cli_print_job_hint(const char *job_id, int still_running);
@@ -127,6 +142,13 @@ typedef struct cli_command {
 
 /* The command called name, or NULL. */
 const cli_command *cli_find_command(const char *name);
+/* The i-th command's name, NULL past the end (a name_at for cli_closest). */
+const char *cli_command_name_at(const void *unused, size_t i);
+
+/* The name among n (name_at(set, i) for each i) closest to word, when one
+ * is close enough to be a likely typo; else NULL (suggest.c). */
+const char *cli_closest(const char *word, const char *(*name_at)(const void *set, size_t i),
+                        const void *set, size_t n);
 
 /* Commands. */
 int cmd_identify(const cli_options *o);

@@ -66,14 +66,9 @@ static void print_result(const cli_options *o, const hvsnap_vm *vm,
 {
 	if (o->json) {
 		json_t *root = json_object();
-		json_t *v = json_object();
-		json_object_set_new(v, "name", json_str_or_null(hvsnap_vm_name(vm)));
-		json_object_set_new(v, "id", json_str_or_null(hvsnap_vm_id(vm)));
-		json_object_set_new(root, "vm", v);
+		json_object_set_new(root, "vm", json_vm(vm));
 		if (snap) {
-			json_t *js = json_snapshot(snap);
-			json_object_del(js, "current");
-			json_object_set_new(root, "snapshot", js);
+			json_object_set_new(root, "snapshot", json_snapshot(snap));
 		} else {
 			json_object_set_new(root, "snapshot", json_null());
 		}
@@ -125,6 +120,8 @@ int cmd_create(const cli_options *o)
 	hvsnap_error err;
 	hvsnap_status st = hvsnap_snapshot_create(s, vm, &co, &snap, &job, &err);
 	progress_done(&bar);
+	if (st == HVSNAP_OK && snap)
+		cli_reread(s, &vm, &snap);
 	if (st == HVSNAP_OK)
 		print_result(o, vm, snap, job);
 	else

@@ -99,7 +99,7 @@ int cmd_reset(const cli_options *o)
 		json_object_set_new(root, "addresses", json_addresses(guest));
 		json_object_set_new(root, "elapsed_ms", json_integer((json_int_t)elapsed));
 		if (st != HVSNAP_OK) {
-			json_t *e = json_error(&err);
+			json_t *e = cli_json_error(o, &err);
 			if (report.failed)
 				json_object_set_new(e, "stage",
 				                    json_string(hvsnap_reset_stage_name(report.failed)));

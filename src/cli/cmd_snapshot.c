@@ -23,6 +23,11 @@ static void print_done(const cli_options *o, verb v, const hvsnap_vm *vm,
 		json_t *root = json_object();
 		json_t *js = json_snapshot(snap);
 		json_object_set_new(js, "name", json_str_or_null(name));
+		if (v == VERB_DELETE) {
+			/* It is gone: nothing is current any more, and it says so. */
+			json_object_set_new(js, "current", json_false());
+			json_object_set_new(js, "deleted", json_true());
+		}
 		json_object_set_new(root, "vm", json_vm(vm));
 		json_object_set_new(root, "snapshot", js);
 		json_object_set_new(root, "job", job ? json_job(job) : json_null());
@@ -70,6 +75,8 @@ static int run(const cli_options *o, verb v)
 	switch (v) {
 	case VERB_APPLY:
 		st = hvsnap_snapshot_apply(s, snap, &w, &job, &err);
+		if (st == HVSNAP_OK)
+			cli_reread(s, &vm, &snap);
 		break;
 	case VERB_DELETE:
 		st = hvsnap_snapshot_delete(s, snap, o->tree, &w, &job, &err);

@@ -36,3 +36,9 @@ const cli_command *cli_find_command(const char *name)
 			return &commands[i];
 	return NULL;
 }
+
+const char *cli_command_name_at(const void *unused, size_t i)
+{
+	(void)unused;
+	return i < sizeof(commands) / sizeof(commands[0]) ? commands[i].name : NULL;
+}

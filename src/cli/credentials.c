@@ -7,10 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
+#include "cli/progress.h"
 #include "platform/platform.h"
 
 #define MAX_PASSWORD 1024
@@ -39,34 +42,66 @@ static void chomp(char *s, size_t *len)
 		s[--*len] = '\0';
 }
 
+/* A password file others may read is worth a warning, not a refusal: the
+ * user may have reasons (a group of operators), but should know. */
+static void warn_if_readable_by_others(FILE *f, const char *path)
+{
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & (S_IRWXG | S_IRWXO))) {
+		cli_progress_clear();
+		fprintf(stderr, "hvsnap: warning: the password file %s can be read by %s "
+		        "(mode %03o); chmod 600 it\n", cli_safe(path),
+		        st.st_mode & S_IRWXO ? "every user" : "its group",
+		        (unsigned)(st.st_mode & 0777));
+	}
+}
+
+/* path "-" is stdin, so a secret store can pipe it in
+ * (pass show hv | hvsnap --password-file - ...). */
 static char *read_password_file(const char *path, hvsnap_error *err)
 {
-	FILE *f = fopen(path, "r");
+	int is_stdin = strcmp(path, "-") == 0;
+	FILE *f = is_stdin ? stdin : fopen(path, "r");
 	if (!f) {
 		set_error(err, "cannot read the password file ", path);
 		snprintf(err->detail, sizeof(err->detail), "%s", strerror(errno));
 		return NULL;
 	}
+	if (!is_stdin)
+		warn_if_readable_by_others(f, path);
+	const char *name = is_stdin ? "(standard input)" : path;
 	char *pw = calloc(1, MAX_PASSWORD + 2);
 	if (!pw) {
-		fclose(f);
+		if (!is_stdin)
+			fclose(f);
 		set_error(err, "out of memory", NULL);
 		return NULL;
 	}
 	size_t len = fread(pw, 1, MAX_PASSWORD + 1, f);
 	int read_error = ferror(f);
-	fclose(f);
+	int is_dir = read_error && errno == EISDIR;
+	if (!is_stdin)
+		fclose(f);
 	if (read_error || len > MAX_PASSWORD) {
 		cli_wipe_password(pw);
-		set_error(err, read_error ? "cannot read the password file " :
-		          "the password file is too large: ", path);
+		set_error(err, is_dir ? "the password file is a directory: " :
+		          read_error ? "cannot read the password file " :
+		          "the password file is too large: ", name);
+		return NULL;
+	}
+	if (len == 0) {
+		/* Zero bytes is a mistake far more often than a blank password,
+		 * which is written as one empty line. */
+		cli_wipe_password(pw);
+		set_error(err, "the password file is empty (a blank password is one empty "
+		          "line): ", name);
 		return NULL;
 	}
 	pw[len] = '\0';
 	chomp(pw, &len);
 	if (memchr(pw, '\0', len) || memchr(pw, '\n', len)) {
 		cli_wipe_password(pw);
-		set_error(err, "the password file must hold one line: ", path);
+		set_error(err, "the password file must hold one line: ", name);
 		return NULL;
 	}
 	return pw;

@@ -10,7 +10,7 @@ int main(int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	if (o.version) {
-		printf("hvsnap %s\n", hvsnap_version());
+		cli_print_version(stdout);
 		return EXIT_OK;
 	}
 	if (o.help) {

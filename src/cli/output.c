@@ -125,6 +125,7 @@ json_t *json_job(const hvsnap_job *job)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_str_or_null(hvsnap_job_id(job)));
+	json_object_set_new(o, "name", json_str_or_null(hvsnap_job_name(job)));
 	json_object_set_new(o, "state", json_string(hvsnap_job_state_text(hvsnap_job_state_code(job))));
 	json_object_set_new(o, "state_code", json_integer(hvsnap_job_state_code(job)));
 	json_object_set_new(o, "percent", json_integer(hvsnap_job_percent(job)));
@@ -182,6 +183,8 @@ static void write_json_safe(const char *text)
 
 void json_print(json_t *root)
 {
+	if (json_is_object(root))
+		json_object_set_new(root, "schema_version", json_integer(CLI_SCHEMA_VERSION));
 	char *text = json_dumps(root, JSON_INDENT(2));
 	if (text)
 		write_json_safe(text);

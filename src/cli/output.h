@@ -14,7 +14,7 @@ json_t *json_snapshot(const hvsnap_snapshot *s);
 json_t *json_refpoint(const hvsnap_refpoint *rp);
 /* "application", "crash" or "unknown". */
 const char *cli_consistency_name(hvsnap_consistency c);
-json_t *json_job(const hvsnap_job *job);        /* {"id","state","state_code","percent","error_code","error_description","elapsed_ms"} */
+json_t *json_job(const hvsnap_job *job);        /* {"id","name","state","state_code","percent","error_code","error_description","elapsed_ms"} */
 /* A JSON string of text, NULL as null; bytes that are not UTF-8 (a name
  * typed in another encoding) become '?' rather than losing the field. */
 json_t *json_str_or_null(const char *s);
@@ -25,7 +25,14 @@ json_t *json_error(const hvsnap_error *err);
  * the cursor or rewrite the screen. NULL becomes "-". The result stays
  * valid for the next 15 calls. */
 const char *cli_safe(const char *s);
-/* Prints root on stdout and releases it. */
+/* json_error plus the tool's "hints" (hints.c). */
+struct cli_options;
+json_t *cli_json_error(const struct cli_options *o, const hvsnap_error *err);
+/* The version of the JSON shapes, in every document as "schema_version";
+ * it goes up when a field changes meaning or goes away, not when one is
+ * added. */
+#define CLI_SCHEMA_VERSION 2
+/* Prints root on stdout and releases it; an object gets "schema_version". */
 void json_print(json_t *root);
 
 #endif

@@ -2,6 +2,7 @@
  * the snapshot named on the command line, set up the job wait, and report
  * a failure that may carry a job. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "cli/output.h"
@@ -11,12 +12,36 @@
  * large merge, short enough that a stuck pipeline ends. */
 #define DEFAULT_WAIT_TIMEOUT_S 1800L
 
+static const char *vm_name_at(const void *list, size_t i)
+{
+	return hvsnap_vm_name(hvsnap_vm_list_at(list, i));
+}
+
+/* A VM that is not there: the closest name, as git and kubectl suggest,
+ * and where the names are listed. */
+static void suggest_vm(hvsnap_session *s, const char *ref, hvsnap_error *err)
+{
+	hvsnap_vm_list *vms = NULL;
+	hvsnap_error ignored;
+	const char *near = NULL;
+	if (hvsnap_vm_list_get(s, &vms, &ignored) == HVSNAP_OK)
+		near = cli_closest(ref, vm_name_at, vms, hvsnap_vm_list_count(vms));
+	size_t used = strlen(err->detail);
+	snprintf(err->detail + used, sizeof(err->detail) - used, "%s%s%s%s'hvsnap vms' lists the VMs",
+	         used ? "; " : "", near ? "did you mean '" : "", near ? near : "",
+	         near ? "'? " : "");
+	hvsnap_vm_list_free(vms);
+}
+
 static int cli_find_vm(const cli_options *o, hvsnap_session *s, const char *ref,
                        hvsnap_vm **vm)
 {
 	hvsnap_error err;
-	if (hvsnap_vm_find(s, ref, vm, &err) != HVSNAP_OK)
+	if (hvsnap_vm_find(s, ref, vm, &err) != HVSNAP_OK) {
+		if (err.kind == HVSNAP_ERR_NOT_FOUND)
+			suggest_vm(s, ref, &err);
 		return cli_report_error(o, &err);
+	}
 	return EXIT_OK;
 }
 
@@ -107,9 +132,27 @@ int cli_report_job_error(const cli_options *o, const hvsnap_error *err,
 		return rc;
 	}
 	json_t *root = json_object();
-	json_object_set_new(root, "error", json_error(err));
+	json_object_set_new(root, "error", cli_json_error(o, err));
 	if (job)
 		json_object_set_new(root, "job", json_job(job));
 	json_print(root);
 	return cli_exit_code(err->kind);
+}
+
+/* After a change, the JSON shows the VM and the snapshot as they are now
+ * (an apply makes it current and changes the VM's state); when reading
+ * back fails the change still happened, and the old values stay. */
+void cli_reread(hvsnap_session *s, hvsnap_vm **vm, hvsnap_snapshot **snap)
+{
+	hvsnap_error ignored;
+	hvsnap_vm *v = NULL;
+	if (hvsnap_vm_find(s, hvsnap_vm_id(*vm), &v, &ignored) == HVSNAP_OK) {
+		hvsnap_vm_free(*vm);
+		*vm = v;
+	}
+	hvsnap_snapshot *now = NULL;
+	if (hvsnap_snapshot_find(s, *vm, hvsnap_snapshot_id(*snap), &now, &ignored) == HVSNAP_OK) {
+		hvsnap_snapshot_free(*snap);
+		*snap = now;
+	}
 }

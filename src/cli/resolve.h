@@ -24,6 +24,9 @@ int cli_find_target_snapshot(const cli_options *o, hvsnap_session *s, const hvsn
  * left open. */
 int cli_open_vm_snapshot(const cli_options *o, int as_target, hvsnap_session **s,
                          hvsnap_vm **vm, hvsnap_snapshot **snap);
+/* Reads the VM and the snapshot again, so that output shows them as they
+ * are after a change (current, state); on failure the old ones stay. */
+void cli_reread(hvsnap_session *s, hvsnap_vm **vm, hvsnap_snapshot **snap);
 /* --wait-timeout in ms, or default_s seconds when it was not given. */
 uint32_t cli_wait_timeout_ms(const cli_options *o, long default_s);
 void cli_wait_options(const cli_options *o, progress_bar *bar, const char *label,

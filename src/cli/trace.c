@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 
 /* SOAP from the host may hold terminal control sequences: everything but
  * newline and tab that a terminal could act on (C0, DEL, C1 as UTF-8) is
@@ -41,6 +42,7 @@ static void write_redacted(const char *text, size_t len)
 void cli_trace(void *ctx, hvsnap_trace_kind kind, const char *text, size_t len)
 {
 	(void)ctx;
+	cli_progress_clear();
 	switch (kind) {
 	case HVSNAP_TRACE_INFO:
 		fputs("hvsnap: ", stderr);

@@ -297,18 +297,18 @@ static hvsnap_status client_identity(const char *cert_path, const char *key_path
 	FILE *f = fopen(cert_path, "r");
 	if (!f)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		               "cannot read the client certificate %s (--cert)", cert_path);
+		               "cannot read the client certificate %s", cert_path);
 	x = PEM_read_X509(f, NULL, no_passphrase, &encrypted);
 	fclose(f);
 	if (!x) {
 		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		             "%s holds no PEM certificate (--cert)", cert_path);
+		             "%s holds no PEM certificate", cert_path);
 		goto out;
 	}
 	f = fopen(key_path, "r");
 	if (!f) {
 		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		             "cannot read the client key %s (--key)", key_path);
+		             "cannot read the client key %s", key_path);
 		goto out;
 	}
 	encrypted = 0;
@@ -316,17 +316,16 @@ static hvsnap_status client_identity(const char *cert_path, const char *key_path
 	fclose(f);
 	if (!k && encrypted) {
 		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		             "the private key in %s is encrypted; hvsnap needs an "
-		             "unencrypted key (--key)", key_path);
+		             "the private key in %s is encrypted; libhvsnap needs an "
+		             "unencrypted key", key_path);
 		hvs_err_add_detail(err, "decrypt it once into a file only you can read, e.g. "
 		               "openssl pkey -in %s -out KEY.pem", key_path);
 	} else if (!k) {
 		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		             "%s holds no PEM private key (--key)", key_path);
+		             "%s holds no PEM private key", key_path);
 	} else if (X509_check_private_key(x, k) != 1) {
 		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		             "the key in %s is not the private key of the certificate in %s "
-		             "(--key does not match --cert)", key_path, cert_path);
+		             "the key in %s is not the private key of the certificate in %s", key_path, cert_path);
 	}
 out:
 	/* leave no failure behind for libcurl to find in the error queue */
@@ -717,8 +716,7 @@ static hvsnap_status map_curl_error(http_conn *c, CURLcode rc,
 		/* client_identity vetted the files; what is left is libcurl or
 		 * the TLS library refusing them (an unsupported key type, say) */
 		st = hvs_err_set(err, HVSNAP_ERR_TLS, 0,
-		             "the client certificate or its key cannot be used with %s "
-		             "(--cert/--key)", c->url);
+		             "the client certificate or its key cannot be used with %s", c->url);
 		break;
 	case CURLE_URL_MALFORMAT:
 		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "invalid endpoint URL %s",

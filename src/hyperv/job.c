@@ -164,47 +164,47 @@ hvsnap_status hvsnap_job_get(hvsnap_session *s, const char *job_id,
 	return HVSNAP_OK;
 }
 
-/* Adds host text as one item of err->detail, which stderr shows on one
- * indented line and --json as a string: runs of white space and control
- * characters (Windows texts carry CRLFs) become one space, and text that
- * does not fit is cut at a UTF-8 character boundary, because
- * hvs_err_add_detail cuts bytes and a detail that is not UTF-8 is dropped
- * from the JSON error altogether. */
-static void add_host_line(hvsnap_error *err, const char *text)
+/* Host text on one line for err->message: runs of white space and
+ * control characters (Windows texts carry CRLFs) become one space, and
+ * text that does not fit is cut at a UTF-8 character boundary (a message
+ * that is not UTF-8 would be dropped from the JSON error). */
+static void one_line(const char *text, char *out, size_t size)
 {
-	char line[sizeof(err->detail)];
-	size_t used = strlen(err->detail), n = 0;
-	if (used + 3 >= sizeof(err->detail))
-		return;
-	size_t room = sizeof(err->detail) - 1 - used - (used ? 2 : 0);
+	size_t n = 0;
 	int gap = 0;
-	for (const unsigned char *p = (const unsigned char *)text;
-	     *p && n + 2 < sizeof(line); p++) {
+	const unsigned char *p = (const unsigned char *)text;
+	for (; *p && n + 2 < size; p++) {
 		if (*p <= ' ' || *p == 0x7f) {
 			gap = n > 0;
 			continue;
 		}
 		if (gap)
-			line[n++] = ' ';
+			out[n++] = ' ';
 		gap = 0;
-		line[n++] = (char)*p;
+		out[n++] = (char)*p;
 	}
-	if (n > room) {
-		n = room;
-		while (n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80)
-			n--;
-		while (n > 0 && line[n - 1] == ' ')
-			n--;
+	if (*p) {
+		/* Cut: drop the last character if only part of it fitted. */
+		size_t lead = n;
+		while (lead > 0 && ((unsigned char)out[lead - 1] & 0xC0) == 0x80)
+			lead--;
+		if (lead > 0 && (unsigned char)out[lead - 1] >= 0xC0) {
+			unsigned char c = (unsigned char)out[lead - 1];
+			size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+			if (n - (lead - 1) < len)
+				n = lead - 1;
+		}
 	}
-	line[n] = '\0';
-	if (n)
-		hvs_err_add_detail(err, "%s", line);
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
 }
 
-/* Asks the job for its Msvm_Error when ErrorDescription says nothing. */
-static void add_error_message(hvsnap_session *s, const char *job_id,
-                              hvsnap_error *err)
+/* The job's Msvm_Error Message (one GetError), asked for when
+ * ErrorDescription says nothing; "" when there is none. */
+static void host_error_message(hvsnap_session *s, const char *job_id, char *out, size_t size)
 {
+	out[0] = '\0';
 	hvsnap_epr *epr = hvs_epr_with(URI_CONCRETE_JOB, "InstanceID", job_id);
 	hvsnap_params *p = hvsnap_params_new();
 	hvsnap_invoke_result *r = NULL;
@@ -215,7 +215,7 @@ static void add_error_message(hvsnap_session *s, const char *job_id,
 		if (text && hvs_wsman_cimxml_parse(text, strlen(text), &e, NULL) == HVSNAP_OK) {
 			const char *msg = hvsnap_cim_get_text(e, "Message");
 			if (msg)
-				add_host_line(err, msg);
+				one_line(msg, out, size);
 			hvsnap_cim_instance_free(e);
 		}
 	}
@@ -224,20 +224,24 @@ static void add_error_message(hvsnap_session *s, const char *job_id,
 	hvsnap_epr_free(epr);
 }
 
+/* The best reason goes in the message: ErrorDescription, else the host's
+ * Msvm_Error Message, else the generic text of the error code; the
+ * detail says which job ended how. */
 static hvsnap_status job_outcome(hvsnap_session *s, const hvsnap_job *job,
                                  hvsnap_error *err)
 {
 	if (job->state == JOB_COMPLETED || job->state == JOB_COMPLETED_WITH_WARNINGS)
 		return HVSNAP_OK;
-	const char *what = job->error_description && *job->error_description
-	                   ? job->error_description
-	                   : hvsnap_return_code_text(job->error_code);
-	hvs_err_set(err, HVSNAP_ERR_FAILED, (long)job->error_code, "%s", what);
+	char why[sizeof(err->message)];
+	if (job->error_description && *job->error_description)
+		one_line(job->error_description, why, sizeof(why));
+	else
+		host_error_message(s, job->id, why, sizeof(why));
+	hvs_err_set(err, HVSNAP_ERR_FAILED, (long)job->error_code, "%s",
+	            why[0] ? why : hvsnap_return_code_text(job->error_code));
 	hvs_err_add_detail(err, "job %s ended in state %u (%s), error code %u (%s)", job->id,
 	               job->state, hvsnap_job_state_text(job->state), job->error_code,
 	               hvsnap_return_code_text(job->error_code));
-	if (!job->error_description || !*job->error_description)
-		add_error_message(s, job->id, err);
 	return HVSNAP_ERR_FAILED;
 }
 

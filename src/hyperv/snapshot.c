@@ -172,12 +172,12 @@ hvsnap_status hvsnap_snapshot_check_target(const hvsnap_snapshot *snap, const ch
 	if (!guid || !hvs_str_case_eq(guid, snap->id))
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		                   "'%s' is a recovery checkpoint (a backup product's); name it by "
-		                   "its id %s and add --force to use it anyway",
+		                   "its id %s and force it to use it anyway",
 		                   ref ? ref : "", snap->id);
 	if (!force)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		                   "%s is a recovery checkpoint (a backup product's); add --force "
-		                   "to use it anyway", snap->id);
+		                   "%s is a recovery checkpoint (a backup product's); it is used "
+		                   "only when forced", snap->id);
 	return HVSNAP_OK;
 }
 

@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <microhttpd.h>
+
+#include "hvsnap/common.h"
 
 #include "model.h"
 
@@ -15,11 +18,11 @@ static void usage(FILE *f)
 {
 	fputs("usage: hvsim [--scenario FILE] [--listen ADDR:PORT]\n"
 	      "             [--https --cert FILE --key FILE] [--port-file FILE]\n"
-	      "             [--log FILE]\n"
+	      "             [--log FILE] [--version]\n"
 	      "A simulated Hyper-V host speaking WS-Management (WinRM).\n"
 	      "Without --scenario: the built-in demo host (HVHOST; web01, db01,\n"
-	      "ci-runner; user demo/demo). Default listen 127.0.0.1:5985\n"
-	      "(5986 with --https); port 0 picks a free port.\n", f);
+	      "ci-runner, ci-test; user HVHOST\\demo, password demo). Default\n"
+	      "listen 127.0.0.1:5985 (5986 with --https); port 0 picks a free port.\n", f);
 }
 
 int main(int argc, char **argv)
@@ -42,7 +45,12 @@ int main(int argc, char **argv)
 		else if (strcmp(a, "--port-file") == 0) slot = &o.port_file;
 		else if (strcmp(a, "--log") == 0) slot = &log_path;
 		else if (strcmp(a, "--https") == 0) { o.https = 1; continue; }
-		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+		else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+			/* The simulator is released with hvsnap and shares its version. */
+			printf("hvsim %s\nlibmicrohttpd %s, libxml2 %s\n", HVSNAP_VERSION_STRING,
+			       MHD_get_version(), xmlParserVersion);
+			return 0;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			return 0;
 		} else {

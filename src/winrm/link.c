@@ -92,10 +92,14 @@ hvsnap_status hvs_winrm_unauthorized(const winrm_channel *c, const http_response
 	hvs_winrm_offered_schemes(r, offered, sizeof(offered));
 	if (c->auth == HVSNAP_AUTH_NONE)
 		hvs_err_set(err, HVSNAP_ERR_AUTH, 401,
-		        "the host requires authentication (HTTP 401); give --user");
+		        "the host requires authentication (HTTP 401); no user was given");
 	else if (c->auth == HVSNAP_AUTH_CERTIFICATE)
 		hvs_err_set(err, HVSNAP_ERR_AUTH, r->status,
 		        "the host rejected the client certificate (HTTP %ld)", r->status);
+	else if (c->auth == HVSNAP_AUTH_BASIC && !hvs_winrm_scheme_token(r, "Basic"))
+		/* Refused by policy: the credentials were never judged. */
+		hvs_err_set(err, HVSNAP_ERR_AUTH, 401,
+		        "the host does not accept Basic authentication (HTTP 401)");
 	else
 		hvs_err_set(err, HVSNAP_ERR_AUTH, 401, "the host rejected the credentials (HTTP 401)");
 	hvs_err_add_detail(err, "host offers: %s", offered);

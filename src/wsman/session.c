@@ -105,7 +105,7 @@ static hvsnap_status check_options(const hvsnap_session_options *o,
                                    hvsnap_error *err)
 {
 	if (!o->host || !*o->host)
-		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no host given (use --host or HVSNAP_HOST)");
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no host given");
 	if (o->port > 65535)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "port %u is out of range", o->port);
 	int https = o->transport == HVSNAP_TRANSPORT_HTTPS;
@@ -114,7 +114,7 @@ static hvsnap_status check_options(const hvsnap_session_options *o,
 		break;
 	case HVSNAP_AUTH_BASIC:
 		if (!o->user || !*o->user)
-			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "Basic authentication needs a user (--user)");
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "Basic authentication needs a user name");
 		if (!o->password)
 			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "Basic authentication needs a password");
 		if (strchr(o->user, ':'))
@@ -122,7 +122,7 @@ static hvsnap_status check_options(const hvsnap_session_options *o,
 		if (!https && !o->allow_insecure_basic)
 			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 			               "Basic authentication over plain http would send the password in clear text; "
-			               "use https, or pass --allow-insecure-basic if you accept that");
+			               "it needs https, or allow_insecure_basic set to accept that");
 		if (o->encryption == HVSNAP_ENCRYPTION_ALWAYS)
 			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 			               "message encryption needs NTLM or Kerberos; Basic cannot encrypt");
@@ -131,11 +131,11 @@ static hvsnap_status check_options(const hvsnap_session_options *o,
 		if (!https)
 			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "certificate authentication needs https");
 		if (!o->client_cert || !o->client_key)
-			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "certificate authentication needs --cert and --key");
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "certificate authentication needs a client certificate and its key");
 		break;
 	case HVSNAP_AUTH_NTLM:
 		if (!o->user || !*o->user)
-			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "NTLM authentication needs a user (--user)");
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "NTLM authentication needs a user name");
 		if (!o->password)
 			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "NTLM authentication needs a password");
 		break;
@@ -146,7 +146,7 @@ static hvsnap_status check_options(const hvsnap_session_options *o,
 			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "%s authentication needs a password",
 			               o->auth == HVSNAP_AUTH_KERBEROS ? "Kerberos" : "NTLM");
 		if (o->password && (!o->user || !*o->user))
-			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "authentication needs a user (--user)");
+			return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "authentication needs a user name");
 		break;
 	}
 	if (o->encryption == HVSNAP_ENCRYPTION_ALWAYS &&

@@ -160,7 +160,7 @@ ok "the https/mutual header without a client certificate is a 401"
 lines=$(wc -l <"$LOG")
 run_hvsnap "${CONN[@]}" vms
 expect_rc 2 "--auth certificate without --cert"
-expect_err "needs --cert and --key"
+expect_err "--cert FILE and --key FILE"
 
 # shellcheck disable=SC2046
 run_hvsnap -H 127.0.0.1 -P "$PORT" --transport http --auth certificate $(as admin) vms

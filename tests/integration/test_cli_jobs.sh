@@ -37,19 +37,20 @@ jcheck 'j["error"]["code"] == 32774' 'j["error"]["message"]' '"System is in use"
 
 expect_reqs GetError 0 "hvsim's own ErrorDescription: no GetError"
 
-# ErrorDescription "" or nil: the job's Msvm_Error (GetError) says why.
+# ErrorDescription "" or nil: the job's Msvm_Error (GetError) says why, in
+# the message itself (the detail names the job and its code).
 SILENT="'fail-silent' could not create a checkpoint: the disk \"E:\" has 0 bytes free & is read-only. (Virtual machine ID C2C2C2C2-0000-4000-8000-000000000008)"
 hv create fail-silent
 expect_rc 1 "a job that fails with an empty ErrorDescription"
-expect_err "hvsnap: Failed"
-expect_err "ended in state 10 (Exception), error code 32768 (Failed); $SILENT"
+expect_err "hvsnap: $SILENT"
+expect_err "ended in state 10 (Exception), error code 32768 (Failed)"
 expect_reqs GetError 1 "empty ErrorDescription: one GetError"
 expect_reqs CreateSnapshot 1 "empty ErrorDescription: one CreateSnapshot"
 [ -z "$OUT" ] || fail "nothing on stdout on failure: $OUT"
 hv create fail-silent --json
 expect_rc 1 "empty ErrorDescription, --json"
 M=$SILENT jcheck 'j["error"]["kind"] == "failed"' 'j["error"]["code"] == 32768' \
-  'j["error"]["detail"].endswith("; " + E["M"])' 'j["job"]["error_description"] == ""' \
+  'j["error"]["message"] == E["M"]' '"error code 32768 (Failed)" in j["error"]["detail"]' 'j["job"]["error_description"] == ""' \
   'j["job"]["state"] == "Exception"'
 expect_reqs GetError 1 "empty ErrorDescription, --json: one GetError"
 [ -z "$ERR" ] || fail "--json failure should not write stderr: $ERR"
@@ -60,26 +61,26 @@ expect_reqs GetError 1 "empty ErrorDescription, --json: one GetError"
 NIL="Checkpoint operation failed. Checkpoints of 'fail-nil' are blocked <by policy>."
 hv create fail-nil
 expect_rc 1 "a job that fails with a nil ErrorDescription"
-expect_err "hvsnap: Invalid state for this operation"
-expect_err "(Invalid state for this operation); $NIL"
+expect_err "hvsnap: $NIL"
+expect_err "(Invalid state for this operation)"
 expect_reqs GetError 1 "nil ErrorDescription: one GetError"
 [ "$(grep -c . "$TMP/err")" = 3 ] || fail "the Msvm_Error Message broke the detail line: $ERR"
 grep -q $'\r' "$TMP/err" && fail "a CR from the host reached stderr"
-ok "the Message's CRLFs became spaces on one detail line"
+ok "the Message's CRLFs became spaces on one line"
 hv create fail-nil --json
 expect_rc 1 "nil ErrorDescription, --json"
-M=$NIL jcheck 'j["error"]["code"] == 32775' 'j["error"]["detail"].endswith("; " + E["M"])' \
+M=$NIL jcheck 'j["error"]["code"] == 32775' 'j["error"]["message"] == E["M"]' '"error code 32775" in j["error"]["detail"]' \
   'j["job"]["error_description"] is None'
 expect_reqs GetError 1 "nil ErrorDescription, --json: one GetError"
 
-# A Message longer than the room in the detail, in three-byte characters:
-# cut whole, so --json still has the detail as a string.
+# A Message longer than the room in the message, in three-byte characters:
+# cut whole, so --json still has the message as a string.
 hv create fail-long --json
 expect_rc 1 "a long multi-byte Msvm_Error Message, --json"
-jcheck 'isinstance(j["error"]["detail"], str)' \
-  '"error code 32768 (Failed); チェックポイントの作成に失敗しました。" in j["error"]["detail"]' \
-  '"チェックポイントの作成に失敗しました。" * 20 not in j["error"]["detail"]' \
-  'len(j["error"]["detail"].encode()) < 1024'
+jcheck 'isinstance(j["error"]["message"], str)' \
+  'j["error"]["message"].startswith("チェックポイントの作成に失敗しました。")' \
+  '"チェックポイントの作成に失敗しました。" * 20 not in j["error"]["message"]' \
+  'len(j["error"]["message"].encode()) < 512' '"error code 32768 (Failed)" in j["error"]["detail"]'
 expect_reqs GetError 1 "long Message: one GetError"
 hv create fail-long
 expect_rc 1 "a long multi-byte Msvm_Error Message"

@@ -139,7 +139,7 @@ expect_rc 2 "apply a recovery checkpoint by name, even with --force"
 expect_reqs ApplySnapshot 0 "still nothing applied"
 hv --json apply offvm "$NIGHTLY"
 expect_rc 2 "apply a recovery checkpoint by GUID without --force"
-jcheck 'j["error"]["kind"] == "usage"' '"--force" in j["error"]["message"]'
+jcheck 'j["error"]["kind"] == "usage"' 'any("--force" in h for h in j["error"]["hints"])'
 expect_reqs ApplySnapshot 0 "nothing applied without --force"
 hv rename offvm nightly "renamed"
 expect_rc 2 "rename a recovery checkpoint by name"

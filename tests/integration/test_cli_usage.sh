@@ -68,7 +68,7 @@ expect_err "no host given"
 run_hvsnap --json create
 expect_rc 2 "usage error with --json"
 python3 -S -c 'import json,sys; j=json.load(open(sys.argv[1])); e=j["error"]
-assert list(j) == ["error"] and e["kind"] == "usage" and "needs more arguments" in e["message"], j' "$TMP/out" \
+assert sorted(j) == ["error", "schema_version"] and e["kind"] == "usage" and "needs more arguments" in e["message"], j' "$TMP/out" \
   || fail "usage error JSON: $OUT"
 run_hvsnap list --bogus --json
 expect_rc 2 "unknown option before --json"

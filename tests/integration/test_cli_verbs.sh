@@ -151,7 +151,9 @@ hv list dup --json
 expect_rc 5 "ambiguous VM, --json"
 jcheck 'j["error"]["kind"] == "ambiguous"' '"dup" in j["error"]["message"]' \
   '"C1C1C1C1-0000-4000-8000-000000000004" in j["error"]["detail"]' \
-  '"C1C1C1C1-0000-4000-8000-000000000005" in j["error"]["detail"]' 'list(j) == ["error"]'
+  '"C1C1C1C1-0000-4000-8000-000000000005" in j["error"]["detail"]' 'sorted(j) == ["error", "schema_version"]' \
+  'sorted(c["id"] for c in j["error"]["candidates"]) == ["C1C1C1C1-0000-4000-8000-000000000004", "C1C1C1C1-0000-4000-8000-000000000005"]' \
+  'sorted(c["state"] for c in j["error"]["candidates"]) == ["Off", "Running"]'
 [ -z "$ERR" ] || fail "--json error should go to stdout only, stderr: $ERR"
 ok "ambiguous VM JSON lists both candidates"
 hv list C1C1C1C1-0000-4000-8000-000000000005
@@ -173,21 +175,24 @@ expect_reqs ApplySnapshot 0 "nothing applied for an ambiguous snapshot"
 hv apply "$WEIRD_VM" twin --json
 expect_rc 5 "ambiguous snapshot, --json"
 jcheck 'j["error"]["kind"] == "ambiguous"' '"5B000000-0000-4000-8000-000000000002" in j["error"]["detail"]' \
-  '"5B000000-0000-4000-8000-000000000003" in j["error"]["detail"]'
+  '"5B000000-0000-4000-8000-000000000003" in j["error"]["detail"]' \
+  'sorted(c["id"] for c in j["error"]["candidates"]) == ["5B000000-0000-4000-8000-000000000002", "5B000000-0000-4000-8000-000000000003"]' \
+  'all(c["created"] for c in j["error"]["candidates"])'
 
 # --- create ----------------------------------------------------------------------------
 hv create lab --json
 expect_rc 0 "create --json"
 NEW=$(json_get 'j["snapshot"]["id"]')
 NEW_JOB=$(json_get 'j["job"]["id"]')
-jcheck "j['vm'] == {'name': 'lab', 'id': '$LAB'}" \
-  'sorted(j["snapshot"]) == ["created", "id", "instance_id", "kind", "name", "parent_id", "saved", "type"]' \
+jcheck "j['vm']['name'] == 'lab' and j['vm']['id'] == '$LAB'" 'j["vm"]["state"] and "state_code" in j["vm"]' \
+  'sorted(j["snapshot"]) == ["created", "current", "id", "instance_id", "kind", "name", "parent_id", "saved", "type"]' \
+  'j["snapshot"]["current"] is True' 'j["schema_version"] == 2' 'j["job"]["name"] is not None' \
   'j["snapshot"]["instance_id"] == "Microsoft:" + j["snapshot"]["id"]' \
   "j['snapshot']['parent_id'] == '$LEAF'" 'j["snapshot"]["name"].startswith("lab - (")' \
   'j["snapshot"]["created"]' 'j["job"]["state"] == "Completed"' 'j["job"]["elapsed_ms"] >= 150'
 expect_reqs CreateSnapshot 1 "exactly one CreateSnapshot"
 expect_reqs ModifySystemSettings 0 "plain create changes no settings"
-expect_reqs Enumerate 2 "create: resolve VM + AffectedJobElement"
+expect_reqs Enumerate 4 "create: resolve VM + AffectedJobElement, then the VM and its snapshots read back"
 GETS=$(reqs Get)
 [ "$GETS" -ge 2 ] && [ "$GETS" -le 8 ] || fail "create polled $GETS times for a 200 ms job"
 ok "create: $(reqs all) round trips ($GETS job polls)"
@@ -222,7 +227,7 @@ hv create disabled-type --type standard --json
 expect_rc 0 "create --type standard on a VM with checkpoints Disabled"
 expect_reqs ModifySystemSettings 2 "--type: set and put back"
 expect_reqs CreateSnapshot 1 "--type: one CreateSnapshot"
-expect_reqs Enumerate 3 "--type: VM, realized settings, AffectedJobElement"
+expect_reqs Enumerate 5 "--type: VM, realized settings, AffectedJobElement, VM and snapshots read back"
 [ "$(wql "SELECT * FROM Msvm_VirtualSystemSettingData WHERE VirtualSystemIdentifier = 'C1C1C1C1-0000-4000-8000-000000000006' AND VirtualSystemType = 'Microsoft:Hyper-V:System:Realized'" UserSnapshotType)" = 2 ] \
   || fail "UserSnapshotType not put back to Disabled"
 ok "UserSnapshotType used for the checkpoint and put back (2)"
@@ -239,7 +244,7 @@ ok "UserSnapshotType put back after a failed checkpoint"
 hv create web01 --type production
 expect_rc 0 "create --type production on a Production VM"
 expect_reqs ModifySystemSettings 0 "no settings change when the type already matches"
-expect_reqs Enumerate 3 "--type already set: VM, realized settings, AffectedJobElement"
+expect_reqs Enumerate 5 "--type already set: VM, realized settings, AffectedJobElement, read back"
 WEB_SNAP=$(snaps web01 "j['snapshots'][0]['id']")
 
 hv create lab --type bogus
@@ -251,13 +256,14 @@ hv apply lab mid
 expect_rc 0 "apply (human)"
 expect_out "Applied checkpoint \"mid\" ($MID) to lab"
 expect_reqs ApplySnapshot 1 "one ApplySnapshot"
-expect_reqs Enumerate 2 "apply: resolve VM and snapshot"
+expect_reqs Enumerate 4 "apply: resolve VM and snapshot, then both read back"
 [ "$(snaps lab "ids['$MID']['current']")" = True ] || fail "mid is current after apply"
 ok "apply made mid current on the host"
 
 hv apply lab "Microsoft:$(echo "$BASE" | tr 'A-F' 'a-f')" --json
 expect_rc 0 "apply by Microsoft:guid, --json"
-jcheck "j['snapshot']['id'] == '$BASE'" 'j["job"]["state"] == "Completed"' 'j["vm"]["name"] == "lab"'
+jcheck "j['snapshot']['id'] == '$BASE'" 'j["job"]["state"] == "Completed"' 'j["vm"]["name"] == "lab"' \
+  'j["snapshot"]["current"] is True'   # the value after the apply, not before
 [ "$(snaps lab "ids['$BASE']['current']")" = True ] || fail "base is current after apply"
 
 hv apply "$WEIRD_VM" "$WEIRD_SNAP"
@@ -310,7 +316,8 @@ ok "delete re-parents the children on the host"
 
 hv delete lab side --tree --json
 expect_rc 0 "delete --tree --json"
-jcheck "j['snapshot']['id'] == '$SIDE'" 'j["job"]["state"] == "Completed"'
+jcheck "j['snapshot']['id'] == '$SIDE'" 'j["job"]["state"] == "Completed"' \
+  'j["snapshot"]["current"] is False' 'j["snapshot"]["deleted"] is True'
 expect_reqs DestroySnapshotTree 1 "one DestroySnapshotTree"
 expect_reqs DestroySnapshot 0 "--tree is not DestroySnapshot"
 [ "$(snaps lab "sorted(x['id'] for x in j['snapshots'] if x['id'] in ('$SIDE', '$SIDE_LEAF'))")" = "[]" ] \
