@@ -1,6 +1,7 @@
 /* Typed reads of CIM instance properties, and GUID helpers. */
 #include "hyperv/props.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "util/strutil.h"
@@ -45,4 +46,27 @@ const char *hvs_guid_of_instance_id(const char *instance_id)
 	if (strncmp(instance_id, prefix, sizeof(prefix) - 1) == 0)
 		instance_id += sizeof(prefix) - 1;
 	return hvs_is_guid(instance_id) ? instance_id : NULL;
+}
+
+int hvs_guid_of_ref(const char *ref, char out[37])
+{
+	static const char prefix[] = "Microsoft:";
+	if (!ref)
+		return 0;
+	if (strncmp(ref, prefix, sizeof(prefix) - 1) == 0)
+		ref += sizeof(prefix) - 1;
+	size_t len = strlen(ref);
+	if (len == 38 && ref[0] == '{' && ref[37] == '}') {
+		ref++;
+		len = 36;
+	}
+	if (len != 36)
+		return 0;
+	memcpy(out, ref, 36);
+	out[36] = '\0';
+	if (!hvs_is_guid(out))
+		return 0;
+	for (char *p = out; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return 1;
 }

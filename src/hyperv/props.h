@@ -13,6 +13,9 @@ unsigned long hvs_prop_uint(const hvsnap_cim_instance *inst, const char *name,
                         unsigned long fallback);
 /* The GUID inside "Microsoft:<GUID>" or a bare GUID; NULL otherwise. */
 const char *hvs_guid_of_instance_id(const char *instance_id);
+/* The GUID a user's reference names: a bare GUID, {GUID}, Microsoft:GUID
+ * or Microsoft:{GUID}. 1 with the upper-case GUID in out, else 0. */
+int hvs_guid_of_ref(const char *ref, char out[37]);
 /* Whether text looks like a GUID (8-4-4-4-12 hex, braces not allowed). */
 int hvs_is_guid(const char *text);
 

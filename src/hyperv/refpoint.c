@@ -279,10 +279,10 @@ hvsnap_status hvsnap_refpoint_find(hvsnap_session *s, const hvsnap_vm *vm, const
 {
 	hvsnap_error_clear(err);
 	*out = NULL;
-	const char *guid = hvs_guid_of_instance_id(ref);
-	if (!guid)
+	char guid[37];
+	if (!hvs_guid_of_ref(ref, guid))
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
-		                   "'%s' is not a reference point id (GUID or Microsoft:GUID)",
+		                   "'%s' is not a reference point id (GUID, {GUID} or Microsoft:GUID)",
 		                   ref ? ref : "");
 	hvsnap_refpoint_list *list = NULL;
 	hvsnap_status st = hvsnap_refpoint_list_get(s, vm, &list, err);

@@ -15,6 +15,7 @@
 #include "hyperv/query.h"
 #include "hyperv/snapshot_int.h"
 #include "util/err.h"
+#include "util/casefold.h"
 #include "util/strutil.h"
 
 /* The VM's own settings (realized or planned) share the VM's
@@ -168,8 +169,8 @@ hvsnap_status hvsnap_snapshot_check_target(const hvsnap_snapshot *snap, const ch
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no snapshot given");
 	if (snap->role != HVSNAP_ROLE_RECOVERY)
 		return HVSNAP_OK;
-	const char *guid = hvs_guid_of_instance_id(ref);
-	if (!guid || !hvs_str_case_eq(guid, snap->id))
+	char guid[37];
+	if (!hvs_guid_of_ref(ref, guid) || !hvs_str_case_eq(guid, snap->id))
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0,
 		                   "'%s' is a recovery checkpoint (a backup product's); name it by "
 		                   "its id %s and force it to use it anyway",
@@ -436,14 +437,23 @@ hvsnap_status hvsnap_snapshot_find(hvsnap_session *s, const hvsnap_vm *vm,
 	hvsnap_status st = list_snapshots(s, vm, &snaps, &n, NULL, err);
 	if (st != HVSNAP_OK)
 		return st;
-	const char *guid = hvs_guid_of_instance_id(ref);
+	/* By id; else by name, exactly; else by name ignoring case, as the
+	 * host compares VM names. */
+	char guid[37];
+	int by_id = hvs_guid_of_ref(ref, guid);
 	size_t match = n, matches = 0;
-	for (size_t i = 0; i < n; i++) {
-		int hit = guid ? hvs_str_case_eq(snaps[i].id, guid) : strcmp(snaps[i].name, ref) == 0;
-		if (hit) {
-			if (!matches)
-				match = i;
-			matches++;
+	int fold = 0;
+	for (int pass = 0; pass < 2 && matches == 0 && (pass == 0 || !by_id); pass++) {
+		fold = pass;
+		for (size_t i = 0; i < n; i++) {
+			int hit = by_id ? hvs_str_case_eq(snaps[i].id, guid)
+			          : fold ? hvs_utf8_case_eq(snaps[i].name, ref)
+			                 : strcmp(snaps[i].name, ref) == 0;
+			if (hit) {
+				if (!matches)
+					match = i;
+				matches++;
+			}
 		}
 	}
 	if (matches == 0) {
@@ -456,7 +466,7 @@ hvsnap_status hvsnap_snapshot_find(hvsnap_session *s, const hvsnap_vm *vm,
 		        "%zu snapshots of '%s' are named '%s'; give the id of the one you mean",
 		        matches, vm->name, ref);
 		for (size_t i = 0; i < n; i++)
-			if (strcmp(snaps[i].name, ref) == 0)
+			if (fold ? hvs_utf8_case_eq(snaps[i].name, ref) : strcmp(snaps[i].name, ref) == 0)
 				hvs_err_add_detail(err, "%s (created %s)", snaps[i].id,
 				               snaps[i].created ? snaps[i].created : "?");
 		hvs_snapshot_array_free(snaps, n);

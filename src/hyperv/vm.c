@@ -11,6 +11,7 @@
 #include "hyperv/props.h"
 #include "hyperv/query.h"
 #include "util/err.h"
+#include "util/casefold.h"
 #include "util/strutil.h"
 
 void hvsnap_vm_free(hvsnap_vm *vm)
@@ -152,12 +153,9 @@ hvsnap_status hvsnap_vm_find(hvsnap_session *s, const char *name_or_id,
 	*out = NULL;
 	if (!name_or_id || !*name_or_id)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no VM name or id given");
-	int by_id = hvs_is_guid(name_or_id);
-	/* VM GUIDs are upper case on the host. */
+	/* VM GUIDs are upper case on the host; {GUID} is accepted too. */
 	char upper[37];
-	hvs_str_copy(upper, sizeof(upper), name_or_id);
-	for (char *p = upper; by_id && *p; p++)
-		*p = (char)toupper((unsigned char)*p);
+	int by_id = hvs_guid_of_ref(name_or_id, upper) && strncmp(name_or_id, "Microsoft:", 10);
 	instance_list l;
 	hvsnap_status st = hvs_query_literal(s, by_id
 	                                 ? "SELECT * FROM " CLASS_COMPUTER_SYSTEM " WHERE Name = "
@@ -167,8 +165,31 @@ hvsnap_status hvsnap_vm_find(hvsnap_session *s, const char *name_or_id,
 	size_t n = 0;
 	if (st == HVSNAP_OK)
 		st = keep_vms(&l, &vms, &n, err);
-	if (st != HVSNAP_OK)
+	if (st == HVSNAP_OK && n == 0 && !by_id) {
+		/* Windows compares names without case, but a host's WQL may fold
+		 * only ASCII: one more look, over every VM, with the client's
+		 * folding of accented, Greek and Cyrillic capitals. Only a miss
+		 * pays for it. */
+		free(vms);
+		vms = NULL;
+		st = hvs_query_all(s, "SELECT * FROM " CLASS_COMPUTER_SYSTEM, &l, err);
+		if (st == HVSNAP_OK)
+			st = keep_vms(&l, &vms, &n, err);
+		size_t kept = 0;
+		for (size_t i = 0; st == HVSNAP_OK && i < n; i++) {
+			if (hvs_utf8_case_eq(vms[i].name, name_or_id)) {
+				vms[kept++] = vms[i];
+			} else {
+				free(vms[i].name);
+				free(vms[i].id);
+			}
+		}
+		n = st == HVSNAP_OK ? kept : 0;
+	}
+	if (st != HVSNAP_OK) {
+		hvs_vm_array_free(vms, n);
 		return st;
+	}
 	if (n == 0) {
 		hvs_vm_array_free(vms, n);
 		return hvs_err_set(err, HVSNAP_ERR_NOT_FOUND, 0, "no VM named '%s'", name_or_id);

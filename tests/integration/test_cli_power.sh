@@ -60,6 +60,28 @@ expect_out "192.0.2.10"
 expect_out 'current checkpoint:    "dirty"'
 hv show nosuch
 expect_rc 5 "show of a VM that does not exist"
+# Names compare without case, as on Windows, non-ASCII capitals included;
+# ids may come in braces.
+hv show 'ÉTÉ-ΩMEGA-ЖУК' --json
+expect_rc 0 "a VM named in other (non-ASCII) case"
+jcheck 'j["vm"]["name"] == "été-ωmega-жук"'
+hv show '{55555555-2222-4333-8444-555555555508}' --json
+expect_rc 0 "a VM by its id in braces"
+jcheck 'j["vm"]["id"] == "55555555-2222-4333-8444-555555555508"'
+hv list 'été-ωmega-жук' --json
+expect_rc 0 "list of the non-ASCII VM"
+hv reset 'été-ωmega-жук' 'äRGER' --no-start --json
+expect_rc 0 "a checkpoint named in other (non-ASCII) case"
+jcheck 'j["snapshot"]["name"] == "Ärger"'
+hv reset 'été-ωmega-жук' twin --no-start --json
+expect_rc 0 "an exact name wins over a match in other case"
+jcheck 'j["snapshot"]["id"] == "DDDDDDDD-0000-4000-8000-000000000009"'
+hv reset 'été-ωmega-жук' Twin --no-start --json
+expect_rc 5 "a name matching two checkpoints in other case is ambiguous"
+hv reset 'été-ωmega-жук' '{dddddddd-0000-4000-8000-000000000008}' --no-start --json
+expect_rc 0 "a checkpoint by its id in braces, lower case"
+jcheck 'j["snapshot"]["name"] == "Ärger"'
+
 hv show dup
 expect_rc 5 "show of an ambiguous name"
 

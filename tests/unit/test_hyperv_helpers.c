@@ -62,6 +62,16 @@ static void test_guid_helpers(void **state)
 	                    "E4C92FB5-794B-4658-9506-ED47287B239C");
 	assert_null(hvs_guid_of_instance_id("Microsoft:not-a-guid"));
 	assert_null(hvs_guid_of_instance_id("Microsoft:E4C92FB5-794B-4658-9506-ED47287B239C\\extra"));
+	/* what a user may type for an id: bare, braced, prefixed; any case */
+	char g[37];
+	assert_true(hvs_guid_of_ref("{e4c92fb5-794b-4658-9506-ed47287b239c}", g));
+	assert_string_equal(g, "E4C92FB5-794B-4658-9506-ED47287B239C");
+	assert_true(hvs_guid_of_ref("Microsoft:{E4C92FB5-794B-4658-9506-ED47287B239C}", g));
+	assert_true(hvs_guid_of_ref("E4C92FB5-794B-4658-9506-ED47287B239C", g));
+	assert_false(hvs_guid_of_ref("{E4C92FB5-794B-4658-9506-ED47287B239C", g));
+	assert_false(hvs_guid_of_ref("{E4C92FB5-794B-4658-9506-ED47287B239Z}", g));
+	assert_false(hvs_guid_of_ref("web01", g));
+	assert_false(hvs_guid_of_ref(NULL, g));
 }
 
 static void test_object_path_parent(void **state)

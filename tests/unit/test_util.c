@@ -10,6 +10,7 @@
 #include "platform/platform.h"
 #include "util/base64.h"
 #include "util/buf.h"
+#include "util/casefold.h"
 #include "util/err.h"
 #include "util/strutil.h"
 #include "util/uuid.h"
@@ -103,6 +104,27 @@ static void test_str_to_u64_is_strict(void **state)
 	assert_false(hvs_str_case_eq("abc", "abcd"));
 }
 
+/* Names compare without case like on Windows, across the scripts VM names
+ * are written in, and without the locale. */
+static void test_utf8_case_eq(void **state)
+{
+	(void)state;
+	assert_true(hvs_utf8_case_eq("web01", "WEB01"));
+	assert_true(hvs_utf8_case_eq("\xc3\xa9t\xc3\xa9", "\xc3\x89T\xc3\x89"));    /* été ÉTÉ */
+	assert_true(hvs_utf8_case_eq("\xcf\x89", "\xce\xa9"));                      /* ω Ω */
+	assert_true(hvs_utf8_case_eq("\xd0\xb6\xd1\x83\xd0\xba", "\xd0\x96\xd0\xa3\xd0\x9a")); /* жук ЖУК */
+	assert_true(hvs_utf8_case_eq("\xd1\x91", "\xd0\x81"));                      /* ё Ё */
+	assert_true(hvs_utf8_case_eq("\xc5\x82", "\xc5\x81"));                      /* ł Ł */
+	assert_true(hvs_utf8_case_eq("\xc3\xbf", "\xc5\xb8"));                      /* ÿ Ÿ */
+	assert_false(hvs_utf8_case_eq("\xc3\x97", "\xc3\xb7"));                     /* × is not ÷ */
+	assert_false(hvs_utf8_case_eq("web01", "web1"));
+	assert_false(hvs_utf8_case_eq("web01", "web01 "));
+	assert_true(hvs_utf8_case_eq("\xff" "A", "\xff" "a"));                        /* bad bytes equal */
+	assert_false(hvs_utf8_case_eq("\xff", "\xfe"));
+	assert_true(hvs_utf8_case_eq(NULL, NULL));
+	assert_false(hvs_utf8_case_eq("a", NULL));
+}
+
 static void test_err_set_truncates(void **state)
 {
 	(void)state;
@@ -141,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_platform_random_fills_everything),
 		cmocka_unit_test(test_str_to_u64_is_strict),
 		cmocka_unit_test(test_err_set_truncates),
+		cmocka_unit_test(test_utf8_case_eq),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
