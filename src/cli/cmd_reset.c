@@ -83,7 +83,7 @@ int cmd_reset(const cli_options *o)
 	rc = cli_find_target_snapshot(o, s, vm, o->args[1], &snap);
 	if (rc != EXIT_OK) {
 		hvsnap_vm_free(vm);
-		hvsnap_session_free(s);
+		cli_close_session(s);
 		return rc;
 	}
 	reset_report report = { o, hvsnap_snapshot_name(snap), o->json ? json_array() : NULL, 0 };
@@ -122,6 +122,6 @@ int cmd_reset(const cli_options *o)
 	hvsnap_guest_free(guest);
 	hvsnap_snapshot_free(snap);
 	hvsnap_vm_free(vm);
-	hvsnap_session_free(s);
+	cli_close_session(s);
 	return rc;
 }

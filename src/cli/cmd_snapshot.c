@@ -63,7 +63,7 @@ static int run(const cli_options *o, verb v)
 	     : cli_find_snapshot(o, s, vm, o->args[1], &snap);
 	if (rc != EXIT_OK) {
 		hvsnap_vm_free(vm);
-		hvsnap_session_free(s);
+		cli_close_session(s);
 		return rc;
 	}
 	static const char *const labels[] = { "Applying checkpoint", "Deleting checkpoint",
@@ -119,7 +119,7 @@ static int run(const cli_options *o, verb v)
 	hvsnap_job_free(job);
 	hvsnap_snapshot_free(snap);
 	hvsnap_vm_free(vm);
-	hvsnap_session_free(s);
+	cli_close_session(s);
 	return rc;
 }
 

@@ -34,7 +34,7 @@ int cli_open_vm_named(const cli_options *o, const char *ref, hvsnap_session **s,
 		return rc;
 	rc = cli_find_vm(o, *s, ref, vm);
 	if (rc != EXIT_OK) {
-		hvsnap_session_free(*s);
+		cli_close_session(*s);
 		*s = NULL;
 	}
 	return rc;
