@@ -346,7 +346,7 @@ static int has_glob(const char *s)
 
 /* Fleet mode (CLI.md) comes from the command line alone: --all,
  * --inventory (or HVSNAP_INVENTORY when no --host is given), a glob
- * among the VM operands, or more VM operands than the command takes. */
+ * among the VM operands, or more than one VM operand. */
 static int fleet_requested(const cli_options *o, const cli_command *c,
                            const pending_opt *pending, size_t n_pending)
 {
@@ -362,7 +362,7 @@ static int fleet_requested(const cli_options *o, const cli_command *c,
 	for (int i = 0; i < n_vms; i++)
 		if (has_glob(o->args[i]))
 			return 1;
-	return n_vms > 1 || o->n_args > c->max_args;
+	return n_vms > 1;
 }
 
 int cli_parse_args(int argc, char **argv, cli_options *o)

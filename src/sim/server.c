@@ -372,6 +372,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	unsigned latency;
 	int slow;
 	const char *fault = NULL; /* the injected fault applied, for the log */
+	const char *quota = NULL; /* why a QuotaLimit fault refused it */
 	enum MHD_Result ret;
 	const char *offers[2];
 	size_t noffers, body_len;
@@ -541,7 +542,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		ret = queue(c, 415, NULL, "", 0, NULL, 0);
 		goto out;
 	} else if (ar == AUTH_OK &&
-	           (fault = quota_refused(ctx, conn, body)) != NULL) {
+	           (quota = quota_refused(ctx, conn, body)) != NULL) {
+		fault = quota;
 		quota_fault(ctx, body ? body : "", body_len, &resp);
 	} else {
 		const sim_user *u = conn->user ? auth_find_user(ctx, conn->user) : NULL;
