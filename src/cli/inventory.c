@@ -377,7 +377,13 @@ int inventory_parse(const char *text, size_t len, const char *name, inventory *i
 		return -1;
 	}
 	/* groups may name hosts defined after them: checked at the end */
-	for (size_t i = 0; i < inv->n_groups; i++)
+	for (size_t i = 0; i < inv->n_groups; i++) {
+		if (inv->groups[i].n == 0) {
+			snprintf(err, errlen, "%s:%d: [group %s] has no 'hosts'", name,
+			         inv->groups[i].line, inv->groups[i].name);
+			inventory_free(inv);
+			return -1;
+		}
 		for (size_t k = 0; k < inv->groups[i].n; k++) {
 			const char *h = inv->groups[i].hosts[k];
 			int found = 0;
@@ -391,6 +397,7 @@ int inventory_parse(const char *text, size_t len, const char *name, inventory *i
 				return -1;
 			}
 		}
+	}
 	if (inv->n_hosts == 0) {
 		snprintf(err, errlen, "%s:%d: no [host NAME] section", name, p.line);
 		inventory_free(inv);

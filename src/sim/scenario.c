@@ -972,12 +972,13 @@ int scenario_load_hosts(const char *path, unsigned copies, sim_host **hosts,
 		if (!defs)
 			abort();
 		json_object_del(defs, "hosts");
+		size_t total = json_array_size(list);
 		json_array_foreach(list, i, entry)
 			if (load_fleet_entry(defs, entry, i, path, hosts, n, err) != 0)
 				break;
 		json_decref(defs);
-		json_decref(root);
-		if (i < json_array_size(list)) {
+		json_decref(root); /* list goes with it */
+		if (i < total) {
 			scenario_free_hosts(*hosts, *n);
 			*hosts = NULL;
 			*n = 0;
