@@ -47,7 +47,7 @@ typedef struct target {
 	hvsnap_error find_err;   /* why vm is NULL */
 	hvsnap_snapshot *snap;   /* delete/apply/reset: the one found; create: made */
 	hvsnap_job *job;         /* the job running, or as last seen */
-	uint64_t started_ms;
+	uint64_t started_ms;     /* when its method request left */
 	int state;               /* 0 pending, 1 running, 2 done */
 } target;
 
@@ -118,13 +118,18 @@ static void emit(const run *r, const fleet_host *h, target *t, const hvsnap_erro
 	const char *snap_name = r->verb == V_CREATE && r->o->name ? r->o->name : NULL;
 	if (t->snap)
 		json_object_set_new(f, "snapshot", snapshot_json(t->snap, snap_name));
-	if (t->job)
-		json_object_set_new(f, "job", json_job(t->job));
-	else if (t->vm && (r->verb == V_CREATE || r->verb == V_DELETE || r->verb == V_APPLY ||
+	/* a job seen by a batch poll has no wait of its own: its time is
+	 * the client's, from the request that started it */
+	uint64_t elapsed = t->started_ms ? now_ms() - t->started_ms : 0;
+	if (t->job) {
+		json_t *jj = json_job(t->job);
+		json_object_set_new(jj, "elapsed_ms", json_integer((json_int_t)elapsed));
+		json_object_set_new(f, "job", jj);
+	} else if (t->vm && (r->verb == V_CREATE || r->verb == V_DELETE || r->verb == V_APPLY ||
 	                   r->verb == V_START || r->verb == V_STOP || r->verb == V_SAVE))
 		json_object_set_new(f, "job", json_null());
 	if (!err) {
-		double secs = t->job ? (double)hvsnap_job_elapsed_ms(t->job) / 1000.0 : 0.0;
+		double secs = (double)elapsed / 1000.0;
 		const char *sn = snap_name ? snap_name : t->snap ? hvsnap_snapshot_name(t->snap) : "";
 		switch (r->verb) {
 		case V_CREATE:

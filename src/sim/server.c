@@ -373,6 +373,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	int slow;
 	const char *fault = NULL; /* the injected fault applied, for the log */
 	const char *quota = NULL; /* why a QuotaLimit fault refused it */
+	int late_latency;
 	enum MHD_Result ret;
 	const char *offers[2];
 	size_t noffers, body_len;
@@ -438,9 +439,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		ret = queue(c, 405, "text/html", "", 0, NULL, 0);
 		goto out;
 	}
+	/* With a per-user cap the latency is spent while the request counts
+	 * as in flight (below), so slow operations really pile up. */
+	late_latency = ctx->sc->enforce_ops_per_user != 0;
 	if (slow) {
 		fault = "latency";
-		if (latency)
+		if (latency && !late_latency)
 			hvs_platform_sleep_ms(latency);
 	}
 	if (inj == INJ_DROP) {
@@ -548,6 +552,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	} else {
 		const sim_user *u = conn->user ? auth_find_user(ctx, conn->user) : NULL;
 		conn->uac_filtered = u && u->uac_filtered;
+		if (slow && latency && late_latency)
+			hvs_platform_sleep_ms(latency);
 		sim_dispatch(ctx, conn, body ? body : "", body_len,
 		             ar == AUTH_CHALLENGE, &resp, &la, &lu, &lm);
 		if (ar == AUTH_OK)

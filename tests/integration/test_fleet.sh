@@ -223,6 +223,41 @@ expect_rc 2 "--per-host outside fleet mode"
 run_hvsnap create --inventory "$INV" --per-host 16
 expect_rc 2 "--per-host above the WMI quota of 15"
 
+# --- hvsim's per-user cap: concurrent requests beyond it get QuotaLimit --------
+cat >"$TMP/cap.json" <<'EOF'
+{ "users": [{"name": "demo", "password": "demo pass"}],
+  "faults": [{"kind": "latency", "latency_ms": 300, "action_contains": "enumeration/Enumerate"}],
+  "vms": [{"name": "vm", "count": 2}] }
+EOF
+"$HVSIM" --scenario "$TMP/cap.json" --hosts 2 --max-ops-per-user 1 --listen 127.0.0.1:0 \
+  --port-file "$TMP/cap.ports" --log "$TMP/cap.log" >/dev/null 2>"$TMP/cap.stderr" &
+PIDS+=($!)
+wait_port_file "$TMP/cap.ports" "$!" >/dev/null
+for _ in $(seq 1 100); do [ "$(wc -l <"$TMP/cap.ports")" = 2 ] && break; sleep 0.05; done
+grep -q '^HVHOST01 ' "$TMP/cap.ports" || fail "--hosts 2 names its copies HVHOST01..: $(cat "$TMP/cap.ports")"
+CAP_PORT=$(awk 'NR==1 {print $2}' "$TMP/cap.ports")
+CAPS=()
+for i in 1 2 3; do
+  HVSNAP_PASSWORD=$FLEET_PW "$HVSNAP" vms -H 127.0.0.1 -P "$CAP_PORT" --transport http -u demo \
+    --json >"$TMP/cap$i.out" 2>"$TMP/cap$i.err" &
+  CAPS+=($!)
+done
+for i in 1 2 3; do
+  wait "${CAPS[$((i - 1))]}" || fail "vms $i against the capped host: $(cat "$TMP/cap$i.err")"
+  python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert [v["name"] for v in j["vms"]] == ["vm01","vm02"]' \
+    "$TMP/cap$i.out" || fail "vms $i: $(cat "$TMP/cap$i.out")"
+done
+python3 - "$TMP/cap.log" <<'EOF' || fail "the cap refused nothing: $(cat "$TMP/cap.log")"
+import json, sys
+L = [json.loads(l) for l in open(sys.argv[1])]
+refused = [l for l in L if l.get("fault") == "quota_max_operations"]
+assert refused and all(l["status"] == 500 for l in refused), refused
+assert all(l["host"] == "HVHOST01" for l in L), "requests went to HVHOST01 only"
+ran = [l for l in L if l["action"] and l["action"].endswith("/Enumerate") and l["status"] == 200]
+assert len(ran) == 3, ran
+EOF
+ok "--max-ops-per-user: concurrent requests beyond the cap get QuotaLimit, clients retry and all succeed"
+
 # --- SIGINT in fleet mode -------------------------------------------------------
 cat >"$TMP/slow.json" <<'EOF'
 { "users": [{"name": "demo", "password": "demo pass"}],
