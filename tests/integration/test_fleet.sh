@@ -194,6 +194,14 @@ expect_rc 0 "text output"
 expect_out "hv02             vm01"
 expect_out "total                   4        0"
 
+# on a terminal, a live count is redrawn on stderr while the jobs run
+script -qec "'$HVSNAP' create --inventory '$INV' --hosts hv02 --name tty" /dev/null >"$TMP/tty" 2>&1 \
+  || fail "create on a terminal: $(cat "$TMP/tty")"
+grep -q "create: [0-9]* done, [1-9][0-9]* running, 0 failed" "$TMP/tty" \
+  || fail "no live count with running jobs on the terminal: $(cat -v "$TMP/tty")"
+grep -q "hv02 *4 *0" "$TMP/tty" || fail "no table on the terminal: $(cat -v "$TMP/tty")"
+ok "a terminal gets a live count of done/running/failed, then the table"
+
 # --- inventory errors name file:line (exit 2) -----------------------------------
 bad_inv() { # LINE TEXT WANT
   printf '%b' "$2" >"$TMP/bad.ini"
