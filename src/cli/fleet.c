@@ -330,10 +330,12 @@ static void run_jobs(run *r, fleet_host *h, hvsnap_session *s, target *ts, size_
 			if (!first_start)
 				first_start = t->started_ms;
 			hvsnap_status st = start_one(r, s, t, &err);
-			if (st == HVSNAP_ERR_CANCELLED && !t->job) {
+			if (st == HVSNAP_ERR_CANCELLED && !t->job && !err.job_id[0]) {
 				next--; /* never sent: reported below as not started */
 				break;
 			}
+			/* a request that left and was then interrupted names its
+			 * job in err (job_id), which the line carries */
 			if (st != HVSNAP_OK) {
 				emit(r, h, t, &err);
 				continue;
