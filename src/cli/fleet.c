@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,13 +28,16 @@
 #define DEFAULT_PER_HOST 8
 #define CREATE_TIMEOUT_S 1800L
 #define POWER_TIMEOUT_S 300L
-/* Polls start fast (a checkpoint often takes a second or two) and slow
- * down for long jobs, so a host is not asked more than it must. */
+/* Polls start fast (a checkpoint often takes a second or two); then the
+ * jobs' percent complete says when the first should end and the next poll
+ * goes then (at most a second later); without a percent they back off.
+ * So a host is not asked more than it must, and an end is seen soon. */
 #define POLL_FIRST_MS 100u
 #define POLL_FAST_MAX_MS 250u
 #define POLL_SLOW_MAX_MS 1000u
 #define POLL_FAST_FOR_MS 10000u
 #define POLL_FAILURES_TOLERATED 3
+#define POLL_MARGIN_MS 30u
 
 typedef enum fleet_verb {
 	V_VMS, V_LIST, V_CREATE, V_DELETE, V_APPLY, V_RESET, V_START, V_STOP, V_SAVE
@@ -382,9 +386,18 @@ static void run_jobs(run *r, fleet_host *h, hvsnap_session *s, target *ts, size_
 			break;
 		}
 		poll_failures = 0;
+		uint64_t soonest = UINT64_MAX;
 		for (size_t j = 0; j < k; j++) {
 			target *t = &ts[slot[j]];
 			const hvsnap_job *job = hvsnap_job_list_find(seen, ids[j]);
+			if (job) {
+				/* a job's percent tells when it should end: the next
+				 * poll goes then, not on a blind schedule */
+				uint32_t pct = hvsnap_job_percent(job);
+				uint64_t ran = now - t->started_ms;
+				if (pct > 0 && pct < 100 && ran * (100 - pct) / pct < soonest)
+					soonest = ran * (100 - pct) / pct;
+			}
 			if (!job) {
 				running--;
 				fleet_out_running(-1);
@@ -410,6 +423,10 @@ static void run_jobs(run *r, fleet_host *h, hvsnap_session *s, target *ts, size_
 			emit(r, h, t, est == HVSNAP_OK ? NULL : &err);
 		}
 		hvsnap_job_list_free(seen);
+		if (soonest != UINT64_MAX)
+			delay = soonest + POLL_MARGIN_MS < POLL_FIRST_MS ? POLL_FIRST_MS
+			      : soonest + POLL_MARGIN_MS > POLL_SLOW_MAX_MS ? POLL_SLOW_MAX_MS
+			      : (unsigned)(soonest + POLL_MARGIN_MS);
 	}
 	/* interrupted: what runs is printed with its job id, what never left
 	 * is said so */
