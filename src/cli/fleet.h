@@ -5,6 +5,7 @@
 #define HVSNAP_CLI_FLEET_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,5 +51,49 @@ void fleet_out_target(const char *host, const hvsnap_vm *vm, const char *vm_labe
 void fleet_out_running(int delta);
 /* Ends the run: summary table (text) and the exit code of CLI.md. */
 int fleet_out_finish(int interrupted);
+
+/* fleet.c / fleet_jobs.c / fleet_each.c / fleet_report.c: one run. */
+typedef enum fleet_verb {
+	V_VMS, V_LIST, V_CREATE, V_DELETE, V_APPLY, V_RESET, V_START, V_STOP, V_SAVE
+} fleet_verb;
+
+/* One VM of a host and what became of it. */
+typedef struct fleet_target {
+	hvsnap_vm *vm;           /* NULL: the name matched nothing here */
+	const char *label;       /* the name as given, when vm is NULL */
+	char *owned_label;       /* label, when this target owns it */
+	hvsnap_error find_err;   /* why vm is NULL */
+	hvsnap_snapshot *snap;   /* delete/apply/reset: the one found; create: made */
+	hvsnap_job *job;         /* the job running, or as last seen */
+	uint64_t started_ms;     /* when its method request left */
+	int state;               /* 0 pending, 1 running, 2 done */
+} fleet_target;
+
+typedef struct fleet_run {
+	const cli_options *o;
+	fleet_verb verb;
+	fleet_plan *plan;
+	atomic_size_t next_host; /* the next host a worker takes */
+	unsigned per_host;
+	uint32_t timeout_ms;
+} fleet_run;
+
+uint64_t fleet_now_ms(void);
+void fleet_set_err(hvsnap_error *err, hvsnap_status kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* fleet_report.c: a target's line (err NULL: ok), a list's line, and a job
+ * no longer followed (interrupt, deadline, lost polls) with its id. */
+void fleet_emit(const fleet_run *r, const fleet_host *h, fleet_target *t,
+                const hvsnap_error *err);
+void fleet_emit_list(const fleet_run *r, const fleet_host *h, fleet_target *t,
+                     const hvsnap_snapshot_list *list);
+void fleet_emit_unfinished(const fleet_run *r, const fleet_host *h, fleet_target *t,
+                           hvsnap_status kind, const char *why);
+/* fleet_jobs.c: the job commands, requests out up to --per-host, jobs
+ * followed together. fleet_each.c: the others, one VM after another. */
+void fleet_run_jobs(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target *ts,
+                    size_t n);
+void fleet_run_each(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target *ts,
+                    size_t n);
 
 #endif
