@@ -799,7 +799,7 @@ static int load_one(json_t *root, const char *where, sim_model *m,
 	l.sc = sc;
 	load_root(&l, root);
 	if (l.failed) {
-		char tmp[800];
+		char tmp[1700]; /* where (up to 1100) and the loader's 512 */
 		snprintf(tmp, sizeof(tmp), "%s: %s", where, l.err);
 		*err = hvs_str_dup(tmp);
 		return -1;
