@@ -172,7 +172,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* libxml2 reports encoding errors despite NOERROR: noise */
 		xmlSetGenericErrorFunc(NULL, quiet);
 		pthread_mutex_init(&ctx.lock, NULL);
-		pthread_mutex_init(&ctx.log_lock, NULL);
 		inited = 1;
 	}
 

@@ -101,5 +101,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	scenario_free(&sc);
 	model_free(m);
+
+	/* the fleet reader of the same file ("hosts", "count") */
+	sim_host *hosts = NULL;
+	size_t n = 0;
+	err = NULL;
+	if (scenario_load_hosts(path, 0, &hosts, &n, &err) == 0) {
+		if (err || n == 0)
+			abort();
+		walk_model(hosts[0].m);
+		scenario_free_hosts(hosts, n);
+	} else {
+		if (!err || hosts || n)
+			abort();
+		sink += strlen(err);
+		free(err);
+	}
 	return 0;
 }

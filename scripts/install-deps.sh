@@ -7,6 +7,7 @@ packages=(
   build-essential clang cmake pkg-config
   libcurl4-openssl-dev libxml2-dev libxml2-utils libssl-dev openssl
   libcmocka-dev libjansson-dev libmicrohttpd-dev libkrb5-dev gss-ntlmssp
+  libinih-dev                            # the CLI's fleet inventory file (INI)
   libgnutls28-dev                        # hvsim reads client certs via GnuTLS (libmicrohttpd-dev pulls it in too)
   python3 curl
   dpkg-dev file                          # cpack -G DEB: dpkg-shlibdeps, and file to find ELF objects

@@ -23,8 +23,11 @@ typedef enum opt_id {
 	OPT_WAIT_IP, OPT_AUTO_CHECKPOINTS,
 	OPT_KIND, OPT_CONSISTENCY, OPT_IGNORE_NONSNAP, OPT_GUEST_BACKUP_TYPE,
 	OPT_INCLUDE_RECOVERY,
-	OPT_NAMESPACE, OPT_SELECTOR, OPT_PARAM, OPT_WQL, OPT_EPR, OPT_INPUT
+	OPT_NAMESPACE, OPT_SELECTOR, OPT_PARAM, OPT_WQL, OPT_EPR, OPT_INPUT,
+	OPT_INVENTORY, OPT_HOSTS, OPT_ALL, OPT_PARALLEL, OPT_PER_HOST
 } opt_id;
+
+#define FLEET_COMMANDS "vms list create delete apply reset start stop save"
 
 typedef struct opt_def {
 	opt_id id;
@@ -84,6 +87,11 @@ static const opt_def options[] = {
 	{ OPT_WQL, "wql", 0, 1, "wsman" },
 	{ OPT_EPR, "epr", 0, 0, "wsman" },
 	{ OPT_INPUT, "input", 0, 1, "wsman" },
+	{ OPT_INVENTORY, "inventory", 0, 1, FLEET_COMMANDS },
+	{ OPT_HOSTS, "hosts", 0, 1, FLEET_COMMANDS },
+	{ OPT_ALL, "all", 0, 0, FLEET_COMMANDS },
+	{ OPT_PARALLEL, "parallel", 0, 1, FLEET_COMMANDS },
+	{ OPT_PER_HOST, "per-host", 0, 1, FLEET_COMMANDS },
 };
 
 static int word_in(const char *word, const char *list)
@@ -255,7 +263,7 @@ static int apply_option(cli_options *o, const opt_def *d, const char *v)
 {
 	long n;
 	switch (d->id) {
-	case OPT_HOST: o->host = v; break;
+	case OPT_HOST: o->host = v; o->host_given = 1; break;
 	case OPT_PORT: return set_port(o, v, origin(d));
 	case OPT_TRANSPORT:
 		if (parse_transport(v, &o->transport) != 0)
@@ -330,6 +338,21 @@ static int apply_option(cli_options *o, const opt_def *d, const char *v)
 	case OPT_WQL: o->wql = v; break;
 	case OPT_EPR: o->epr = 1; break;
 	case OPT_INPUT: o->input = v; break;
+	case OPT_INVENTORY: o->inventory = v; break;
+	case OPT_HOSTS: o->hosts = v; break;
+	case OPT_ALL: o->all = 1; break;
+	case OPT_PARALLEL:
+		if (parse_long(v, 1, 1024, &n) != 0)
+			return usage_error("--parallel: '%s' is not a number of hosts (1-1024)", v);
+		o->parallel = n;
+		break;
+	case OPT_PER_HOST:
+		/* the WMI provider allows 15 operations per user at once */
+		if (parse_long(v, 1, 15, &n) != 0)
+			return usage_error("--per-host: '%s' is not a number of jobs (1-15: the "
+			                   "WMI provider allows 15 operations per user)", v);
+		o->per_host = n;
+		break;
 	}
 	return EXIT_OK;
 }
@@ -470,6 +493,32 @@ typedef struct pending_opt {
 	const char *spelled;
 } pending_opt;
 
+static int has_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/* Fleet mode (CLI.md) comes from the command line alone: --all,
+ * --inventory (or HVSNAP_INVENTORY when no --host is given), a glob
+ * among the VM operands, or more than one VM operand. */
+static int fleet_requested(const cli_options *o, const cli_command *c,
+                           const pending_opt *pending, size_t n_pending)
+{
+	if (c->fleet == CLI_FLEET_NO)
+		return 0;
+	for (size_t k = 0; k < n_pending; k++)
+		if (pending[k].def->id == OPT_ALL || pending[k].def->id == OPT_INVENTORY)
+			return 1;
+	const char *env = getenv("HVSNAP_INVENTORY");
+	if (env && *env && !o->host_given)
+		return 1;
+	int n_vms = o->n_args - (c->fleet == CLI_FLEET_VMS_SNAPSHOT);
+	for (int i = 0; i < n_vms; i++)
+		if (has_glob(o->args[i]))
+			return 1;
+	return n_vms > 1;
+}
+
 int cli_parse_args(int argc, char **argv, cli_options *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -570,8 +619,15 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
 			rc = usage_error("no command given");
 		} else {
 			const cli_command *c = cli_find_command(o->command);
+			if (c)
+				o->fleet = fleet_requested(o, c, pending, n_pending);
 			if (!c)
 				rc = unknown_command(o->command);
+			else if (o->fleet)
+				rc = o->n_args < (c->fleet == CLI_FLEET_VMS_SNAPSHOT) ?
+				     usage_error("'%s' needs a SNAPSHOT (the last argument) in fleet "
+				                 "mode; see 'hvsnap %s --help'", o->command, o->command)
+				     : EXIT_OK;
 			else if (o->n_args < c->min_args)
 				rc = usage_error("'%s' needs more arguments; see 'hvsnap %s --help'",
 				                 o->command, o->command);
@@ -592,6 +648,14 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
 		rc = check_files(o);
 	if (rc == EXIT_OK && !o->transport_set)
 		o->transport = HVSNAP_TRANSPORT_HTTPS;
+	if (rc == EXIT_OK && o->fleet && !o->inventory) {
+		const char *env = getenv("HVSNAP_INVENTORY");
+		if (env && *env && !o->host_given)
+			o->inventory = env;
+	}
+	if (rc == EXIT_OK && !o->fleet && (o->hosts || o->parallel || o->per_host))
+		rc = usage_error("--hosts, --parallel and --per-host belong to fleet mode "
+		                 "(several VMs, a glob, --all or --inventory)");
 	free(pending);
 	if (rc == EXIT_USAGE)
 		json_usage_error(o, argc, argv);

@@ -19,7 +19,7 @@ enum {
 	EXIT_INTERRUPTED = 130  /* SIGINT/SIGTERM: 128 + SIGINT, as shells do */
 };
 
-#define CLI_MAX_ARGS 8
+#define CLI_MAX_ARGS 512  /* fleet mode takes many VM arguments */
 #define CLI_MAX_REPEAT 64  /* -s and -p given more than once */
 
 typedef struct cli_options {
@@ -85,6 +85,14 @@ typedef struct cli_options {
 	const char *wql;        /* --wql */
 	int epr;                /* --epr */
 	const char *input;      /* --input FILE */
+	/* fleet mode (fleet.c) */
+	int fleet;              /* decided by cli_parse_args from the command line */
+	int host_given;         /* -H/--host on the command line */
+	const char *inventory;  /* --inventory FILE, HVSNAP_INVENTORY */
+	const char *hosts;      /* --hosts GLOB[,GLOB...] */
+	int all;                /* --all */
+	long parallel;          /* --parallel N, 0: default */
+	long per_host;          /* --per-host N, 0: default */
 } cli_options;
 
 /* Parses argv and the HVSNAP_* environment into o. On a usage error prints
@@ -131,13 +139,29 @@ void cli_wipe_password(char *password);
  * unauthenticated session (enough for Identify). */
 int cli_open_session(const cli_options *o, int need_auth, hvsnap_session **out);
 
+/* signals.c: SIGINT/SIGTERM interrupt every watched session (main
+ * installs the handler; cli_open_session watches what it opens). Close
+ * sessions with cli_close_session, so the handler never sees a freed one. */
+void cli_signals_install(void);
+void cli_signals_watch(hvsnap_session *s);
+int cli_signal_received(void);
+void cli_close_session(hvsnap_session *s);
+
 /* Trace sink for -v / --trace: writes to stderr. */
 void cli_trace(void *ctx, hvsnap_trace_kind kind, const char *text, size_t len);
+
+/* How a command takes part in fleet mode. */
+enum {
+	CLI_FLEET_NO = 0,       /* single target only */
+	CLI_FLEET_VMS,          /* VM... */
+	CLI_FLEET_VMS_SNAPSHOT  /* VM... SNAPSHOT (the last operand) */
+};
 
 typedef struct cli_command {
 	const char *name;
 	int min_args, max_args;
 	int (*run)(const cli_options *o);
+	int fleet;              /* CLI_FLEET_* */
 } cli_command;
 
 /* The command called name, or NULL. */
@@ -149,6 +173,13 @@ const char *cli_command_name_at(const void *unused, size_t i);
  * is close enough to be a likely typo; else NULL (suggest.c). */
 const char *cli_closest(const char *word, const char *(*name_at)(const void *set, size_t i),
                         const void *set, size_t n);
+
+/* fleet.c: whether the command line asked for fleet mode (CLI.md), and
+ * running a command over every target. */
+int cli_fleet_mode(const cli_options *o);
+int cli_run_fleet(const cli_options *o);
+/* Fills session options from o (connect.c), without the password. */
+void cli_session_options(const cli_options *o, hvsnap_session_options *so);
 
 /* Commands. */
 int cmd_identify(const cli_options *o);

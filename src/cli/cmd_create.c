@@ -129,6 +129,6 @@ int cmd_create(const cli_options *o)
 	hvsnap_snapshot_free(snap);
 	hvsnap_job_free(job);
 	hvsnap_vm_free(vm);
-	hvsnap_session_free(s);
+	cli_close_session(s);
 	return rc;
 }

@@ -463,13 +463,13 @@ static void run_checks(doctor *d)
 		       : "check that this port is WinRM's listener (winrm enumerate "
 		         "winrm/config/listener)", "%s%s", h.error,
 		       tls ? ": the port speaks TLS" : "");
-		hvsnap_session_free(anon);
+		cli_close_session(anon);
 		return;
 	}
 	if (h.status == 404) {
 		report(d, "http", ST_FAIL, "check the port: this HTTP service has no /wsman",
 		       "HTTP 404 for /wsman: not a WinRM listener");
-		hvsnap_session_free(anon);
+		cli_close_session(anon);
 		return;
 	}
 	hvsnap_identity *id = NULL;
@@ -482,7 +482,7 @@ static void run_checks(doctor *d)
 		report(d, "identify", ST_WARN, NULL, "no anonymous Identify (%s); fine, if the host "
 		       "authenticates it", err.message);
 	}
-	hvsnap_session_free(anon);
+	cli_close_session(anon);
 	check_schemes(d, &h);
 	check_clock(d, &h);
 	check_kerberos(d);
@@ -500,7 +500,7 @@ static void run_checks(doctor *d)
 		check_config(d, s);
 		check_quota(d, s);
 	}
-	hvsnap_session_free(s);
+	cli_close_session(s);
 }
 
 int cmd_doctor(const cli_options *o)

@@ -34,7 +34,7 @@ int cmd_identify(const cli_options *o)
 	hvsnap_status st = hvsnap_wsman_identify(s, &id, &err);
 	if (st != HVSNAP_OK) {
 		rc = cli_report_error(o, &err);
-		hvsnap_session_free(s);
+		cli_close_session(s);
 		return rc;
 	}
 	if (o->json) {
@@ -52,6 +52,6 @@ int cmd_identify(const cli_options *o)
 			printf("Security:  %s\n", cli_safe(id->security_profiles));
 	}
 	hvsnap_identity_free(id);
-	hvsnap_session_free(s);
+	cli_close_session(s);
 	return EXIT_OK;
 }

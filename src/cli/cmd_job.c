@@ -47,6 +47,6 @@ int cmd_job(const cli_options *o)
 	else
 		rc = cli_report_job_error(o, &err, job);
 	hvsnap_job_free(job);
-	hvsnap_session_free(s);
+	cli_close_session(s);
 	return rc;
 }

@@ -264,6 +264,6 @@ out:
 	free(shown);
 	hvsnap_snapshot_list_free(list);
 	hvsnap_vm_free(vm);
-	hvsnap_session_free(s);
+	cli_close_session(s);
 	return rc;
 }

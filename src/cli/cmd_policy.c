@@ -72,6 +72,6 @@ int cmd_policy(const cli_options *o)
 	else
 		rc = cli_report_error(o, &err);
 	hvsnap_vm_free(vm);
-	hvsnap_session_free(s);
+	cli_close_session(s);
 	return rc;
 }

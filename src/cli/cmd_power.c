@@ -76,7 +76,7 @@ static int run(const cli_options *o, const char *verb, const char *label, int ac
 	}
 	hvsnap_job_free(job);
 	hvsnap_vm_free(vm);
-	hvsnap_session_free(s);
+	cli_close_session(s);
 	return rc;
 }
 

@@ -139,7 +139,7 @@ int cmd_refpoint(const cli_options *o)
 			return rc;
 		rc = subs[i].run(o, s, vm);
 		hvsnap_vm_free(vm);
-		hvsnap_session_free(s);
+		cli_close_session(s);
 		return rc;
 	}
 	return cli_report_usage(o, "unknown refpoint command '%s' (convert, list or delete)",

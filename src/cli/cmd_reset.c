@@ -116,6 +116,6 @@ int cmd_reset(const cli_options *o)
 	hvsnap_guest_free(guest);
 	hvsnap_snapshot_free(snap);
 	hvsnap_vm_free(vm);
-	hvsnap_session_free(s);
+	cli_close_session(s);
 	return rc;
 }

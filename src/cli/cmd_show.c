@@ -90,6 +90,6 @@ int cmd_show(const cli_options *o)
 	hvsnap_guest_free(guest);
 	hvsnap_snapshot_list_free(list);
 	hvsnap_vm_free(vm);
-	hvsnap_session_free(s);
+	cli_close_session(s);
 	return rc;
 }

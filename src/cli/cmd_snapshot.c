@@ -118,7 +118,7 @@ static int run(const cli_options *o, verb v)
 	hvsnap_job_free(job);
 	hvsnap_snapshot_free(snap);
 	hvsnap_vm_free(vm);
-	hvsnap_session_free(s);
+	cli_close_session(s);
 	return rc;
 }
 

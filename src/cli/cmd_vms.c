@@ -26,7 +26,7 @@ int cmd_vms(const cli_options *o)
 	hvsnap_vm_list *vms = NULL;
 	if (hvsnap_vm_list_get(s, &vms, &err) != HVSNAP_OK) {
 		rc = cli_report_error(o, &err);
-		hvsnap_session_free(s);
+		cli_close_session(s);
 		return rc;
 	}
 	size_t n = hvsnap_vm_list_count(vms);
@@ -51,6 +51,6 @@ int cmd_vms(const cli_options *o)
 		}
 	}
 	hvsnap_vm_list_free(vms);
-	hvsnap_session_free(s);
+	cli_close_session(s);
 	return EXIT_OK;
 }

@@ -87,6 +87,6 @@ int cmd_wait(const cli_options *o)
 	}
 	hvsnap_guest_free(guest);
 	hvsnap_vm_free(vm);
-	hvsnap_session_free(s);
+	cli_close_session(s);
 	return rc;
 }

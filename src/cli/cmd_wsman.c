@@ -241,7 +241,7 @@ int cmd_wsman(const cli_options *o)
 		rc = st == HVSNAP_OK ? print_body(o, body) : cli_report_error(o, &err);
 		hvsnap_raw_free(body);
 	}
-	hvsnap_session_free(s);
+	cli_close_session(s);
 	hvsnap_params_free(params);
 	hvsnap_epr_free(target);
 	free(input);

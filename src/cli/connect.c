@@ -6,7 +6,7 @@
 
 #include "cli/cli.h"
 
-int cli_open_session(const cli_options *o, int need_auth, hvsnap_session **out)
+void cli_session_options(const cli_options *o, hvsnap_session_options *so_out)
 {
 	hvsnap_session_options so = HVSNAP_SESSION_OPTIONS_INIT;
 	so.host = o->host;
@@ -31,7 +31,13 @@ int cli_open_session(const cli_options *o, int need_auth, hvsnap_session **out)
 		so.trace = cli_trace;
 		so.trace_soap = o->trace;
 	}
+	*so_out = so;
+}
 
+int cli_open_session(const cli_options *o, int need_auth, hvsnap_session **out)
+{
+	hvsnap_session_options so;
+	cli_session_options(o, &so);
 	if (!o->host || !*o->host)
 		return cli_report_usage(o, "no host given: use --host HOST or set HVSNAP_HOST");
 
@@ -62,5 +68,6 @@ int cli_open_session(const cli_options *o, int need_auth, hvsnap_session **out)
 	cli_wipe_password(password);
 	if (st != HVSNAP_OK)
 		return cli_report_error(o, &err);
+	cli_signals_watch(*out);
 	return EXIT_OK;
 }

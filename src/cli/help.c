@@ -93,6 +93,17 @@ static const char general[] =
 "  -V, --version         the version, the library's features and the versions\n"
 "                        of libcurl, OpenSSL and libxml2\n"
 "\n"
+"Fleet mode (vms list create delete apply reset start stop save), when the\n"
+"command line names several VMs, a glob (*, ?, [...]), --all or an inventory:\n"
+"      --inventory FILE  hosts and their settings (INI)       [HVSNAP_INVENTORY]\n"
+"      --hosts GLOBS     only these hosts or groups of the inventory (comma list)\n"
+"      --all             every VM of each host\n"
+"      --parallel N      hosts at once (default 32)\n"
+"      --per-host N      jobs at once on one host (default 8, at most 15)\n"
+"One connection per host; output is one line per VM as it finishes (--json:\n"
+"NDJSON). See 'hvsnap create --help' and man hvsnap (FLEET MODE).\n"
+"\n"
+"\n"
 "Exit codes:\n"
 "  0  success\n"
 "  1  the host ran the operation and it failed (return value or job error)\n"
@@ -104,7 +115,28 @@ static const char general[] =
 "  6  timed out waiting for a job or a state: the job goes on on the host\n"
 "     and its id is printed\n"
 "  7  protocol error: the host's answer was malformed or unexpected\n"
-"  130 interrupted (Ctrl-C)\n";
+"  130 interrupted (Ctrl-C, SIGTERM): the ids of jobs left running are printed\n";
+
+/* Appended to the page of every command that has a fleet mode. */
+static const char fleet_page[] =
+"\n"
+"Fleet mode: hvsnap COMMAND [VM|GLOB...] [SNAPSHOT] [--all] [--inventory FILE]\n"
+"                   [--hosts GLOBS] [--parallel N] [--per-host N]\n"
+"Several VMs, a glob, --all or --inventory (HVSNAP_INVENTORY) run the command\n"
+"on every VM named, on every host: one connection per host, --parallel hosts\n"
+"at once (default 32), on each host up to --per-host jobs at once (default 8,\n"
+"at most 15: the WMI provider's operations per user), followed together with\n"
+"one query per poll. A SNAPSHOT is matched by name on each VM. The command\n"
+"line's VMs replace the inventory's 'vms'; its options override the file.\n"
+"  --json   one line per VM as it finishes: {\"host\",\"vm\":{\"name\",\"id\"},\n"
+"           \"ok\":true|false, ...this command's fields... or \"error\":{...}}\n"
+"  text     one line per VM as it finishes, a live count on a terminal's\n"
+"           stderr, then a table per host\n"
+"Exit 0 when every VM succeeded, else the code the failures share, or 1.\n"
+"A host that is down or refuses the credentials fails only its own VMs.\n"
+"Ctrl-C: no new request is sent, running jobs are printed with their ids\n"
+"(with --json a line per unfinished VM carrying its job), exit 130.\n"
+"Fleet mode has no --no-wait, and create no --type.\n";
 
 static const struct {
 	const char *command;
@@ -377,6 +409,9 @@ void cli_print_help(FILE *out, const char *command)
 		for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 			if (strcmp(pages[i].command, command) == 0) {
 				fputs(pages[i].text, out);
+				const cli_command *c = cli_find_command(command);
+				if (c && c->fleet != CLI_FLEET_NO)
+					fputs(fleet_page, out);
 				fputs("\nSee 'hvsnap --help' for the connection and output options.\n", out);
 				return;
 			}

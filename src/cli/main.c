@@ -17,6 +17,9 @@ int main(int argc, char **argv)
 		cli_print_help(stdout, o.command);
 		return EXIT_OK;
 	}
+	cli_signals_install();
+	if (cli_fleet_mode(&o))
+		return cli_run_fleet(&o);
 	/* cli_parse_args accepts only known commands. */
 	return cli_find_command(o.command)->run(&o);
 }

@@ -59,7 +59,7 @@ int cli_open_vm_named(const cli_options *o, const char *ref, hvsnap_session **s,
 		return rc;
 	rc = cli_find_vm(o, *s, ref, vm);
 	if (rc != EXIT_OK) {
-		hvsnap_session_free(*s);
+		cli_close_session(*s);
 		*s = NULL;
 	}
 	return rc;
@@ -104,7 +104,7 @@ int cli_open_vm_snapshot(const cli_options *o, int as_target, hvsnap_session **s
 	               : cli_find_snapshot(o, *s, *vm, o->args[1], snap);
 	if (rc != EXIT_OK) {
 		hvsnap_vm_free(*vm);
-		hvsnap_session_free(*s);
+		cli_close_session(*s);
 		*vm = NULL;
 		*s = NULL;
 	}

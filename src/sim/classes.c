@@ -587,6 +587,34 @@ static void add_assoc(sim_list *out, const char *cls, const char *n1,
 	epr_clear(e2);
 }
 
+static char ascii_fold(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+/* ASCII case-insensitive strstr. */
+static int case_contains(const char *text, const char *needle)
+{
+	size_t n = strlen(needle), i;
+	for (; *text; text++) {
+		for (i = 0; i < n && text[i]; i++)
+			if (ascii_fold(text[i]) != ascii_fold(needle[i]))
+				break;
+		if (i == n)
+			return 1;
+	}
+	return 0;
+}
+
+void class_jobs_named(sim_model *m, const char *text, sim_list *out)
+{
+	size_t i;
+	long long now = now_ms();
+	for (i = 0; i < m->njobs; i++)
+		if (case_contains(text, m->jobs[i].id))
+			list_push(out, job_inst(m, &m->jobs[i], now));
+}
+
 void class_instances(sim_model *m, const char *cls, const char *lang,
                      sim_list *out)
 {
@@ -717,19 +745,63 @@ void class_epr(const sim_inst *in, sim_epr *out)
 	}
 }
 
+static int selectors_match(const sim_inst *in, const sim_epr *e)
+{
+	size_t k;
+	int ok = e->nsel > 0;
+	for (k = 0; k < e->nsel && ok; k++) {
+		const char *v = inst_text(in, e->sel[k].name);
+		ok = v && hvs_str_case_eq(v, e->sel[k].value);
+	}
+	return ok;
+}
+
+/* The one instance a jobs or settings EPR names, built alone: a fleet
+ * host has hundreds of jobs and checkpoints, and building them all to
+ * find one made every job lookup cost as much as a full enumeration.
+ * NULL when the fast path does not apply (the caller then searches). */
+static sim_inst *resolve_by_instance_id(sim_model *m, const sim_epr *e,
+                                        const char *lang)
+{
+	const char *id = NULL, *guid;
+	sim_inst *in = NULL;
+	size_t k;
+	for (k = 0; k < e->nsel; k++)
+		if (hvs_str_case_eq(e->sel[k].name, "InstanceID"))
+			id = e->sel[k].value;
+	if (!id)
+		return NULL;
+	if (hvs_str_case_eq(e->cls, JOB)) {
+		sim_job *j = model_job(m, id);
+		if (j)
+			in = job_inst(m, j, now_ms());
+	} else if (hvs_str_case_eq(e->cls, VSSD) && strlen(id) > 10 &&
+	           case_contains(id, "Microsoft:") && ascii_fold(id[0]) == 'm') {
+		guid = id + 10;
+		sim_snap *sn = model_snap(m, guid);
+		sim_vm *vm = sn ? model_vm(m, sn->vm_id) : model_vm(m, guid);
+		if (sn && vm)
+			in = vssd_snapshot(m, vm, sn, lang);
+		else if (vm)
+			in = vssd_realized(m, vm, lang);
+	}
+	if (in && !selectors_match(in, e)) {
+		inst_free(in);
+		in = NULL;
+	}
+	return in;
+}
+
 sim_inst *class_resolve(sim_model *m, const sim_epr *e, const char *lang)
 {
 	sim_list all = { 0 };
-	sim_inst *found = NULL;
-	size_t i, k;
+	sim_inst *found = resolve_by_instance_id(m, e, lang);
+	size_t i;
+	if (found)
+		return found;
 	class_instances(m, e->cls, lang, &all);
 	for (i = 0; i < all.n && !found; i++) {
-		int ok = e->nsel > 0;
-		for (k = 0; k < e->nsel && ok; k++) {
-			const char *v = inst_text(all.v[i], e->sel[k].name);
-			ok = v && hvs_str_case_eq(v, e->sel[k].value);
-		}
-		if (ok) {
+		if (selectors_match(all.v[i], e)) {
 			found = all.v[i];
 			all.v[i] = NULL;
 		}

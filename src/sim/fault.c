@@ -93,6 +93,13 @@ static const struct fault_info faults[] = {
 	  "method parameter is invalid or missing. ", NULL },
 	{ F_ACCESS_DENIED, "s:Sender", "w:AccessDenied", ACT_WSMAN, 5UL, NULL,
 	  "Access is denied. ", NULL },
+	/* ERROR_WSMAN_QUOTA_MAX_OPERATIONS (0x803381A6): the WMI provider's
+	 * per-user limit; the request was refused, not run */
+	{ F_QUOTA, "s:Receiver", "w:QuotaLimit", ACT_WSMAN, 2150859174UL, NULL,
+	  "The WS-Management service cannot process the request. This user is "
+	  "allowed a maximum number of 15 concurrent operations, which has been "
+	  "exceeded. Close existing operations for this user, or raise the "
+	  "quota for this user. ", NULL },
 	{ F_INTERNAL, "s:Receiver", "w:InternalError", ACT_WSMAN,
 	  2150858882UL, NULL,
 	  "The WS-Management service cannot process the request. ", NULL },

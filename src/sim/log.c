@@ -4,7 +4,9 @@
  * connection's scheme and "encrypted" whether this request came as
  * multipart/encrypted (WinRM message encryption); "fault" appears only
  * when an injected fault shaped the answer, "params" only on an Invoke
- * that got as far as its method. */
+ * that got as far as its method. When hvsim serves several hosts, every
+ * line names its host ("host") and connection numbers are unique across
+ * all of them, so one log can be counted per host. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -12,6 +14,9 @@
 #include <jansson.h>
 
 #include "model.h"
+
+/* One log file for every host: lines never interleave. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void log_request(sim_ctx *ctx, const sim_conn *conn, const char *action,
                  const char *uri, const char *method, int status,
@@ -24,6 +29,8 @@ void log_request(sim_ctx *ctx, const sim_conn *conn, const char *action,
 	iso8601_from_ms(now_ms(), when);
 	o = json_object();
 	json_object_set_new(o, "time", json_string(when));
+	if (ctx->log_host)
+		json_object_set_new(o, "host", json_string(ctx->model->host));
 	json_object_set_new(o, "connection", json_integer((json_int_t)(conn ? conn->id : 0)));
 	json_object_set_new(o, "action", action ? json_string(action) : json_null());
 	json_object_set_new(o, "resource_uri", uri ? json_string(uri) : json_null());
@@ -48,9 +55,9 @@ void log_request(sim_ctx *ctx, const sim_conn *conn, const char *action,
 	json_decref(o);
 	if (!line)
 		return;
-	pthread_mutex_lock(&ctx->log_lock);
+	pthread_mutex_lock(&log_lock);
 	fprintf(ctx->log, "%s\n", line);
 	fflush(ctx->log);
-	pthread_mutex_unlock(&ctx->log_lock);
+	pthread_mutex_unlock(&log_lock);
 	free(line);
 }

@@ -131,10 +131,11 @@ typedef struct sim_user {
 enum { CBT_NONE, CBT_RELAXED, CBT_STRICT };
 
 enum fault_kind { FK_LATENCY, FK_DROP, FK_GARBAGE, FK_TRUNCATE, FK_503,
-                  FK_TAMPER };
+                  FK_TAMPER, FK_QUOTA };
 typedef struct sim_inject_rule {
 	enum fault_kind kind;
 	unsigned long on_request;  /* the Nth matching request; 0: every one */
+	unsigned long first;       /* or each of the first N; 0: see on_request */
 	char *action_contains;     /* match only bodies containing this text */
 	unsigned latency_ms;
 	unsigned long seen;        /* matching requests so far */
@@ -159,6 +160,9 @@ typedef struct sim_scenario {
 	long long max_timeout_ms;
 	long long service_max_ops_per_user;
 	long long wmi_max_ops_per_user;
+	/* winrm_config.enforce_quotas: more concurrent requests of one user
+	 * than wmi_max_ops_per_user get QuotaLimit; 0: not enforced */
+	long long enforce_ops_per_user;
 	long long clock_skew_s;    /* quirks.clock_skew_s: added to HTTP Date */
 } sim_scenario;
 
@@ -218,6 +222,9 @@ const char *const *class_keys(const char *cls);
 /* Every instance of cls, freshly built in lang ("ja-JP" localizes). */
 void class_instances(sim_model *m, const char *cls, const char *lang,
                      sim_list *out);
+/* The Msvm_ConcreteJob instances whose InstanceID occurs in text
+ * (case-insensitive): the candidates of a query that names its jobs. */
+void class_jobs_named(sim_model *m, const char *text, sim_list *out);
 /* The instance an EPR points at, or NULL. */
 sim_inst *class_resolve(sim_model *m, const sim_epr *e, const char *lang);
 /* The EPR of an instance (its class keys). */
@@ -256,10 +263,24 @@ int jobs_transition(const sim_model *m, const sim_vm *vm, int want);
 /* Job RequestStateChange; returns the method's ReturnValue. */
 unsigned jobs_request_state(sim_model *m, sim_job *j, unsigned requested);
 
+/* One simulated host of a fleet scenario: its model, policy and port. */
+typedef struct sim_host {
+	sim_model *m;
+	sim_scenario sc;
+	unsigned port;             /* 0: any free port */
+} sim_host;
+
 /* scenario.c: 0 on success; on error *err is a malloc'd message. */
 int scenario_load(const char *path, sim_model *m, sim_scenario *sc,
                   char **err);
 void scenario_demo(sim_model *m, sim_scenario *sc);
 void scenario_free(sim_scenario *sc);
+/* The hosts of path (NULL: the demo host): one, or several when the file
+ * has "hosts"; copies > 0 (hvsim --hosts N) makes N numbered copies of a
+ * single-host scenario. 0 with *hosts (free with scenario_free_hosts) and
+ * *n set, or -1 with *err. */
+int scenario_load_hosts(const char *path, unsigned copies, sim_host **hosts,
+                        size_t *n, char **err);
+void scenario_free_hosts(sim_host *hosts, size_t n);
 
 #endif

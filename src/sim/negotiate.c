@@ -42,7 +42,6 @@ static char user_dir[512], user_file[600];
  * file is rewritten for each one (domain spelling), so those two steps
  * run under this lock, one connection at a time. */
 static pthread_mutex_t file_lock = PTHREAD_MUTEX_INITIALIZER;
-static const sim_ctx *g_ctx;
 
 #ifdef HVSIM_SANITIZE
 /* gss-ntlmssp 1.2.0 leaks a name when it acquires acceptor credentials and
@@ -123,8 +122,8 @@ static void add_line(buf *b, const char *dom, const char *user,
  * computes NTOWFv2 with the domain as the file spells it; then every
  * scenario user as DOMAIN, as HOST and in UPN form. Atomic by rename so a
  * reader never sees half a file. */
-static int write_user_file(const char *first_dom, const char *first_user,
-                           const sim_user *first)
+static int write_user_file(const sim_ctx *ctx, const char *first_dom,
+                           const char *first_user, const sim_user *first)
 {
 	char tmp[640];
 	buf b = BUF_INIT;
@@ -132,16 +131,16 @@ static int write_user_file(const char *first_dom, const char *first_user,
 	int fd, rc = 0;
 	if (first)
 		add_line(&b, first_dom, first_user, first->password ? first->password : "");
-	for (i = 0; i < g_ctx->sc->nusers; i++) {
-		const sim_user *u = &g_ctx->sc->users[i];
+	for (i = 0; i < ctx->sc->nusers; i++) {
+		const sim_user *u = &ctx->sc->users[i];
 		const char *pw = u->password ? u->password : "";
 		char upn[600];
-		add_line(&b, u->domain ? u->domain : g_ctx->model->host, u->name,
+		add_line(&b, u->domain ? u->domain : ctx->model->host, u->name,
 		         pw);
-		if (!u->domain || !hvs_str_case_eq(u->domain, g_ctx->model->host))
-			add_line(&b, g_ctx->model->host, u->name, pw);
+		if (!u->domain || !hvs_str_case_eq(u->domain, ctx->model->host))
+			add_line(&b, ctx->model->host, u->name, pw);
 		snprintf(upn, sizeof(upn), "%s@%s", u->name,
-		         u->domain ? u->domain : g_ctx->model->host);
+		         u->domain ? u->domain : ctx->model->host);
 		add_line(&b, "", upn, pw);
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", user_file);
@@ -223,7 +222,6 @@ int nego_init(sim_ctx *ctx, const char *cert_path, char **err)
 	gss_OID_set_desc ntlm_set = { 1, &oid_ntlm };
 	const char *tmpdir = getenv("TMPDIR");
 	char msg[700];
-	g_ctx = ctx;
 	if (cert_path && compute_cbt(ctx, cert_path, err) != 0)
 		return -1;
 	if (!ctx->sc->negotiate)
@@ -241,7 +239,7 @@ int nego_init(sim_ctx *ctx, const char *cert_path, char **err)
 		return -1;
 	}
 	snprintf(user_file, sizeof(user_file), "%s/users", user_dir);
-	if (write_user_file(NULL, NULL, NULL) != 0) {
+	if (write_user_file(ctx, NULL, NULL, NULL) != 0) {
 		*err = hvs_str_dup("cannot write NTLM_USER_FILE");
 		return -1;
 	}
@@ -331,12 +329,13 @@ int nego_established(const sim_conn *conn)
 	return nc && nc->established;
 }
 
-static void set_identity(sim_conn *conn, const sim_user *u, int kerberos)
+static void set_identity(const sim_ctx *ctx, sim_conn *conn, const sim_user *u,
+                         int kerberos)
 {
 	char who[600];
 	free(conn->user);
 	snprintf(who, sizeof(who), "%s\\%s",
-	         u->domain ? u->domain : g_ctx->model->host, u->name);
+	         u->domain ? u->domain : ctx->model->host, u->name);
 	conn->user = hvs_str_dup(who);
 	hvs_str_copy(conn->scheme, sizeof(conn->scheme),
 	         kerberos ? "negotiate-kerberos" : "negotiate-ntlm");
@@ -404,7 +403,7 @@ enum nego_step nego_accept(sim_ctx *ctx, sim_conn *conn,
 		if (!u)
 			return NEGO_FAILED;
 		pthread_mutex_lock(&file_lock);
-		if (write_user_file(ai.domain, ai.user, u) != 0) {
+		if (write_user_file(ctx, ai.domain, ai.user, u) != 0) {
 			pthread_mutex_unlock(&file_lock);
 			return NEGO_FAILED;
 		}
@@ -442,7 +441,7 @@ enum nego_step nego_accept(sim_ctx *ctx, sim_conn *conn,
 		}
 		if (u) {
 			nc->established = 1;
-			set_identity(conn, u, !ntlm);
+			set_identity(ctx, conn, u, !ntlm);
 			step = NEGO_DONE;
 		}
 	} else {

@@ -27,7 +27,10 @@ typedef struct enum_ctx {
 	struct enum_ctx *next;
 } enum_ctx;
 
-static enum_ctx *contexts; /* guarded by ctx->lock like the model */
+/* One list for every host hvsim serves (context ids are UUIDs), so it has
+ * its own lock, taken inside the host's ctx->lock by the op_ wrappers. */
+static pthread_mutex_t contexts_lock = PTHREAD_MUTEX_INITIALIZER;
+static enum_ctx *contexts;
 static size_t ncontexts;
 
 static void ctx_free(enum_ctx *e)
@@ -190,7 +193,44 @@ static enum sim_fault associators(sim_ctx *ctx, const wql_query *q,
 	return F_NONE;
 }
 
-void op_enumerate(sim_ctx *ctx, sim_req *req, sim_resp *r)
+static int case_prefix(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++) {
+		char a = *s >= 'a' && *s <= 'z' ? (char)(*s - 32) : *s;
+		if (a != *prefix)
+			return 0;
+	}
+	return 1;
+}
+
+/* A job poll ("SELECT * FROM Msvm_ConcreteJob WHERE InstanceID = 'a' OR
+ * InstanceID = 'b' ...") can only match jobs whose id is in its text, so
+ * only those are built: a fleet host keeps hundreds of jobs. True only
+ * when every comparison is an InstanceID equality joined by OR (as many
+ * '=' as "InstanceID", no other operator, no AND/NOT); anything else takes
+ * the general path. */
+static int names_jobs_only(const char *text, const char *cls)
+{
+	size_t eq = 0, ids = 0;
+	const char *p;
+	if (!hvs_str_case_eq(cls, "Msvm_ConcreteJob"))
+		return 0;
+	for (p = text; *p; p++) {
+		if (*p == '=')
+			eq++;
+		if (*p == '<' || *p == '>' || *p == '!')
+			return 0;
+		if (strncmp(p, "InstanceID", 10) == 0)
+			ids++;
+		if ((p == text || p[-1] == ' ') &&
+		    (case_prefix(p, "AND ") || case_prefix(p, "NOT ") ||
+		     case_prefix(p, "LIKE ")))
+			return 0;
+	}
+	return eq > 0 && eq == ids;
+}
+
+static void enumerate_unlocked(sim_ctx *ctx, sim_req *req, sim_resp *r)
 {
 	xmlNodePtr en = req_child(req->body, SIM_NS_WSEN, "Enumerate"), n;
 	const char *lang = sim_lang(ctx, req);
@@ -251,7 +291,10 @@ void op_enumerate(sim_ctx *ctx, sim_req *req, sim_resp *r)
 		else {
 			sim_list all = { 0 };
 			size_t i;
-			class_instances(ctx->model, wql_class(q), lang, &all);
+			if (names_jobs_only(text, wql_class(q)))
+				class_jobs_named(ctx->model, text, &all);
+			else
+				class_instances(ctx->model, wql_class(q), lang, &all);
 			for (i = 0; i < all.n; i++)
 				if (wql_match(q, all.v[i])) {
 					list_push(&e->items, all.v[i]);
@@ -330,7 +373,7 @@ static enum_ctx **context_of(sim_req *req, const char *op)
 	return pp;
 }
 
-void op_pull(sim_ctx *ctx, sim_req *req, sim_resp *r)
+static void pull_unlocked(sim_ctx *ctx, sim_req *req, sim_resp *r)
 {
 	xmlNodePtr pull = req_child(req->body, SIM_NS_WSEN, "Pull"), n;
 	enum_ctx **pp, *e;
@@ -388,7 +431,7 @@ void op_pull(sim_ctx *ctx, sim_req *req, sim_resp *r)
 	xw_envelope_close(&r->body);
 }
 
-void op_release(sim_ctx *ctx, sim_req *req, sim_resp *r)
+static void release_unlocked(sim_ctx *ctx, sim_req *req, sim_resp *r)
 {
 	enum_ctx **pp, *e;
 	if (!req_child(req->body, SIM_NS_WSEN, "Release")) {
@@ -407,4 +450,25 @@ void op_release(sim_ctx *ctx, sim_req *req, sim_resp *r)
 	xw_envelope_open(&r->body, sim_lang(ctx, req),
 	                 SIM_NS_WSEN "/ReleaseResponse", req->message_id);
 	xw_envelope_close(&r->body);
+}
+
+void op_enumerate(sim_ctx *ctx, sim_req *req, sim_resp *r)
+{
+	pthread_mutex_lock(&contexts_lock);
+	enumerate_unlocked(ctx, req, r);
+	pthread_mutex_unlock(&contexts_lock);
+}
+
+void op_pull(sim_ctx *ctx, sim_req *req, sim_resp *r)
+{
+	pthread_mutex_lock(&contexts_lock);
+	pull_unlocked(ctx, req, r);
+	pthread_mutex_unlock(&contexts_lock);
+}
+
+void op_release(sim_ctx *ctx, sim_req *req, sim_resp *r)
+{
+	pthread_mutex_lock(&contexts_lock);
+	release_unlocked(ctx, req, r);
+	pthread_mutex_unlock(&contexts_lock);
 }

@@ -504,14 +504,52 @@ static void load_vm(loader *l, json_t *o, const char *where)
 	}
 }
 
+/* "count": N makes N VMs of one description, named NAME01..NAMEnn (at
+ * least two digits), each with a fresh GUID. */
+static void load_vms(loader *l, json_t *o, const char *where)
+{
+	json_t *c = json_is_object(o) ? json_object_get(o, "count") : NULL;
+	json_t *copy;
+	long long n, k;
+	const char *name;
+	if (!c) {
+		load_vm(l, o, where);
+		return;
+	}
+	n = get_int(l, o, "count", where, 1, 1, 100000);
+	name = get_str(l, o, "name", where, NULL);
+	if (l->failed)
+		return;
+	if (!name) {
+		lerr(l, "%s.name: required", where);
+		return;
+	}
+	if (json_object_get(o, "id") && n > 1) {
+		lerr(l, "%s: \"id\" cannot be given with a count above 1", where);
+		return;
+	}
+	copy = json_deep_copy(o);
+	if (!copy)
+		abort();
+	json_object_del(copy, "count");
+	for (k = 1; k <= n && !l->failed; k++) {
+		char nm[300];
+		snprintf(nm, sizeof(nm), "%s%0*lld", name, n >= 100 ? (n >= 1000 ? 4 : 3) : 2, k);
+		json_object_set_new(copy, "name", json_string(nm));
+		load_vm(l, copy, where);
+	}
+	json_decref(copy);
+}
+
 static void load_faults(loader *l, json_t *arr)
 {
-	static const char *const keys[] = { "kind", "on_request",
+	static const char *const keys[] = { "kind", "on_request", "first",
 		"action_contains", "latency_ms", NULL };
 	static const struct { const char *name; enum fault_kind k; } kinds[] = {
 		{ "latency", FK_LATENCY }, { "drop_connection", FK_DROP },
 		{ "http_500_garbage", FK_GARBAGE }, { "truncated_body", FK_TRUNCATE },
 		{ "http_503", FK_503 }, { "tamper_reply", FK_TAMPER },
+		{ "quota_limit", FK_QUOTA },
 	};
 	size_t i, k;
 	json_t *f;
@@ -538,12 +576,18 @@ static void load_faults(loader *l, json_t *arr)
 			}
 		if (!found) {
 			lerr(l, "%s.kind: \"%s\" is not latency, drop_connection, "
-			     "http_500_garbage, truncated_body, http_503 or "
-			     "tamper_reply", w, kind);
+			     "http_500_garbage, truncated_body, http_503, "
+			     "tamper_reply or quota_limit", w, kind);
 			return;
 		}
 		r->on_request = (unsigned long)get_int(l, f, "on_request", w, 0, 0,
 		                                       1000000000);
+		r->first = (unsigned long)get_int(l, f, "first", w, 0, 0,
+		                                  1000000000);
+		if (r->first && r->on_request) {
+			lerr(l, "%s: on_request and first exclude each other", w);
+			return;
+		}
 		r->latency_ms = (unsigned)get_int(l, f, "latency_ms", w, 0, 0,
 		                                  600000);
 		ac = get_str(l, f, "action_contains", w, NULL);
@@ -585,7 +629,7 @@ static void load_winrm_config(loader *l, json_t *o)
 {
 	static const char *const keys[] = { "readable", "max_envelope_size_kb",
 		"max_timeout_ms", "max_concurrent_operations_per_user",
-		"wmi_max_concurrent_operations_per_user", NULL };
+		"wmi_max_concurrent_operations_per_user", "enforce_quotas", NULL };
 	const char *w = "winrm_config";
 	if (check_keys(l, o, w, keys))
 		return;
@@ -600,6 +644,8 @@ static void load_winrm_config(loader *l, json_t *o)
 	l->sc->wmi_max_ops_per_user = get_int(l, o,
 		"wmi_max_concurrent_operations_per_user", w,
 		l->sc->wmi_max_ops_per_user, 1, 4294967295LL);
+	if (get_bool(l, o, "enforce_quotas", w, 0))
+		l->sc->enforce_ops_per_user = l->sc->wmi_max_ops_per_user;
 }
 
 static void load_root(loader *l, json_t *root)
@@ -713,7 +759,7 @@ static void load_root(loader *l, json_t *root)
 		json_array_foreach(v, i, u) {
 			char w[64];
 			snprintf(w, sizeof(w), "vms[%zu]", i);
-			load_vm(l, u, w);
+			load_vms(l, u, w);
 			if (l->failed)
 				return;
 		}
@@ -742,32 +788,245 @@ static void defaults(sim_scenario *sc)
 	sc->wmi_max_ops_per_user = 15;
 }
 
-int scenario_load(const char *path, sim_model *m, sim_scenario *sc,
-                  char **err)
+/* Loads one host's scenario object; on error *err names where (path and,
+ * for a fleet, the host) and the offending key. */
+static int load_one(json_t *root, const char *where, sim_model *m,
+                    sim_scenario *sc, char **err)
 {
-	json_error_t je;
-	json_t *root;
 	loader l = { 0 };
 	defaults(sc);
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	l.m = m;
+	l.sc = sc;
+	load_root(&l, root);
+	if (l.failed) {
+		char tmp[1700]; /* where (up to 1100) and the loader's 512 */
+		snprintf(tmp, sizeof(tmp), "%s: %s", where, l.err);
+		*err = hvs_str_dup(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *load_file(const char *path, char **err)
+{
+	json_error_t je;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		char tmp[600];
 		snprintf(tmp, sizeof(tmp), "%s:%d:%d: %s", path, je.line,
 		         je.column, je.text);
 		*err = hvs_str_dup(tmp);
-		return -1;
 	}
-	l.m = m;
-	l.sc = sc;
-	load_root(&l, root);
+	return root;
+}
+
+int scenario_load(const char *path, sim_model *m, sim_scenario *sc,
+                  char **err)
+{
+	json_t *root = load_file(path, err);
+	int rc;
+	defaults(sc);
+	if (!root)
+		return -1;
+	rc = load_one(root, path, m, sc, err);
 	json_decref(root);
-	if (l.failed) {
-		char tmp[800];
-		snprintf(tmp, sizeof(tmp), "%s: %s", path, l.err);
+	return rc;
+}
+
+#define MAX_HOSTS 1000
+
+static sim_host *add_host(sim_host **hosts, size_t *n)
+{
+	sim_host *h;
+	if (*n % 16 == 0) {
+		sim_host *g = realloc(*hosts, (*n + 16) * sizeof(**hosts));
+		if (!g)
+			abort();
+		*hosts = g;
+	}
+	h = &(*hosts)[(*n)++];
+	memset(h, 0, sizeof(*h));
+	h->m = model_new();
+	return h;
+}
+
+/* NAME01, NAME02, ...: at least two digits, more for big fleets. */
+static void numbered(char *out, size_t len, const char *base, long long k,
+                     long long count)
+{
+	snprintf(out, len, "%s%0*lld", base,
+	         count >= 100 ? (count >= 1000 ? 4 : 3) : 2, k);
+}
+
+/* One entry of "hosts": the file's other top-level keys are defaults
+ * each entry overrides key by key; "count" makes numbered copies and
+ * "port" fixes the (first) port. */
+static int load_fleet_entry(json_t *defs, json_t *entry, size_t i,
+                            const char *path, sim_host **hosts, size_t *n,
+                            char **err)
+{
+	char where[700], tmp[800];
+	json_t *c, *p, *merged;
+	long long count = 1, port = 0, k;
+	const char *base = "HVHOST";
+	snprintf(where, sizeof(where), "%s: hosts[%zu]", path, i);
+	if (!json_is_object(entry)) {
+		snprintf(tmp, sizeof(tmp), "%s: expected an object", where);
 		*err = hvs_str_dup(tmp);
 		return -1;
 	}
+	c = json_object_get(entry, "count");
+	p = json_object_get(entry, "port");
+	if ((c && (!json_is_integer(c) || json_integer_value(c) < 1 ||
+	           json_integer_value(c) > MAX_HOSTS)) ||
+	    (p && (!json_is_integer(p) || json_integer_value(p) < 0 ||
+	           json_integer_value(p) > 65535))) {
+		snprintf(tmp, sizeof(tmp), "%s.%s: expected %s", where,
+		         c && !(json_is_integer(c) && json_integer_value(c) >= 1 &&
+		                json_integer_value(c) <= MAX_HOSTS)
+		         ? "count" : "port",
+		         c && !(json_is_integer(c) && json_integer_value(c) >= 1 &&
+		                json_integer_value(c) <= MAX_HOSTS)
+		         ? "an integer from 1 to 1000" : "a port number (0: any)");
+		*err = hvs_str_dup(tmp);
+		return -1;
+	}
+	if (c)
+		count = json_integer_value(c);
+	if (p)
+		port = json_integer_value(p);
+	if (*n + (size_t)count > MAX_HOSTS) {
+		snprintf(tmp, sizeof(tmp), "%s: more than %d hosts", where,
+		         MAX_HOSTS);
+		*err = hvs_str_dup(tmp);
+		return -1;
+	}
+	if (port && port + count - 1 > 65535) {
+		snprintf(tmp, sizeof(tmp), "%s.port: %lld hosts from port %lld "
+		         "pass 65535", where, count, port);
+		*err = hvs_str_dup(tmp);
+		return -1;
+	}
+	merged = json_deep_copy(defs);
+	if (!merged || json_object_update(merged, entry) != 0)
+		abort();
+	json_object_del(merged, "count");
+	json_object_del(merged, "port");
+	if (json_is_string(json_object_get(merged, "host")))
+		base = json_string_value(json_object_get(merged, "host"));
+	base = hvs_str_dup(base);
+	for (k = 1; k <= count; k++) {
+		sim_host *h = add_host(hosts, n);
+		char name[300], w[1100];
+		if (c) {
+			numbered(name, sizeof(name), base, k, count);
+			json_object_set_new(merged, "host", json_string(name));
+		} else {
+			snprintf(name, sizeof(name), "%s", base);
+		}
+		h->port = port ? (unsigned)(port + k - 1) : 0;
+		snprintf(w, sizeof(w), "%s (%s)", where, name);
+		if (load_one(merged, w, h->m, &h->sc, err) != 0) {
+			free((char *)base);
+			json_decref(merged);
+			return -1;
+		}
+	}
+	free((char *)base);
+	json_decref(merged);
 	return 0;
+}
+
+int scenario_load_hosts(const char *path, unsigned copies, sim_host **hosts,
+                        size_t *n, char **err)
+{
+	json_t *root = NULL, *list;
+	size_t i;
+	unsigned k;
+	*hosts = NULL;
+	*n = 0;
+	if (copies > MAX_HOSTS) {
+		*err = hvs_str_dup("--hosts: at most 1000 hosts");
+		return -1;
+	}
+	if (path && !(root = load_file(path, err)))
+		return -1;
+	list = root ? json_object_get(root, "hosts") : NULL;
+	if (list) {
+		json_t *defs, *entry;
+		if (copies) {
+			*err = hvs_str_dup("--hosts cannot be combined with a "
+			                   "scenario that has \"hosts\"");
+			json_decref(root);
+			return -1;
+		}
+		if (!json_is_array(list) || json_array_size(list) == 0) {
+			char tmp[600];
+			snprintf(tmp, sizeof(tmp), "%s: hosts: expected a non-empty "
+			         "array", path);
+			*err = hvs_str_dup(tmp);
+			json_decref(root);
+			return -1;
+		}
+		defs = json_deep_copy(root);
+		if (!defs)
+			abort();
+		json_object_del(defs, "hosts");
+		size_t total = json_array_size(list);
+		json_array_foreach(list, i, entry)
+			if (load_fleet_entry(defs, entry, i, path, hosts, n, err) != 0)
+				break;
+		json_decref(defs);
+		json_decref(root); /* list goes with it */
+		if (i < total) {
+			scenario_free_hosts(*hosts, *n);
+			*hosts = NULL;
+			*n = 0;
+			return -1;
+		}
+		return 0;
+	}
+	for (k = 0; k < (copies ? copies : 1); k++) {
+		sim_host *h = add_host(hosts, n);
+		int rc = 0;
+		if (root)
+			rc = load_one(root, path, h->m, &h->sc, err);
+		else
+			scenario_demo(h->m, &h->sc);
+		if (rc == 0 && copies) {
+			/* a copy's users belong to its own (renamed) domain */
+			char name[300];
+			size_t u;
+			numbered(name, sizeof(name), h->m->host, k + 1, copies);
+			for (u = 0; u < h->sc.nusers; u++)
+				if (h->sc.users[u].domain &&
+				    hvs_str_case_eq(h->sc.users[u].domain, h->m->host)) {
+					free(h->sc.users[u].domain);
+					h->sc.users[u].domain = hvs_str_dup(name);
+				}
+			free(h->m->host);
+			h->m->host = hvs_str_dup(name);
+		}
+		if (rc != 0) {
+			json_decref(root);
+			scenario_free_hosts(*hosts, *n);
+			*hosts = NULL;
+			*n = 0;
+			return -1;
+		}
+	}
+	json_decref(root);
+	return 0;
+}
+
+void scenario_free_hosts(sim_host *hosts, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		scenario_free(&hosts[i].sc);
+		model_free(hosts[i].m);
+	}
+	free(hosts);
 }
 
 void scenario_demo(sim_model *m, sim_scenario *sc)

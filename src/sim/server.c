@@ -8,6 +8,7 @@
  * in and certificate auth can be refused with a 401 rather than a failed
  * handshake. */
 #include <arpa/inet.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -32,6 +33,10 @@ typedef struct req_state {
 	int too_big;
 } req_state;
 
+/* Connection numbers are unique across every host hvsim serves, so one
+ * --log can be counted per connection. */
+static atomic_ulong next_conn_id;
+
 static void notify_conn(void *cls, struct MHD_Connection *c, void **socket_ctx,
                         enum MHD_ConnectionNotificationCode toe)
 {
@@ -41,9 +46,7 @@ static void notify_conn(void *cls, struct MHD_Connection *c, void **socket_ctx,
 		sim_conn *conn = calloc(1, sizeof(*conn));
 		if (!conn)
 			abort();
-		pthread_mutex_lock(&ctx->lock);
-		conn->id = ++ctx->next_conn_id;
-		pthread_mutex_unlock(&ctx->lock);
+		conn->id = atomic_fetch_add(&next_conn_id, 1) + 1;
 		conn->tls = ctx->https;
 		*socket_ctx = conn;
 	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
@@ -175,10 +178,14 @@ static enum sim_inject pick_fault(sim_ctx *ctx, const char *body,
 	*slow = 0;
 	for (i = 0; i < ctx->sc->nrules; i++) {
 		sim_inject_rule *r = &ctx->sc->rules[i];
+		if (r->kind == FK_QUOTA)
+			continue; /* decided at dispatch: quota_refused */
 		if (r->action_contains && (!body || !strstr(body, r->action_contains)))
 			continue;
 		r->seen++;
 		if (r->on_request && r->seen != r->on_request)
+			continue;
+		if (r->first && r->seen > r->first)
 			continue;
 		if (r->kind == FK_LATENCY) {
 			*latency += r->latency_ms;
@@ -254,6 +261,81 @@ static void log_line(sim_ctx *ctx, const sim_conn *conn, const char *body,
 	free(pm);
 }
 
+/* A quota_limit rule that fires for this authenticated request (counted
+ * only for requests that got past authentication, as WinRM counts
+ * operations), or the user's concurrent requests over the enforced cap.
+ * Otherwise the request is counted in flight (quota_leave undoes it).
+ * Returns the fault name for the log, or NULL. */
+static const char *quota_refused(sim_ctx *ctx, const sim_conn *conn,
+                                 const char *body)
+{
+	const char *fault = NULL;
+	const char *user = conn->user ? conn->user : "";
+	sim_inflight *in = NULL;
+	size_t i;
+	pthread_mutex_lock(&ctx->lock);
+	for (i = 0; i < ctx->sc->nrules && !fault; i++) {
+		sim_inject_rule *r = &ctx->sc->rules[i];
+		if (r->kind != FK_QUOTA)
+			continue;
+		if (r->action_contains && (!body || !strstr(body, r->action_contains)))
+			continue;
+		r->seen++;
+		if ((r->first && r->seen <= r->first) ||
+		    (!r->first && (!r->on_request || r->seen == r->on_request)))
+			fault = "quota_limit";
+	}
+	for (i = 0; i < ctx->ninflight; i++)
+		if (strcmp(ctx->inflight[i].user, user) == 0)
+			in = &ctx->inflight[i];
+	if (!fault && ctx->sc->enforce_ops_per_user) {
+		if (!in) {
+			sim_inflight *g = realloc(ctx->inflight, (ctx->ninflight + 1) *
+			                          sizeof(*g));
+			if (!g)
+				abort();
+			ctx->inflight = g;
+			in = &g[ctx->ninflight++];
+			in->user = hvs_str_dup(user);
+			in->n = 0;
+		}
+		if (in->n >= ctx->sc->enforce_ops_per_user)
+			fault = "quota_max_operations";
+		else
+			in->n++;
+	}
+	pthread_mutex_unlock(&ctx->lock);
+	return fault;
+}
+
+static void quota_leave(sim_ctx *ctx, const sim_conn *conn)
+{
+	const char *user = conn->user ? conn->user : "";
+	size_t i;
+	if (!ctx->sc->enforce_ops_per_user)
+		return;
+	pthread_mutex_lock(&ctx->lock);
+	for (i = 0; i < ctx->ninflight; i++)
+		if (strcmp(ctx->inflight[i].user, user) == 0 && ctx->inflight[i].n)
+			ctx->inflight[i].n--;
+	pthread_mutex_unlock(&ctx->lock);
+}
+
+/* The QuotaLimit fault, relating to the refused request when its
+ * MessageID can be read. */
+static void quota_fault(sim_ctx *ctx, const char *body, size_t len,
+                        sim_resp *resp)
+{
+	sim_req req;
+	const char *detail = NULL;
+	int parsed = req_parse(body, len, &req, &detail) == F_NONE;
+	pthread_mutex_lock(&ctx->lock);
+	fault_write(resp, F_QUOTA, ctx->model->locale, ctx->model->host,
+	            parsed ? req.message_id : NULL, NULL);
+	pthread_mutex_unlock(&ctx->lock);
+	req_free(&req);
+}
+
 /* "Negotiate <base64 token>" for a WWW-Authenticate header, or NULL. */
 static char *negotiate_header(const buf *tok)
 {
@@ -290,6 +372,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	unsigned latency;
 	int slow;
 	const char *fault = NULL; /* the injected fault applied, for the log */
+	const char *quota = NULL; /* why a QuotaLimit fault refused it */
+	int late_latency;
 	enum MHD_Result ret;
 	const char *offers[2];
 	size_t noffers, body_len;
@@ -355,9 +439,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		ret = queue(c, 405, "text/html", "", 0, NULL, 0);
 		goto out;
 	}
+	/* With a per-user cap the latency is spent while the request counts
+	 * as in flight (below), so slow operations really pile up. */
+	late_latency = ctx->sc->enforce_ops_per_user != 0;
 	if (slow) {
 		fault = "latency";
-		if (latency)
+		if (latency && !late_latency)
 			hvs_platform_sleep_ms(latency);
 	}
 	if (inj == INJ_DROP) {
@@ -458,11 +545,19 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		         NULL);
 		ret = queue(c, 415, NULL, "", 0, NULL, 0);
 		goto out;
+	} else if (ar == AUTH_OK &&
+	           (quota = quota_refused(ctx, conn, body)) != NULL) {
+		fault = quota;
+		quota_fault(ctx, body ? body : "", body_len, &resp);
 	} else {
 		const sim_user *u = conn->user ? auth_find_user(ctx, conn->user) : NULL;
 		conn->uac_filtered = u && u->uac_filtered;
+		if (slow && latency && late_latency)
+			hvs_platform_sleep_ms(latency);
 		sim_dispatch(ctx, conn, body ? body : "", body_len,
 		             ar == AUTH_CHALLENGE, &resp, &la, &lu, &lm);
+		if (ar == AUTH_OK)
+			quota_leave(ctx, conn);
 	}
 	if (resp.status != 401 && opened) {
 		/* a sealed request gets a sealed answer, faults included */
@@ -567,33 +662,45 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss,
 	return 0;
 }
 
-static int write_port_file(const char *path, unsigned port)
+/* One host: "PORT"; several: "NAME PORT" per line. Written whole to a
+ * temporary name and renamed, so readers never see half a file. */
+static int write_port_file(const char *path, sim_ctx *ctxs,
+                           const unsigned *ports, size_t n)
 {
 	char tmp[4096];
 	FILE *f;
+	size_t i;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "w");
 	if (!f)
 		return -1;
-	fprintf(f, "%u\n", port);
+	for (i = 0; i < n; i++) {
+		if (n == 1)
+			fprintf(f, "%u\n", ports[i]);
+		else
+			fprintf(f, "%s %u\n", ctxs[i].model->host, ports[i]);
+	}
 	if (fclose(f) != 0)
 		return -1;
-	return rename(tmp, path); /* readers never see a half-written file */
+	return rename(tmp, path);
 }
 
-int server_run(sim_ctx *ctx, const struct sim_options *o)
+/* Serves every host on its own port until SIGTERM/SIGINT. With several
+ * hosts, a host's scenario "port" wins; else a non-zero --listen port is
+ * the first of consecutive ports; else each gets a free one. */
+int server_run(sim_ctx *ctxs, size_t n, const struct sim_options *o)
 {
 	struct sockaddr_storage ss;
-	struct MHD_Daemon *d;
-	const union MHD_DaemonInfo *di;
+	struct MHD_Daemon **d;
+	unsigned *ports;
 	struct MHD_OptionItem tls[4];
-	size_t ntls = 0;
+	size_t ntls = 0, i;
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION |
 	                 MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 	char host[160], *cert = NULL, *key = NULL;
 	const char *listen = o->listen;
-	int v6 = 0, sig = 0;
-	unsigned port;
+	int v6 = 0, sig = 0, rc = 0;
+	uint16_t base_port;
 	sigset_t set;
 
 	if (!listen)
@@ -602,6 +709,10 @@ int server_run(sim_ctx *ctx, const struct sim_options *o)
 		fprintf(stderr, "hvsim: --listen %s: expected ADDR:PORT\n", listen);
 		return 2;
 	}
+	if (n > 1 && !o->listen) /* no fixed default port for a fleet */
+		((struct sockaddr_in *)&ss)->sin_port = 0;
+	base_port = v6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+	               : ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	if (o->https) {
@@ -620,48 +731,77 @@ int server_run(sim_ctx *ctx, const struct sim_options *o)
 		}
 		flags |= MHD_USE_TLS;
 	}
-	ctx->https = o->https;
-	if (o->https) {
-		tls[ntls++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0,
-		                                       cert };
-		tls[ntls++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0,
-		                                       key };
-		/* MHD then sets GNUTLS_CERT_REQUEST: a certificate is asked
-		 * for, checked later by certauth.c, and may be absent. */
-		if (ctx->sc->client_ca_pem)
+	d = calloc(n, sizeof(*d));
+	ports = calloc(n, sizeof(*ports));
+	if (!d || !ports)
+		abort();
+	/* quirks.clock_skew_s: the first host's applies to every one */
+	date_skew_s = ctxs[0].sc->clock_skew_s;
+	for (i = 0; i < n && rc == 0; i++) {
+		sim_ctx *ctx = &ctxs[i];
+		const union MHD_DaemonInfo *di;
+		unsigned port = ctx->port ? ctx->port
+		              : base_port ? (unsigned)base_port + (unsigned)i : 0;
+		if (v6)
+			((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
+		else
+			((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
+		ctx->https = o->https;
+		ntls = 0;
+		if (o->https) {
 			tls[ntls++] = (struct MHD_OptionItem){
-				MHD_OPTION_HTTPS_MEM_TRUST, 0, ctx->sc->client_ca_pem };
+				MHD_OPTION_HTTPS_MEM_CERT, 0, cert };
+			tls[ntls++] = (struct MHD_OptionItem){
+				MHD_OPTION_HTTPS_MEM_KEY, 0, key };
+			/* MHD then sets GNUTLS_CERT_REQUEST: a certificate is
+			 * asked for, checked later by certauth.c, and may be
+			 * absent. */
+			if (ctx->sc->client_ca_pem)
+				tls[ntls++] = (struct MHD_OptionItem){
+					MHD_OPTION_HTTPS_MEM_TRUST, 0,
+					ctx->sc->client_ca_pem };
+		}
+		tls[ntls] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+		d[i] = MHD_start_daemon(flags, 0, NULL, NULL, handler, ctx,
+		                        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		                        MHD_OPTION_NOTIFY_CONNECTION, notify_conn, ctx,
+		                        MHD_OPTION_NOTIFY_COMPLETED, completed, ctx,
+		                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+		                        MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
+		if (!d[i]) {
+			fprintf(stderr, "hvsim: cannot listen on %s port %u%s%s: %s\n",
+			        host, port, n > 1 ? " for " : "",
+			        n > 1 ? ctx->model->host : "", strerror(errno));
+			rc = 3;
+			break;
+		}
+		di = MHD_get_daemon_info(d[i], MHD_DAEMON_INFO_BIND_PORT);
+		ports[i] = di ? di->port : 0;
 	}
-	tls[ntls] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-	date_skew_s = ctx->sc->clock_skew_s;
-	d = MHD_start_daemon(flags, 0, NULL, NULL, handler, ctx,
-	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	                     MHD_OPTION_NOTIFY_CONNECTION, notify_conn, ctx,
-	                     MHD_OPTION_NOTIFY_COMPLETED, completed, ctx,
-	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-	                     MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
-	if (!d) {
-		fprintf(stderr, "hvsim: cannot listen on %s: %s\n", listen,
-		        strerror(errno));
-		free(cert);
-		free(key);
-		return 3;
-	}
-	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	port = di ? di->port : 0;
-	printf("listening on %s://%s:%u/wsman\n", o->https ? "https" : "http",
-	       host, port);
-	fflush(stdout);
-	if (o->port_file && write_port_file(o->port_file, port) != 0)
-		fprintf(stderr, "hvsim: cannot write %s\n", o->port_file);
+	if (rc == 0) {
+		for (i = 0; i < n; i++) {
+			printf("listening on %s://%s:%u/wsman", o->https ? "https" : "http",
+			       host, ports[i]);
+			if (n > 1)
+				printf(" as %s", ctxs[i].model->host);
+			putchar('\n');
+		}
+		fflush(stdout);
+		if (o->port_file && write_port_file(o->port_file, ctxs, ports, n) != 0)
+			fprintf(stderr, "hvsim: cannot write %s\n", o->port_file);
 
-	/* the signals were blocked before any thread started (main.c) */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigwait(&set, &sig);
-	MHD_stop_daemon(d);
+		/* the signals were blocked before any thread started (main.c) */
+		sigemptyset(&set);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGINT);
+		sigwait(&set, &sig);
+	}
+	for (i = 0; i < n; i++)
+		if (d[i])
+			MHD_stop_daemon(d[i]);
+	free(d);
+	free(ports);
 	free(cert);
 	free(key);
-	return 0;
+	return rc;
 }

@@ -131,7 +131,8 @@ enum sim_fault {
 	F_ENCRYPTION,         /* plaintext SOAP where encryption is required */
 	F_INVALID_PARAMETER,  /* bad method parameters (WMI provider fault) */
 	F_ACCESS_DENIED,      /* w:AccessDenied */
-	F_INTERNAL            /* s:Receiver w:InternalError */
+	F_QUOTA,              /* w:QuotaLimit, WinRM error 0x803381A6 */
+	F_INTERNAL            /* s:Receiver w:InternalError (keep last) */
 };
 
 /* --- a parsed request (request.c) ------------------------------------- */
@@ -252,15 +253,25 @@ typedef struct sim_conn {
 struct sim_model;
 struct sim_scenario;
 
+/* Requests of one user being answered right now (quota enforcement). */
+typedef struct sim_inflight {
+	char *user;
+	unsigned n;
+} sim_inflight;
+
+/* One simulated host. hvsim serves one, or several (scenario "hosts"),
+ * each with its own context, port, model and lock. */
 typedef struct sim_ctx {
-	pthread_mutex_t lock;       /* guards model, enumerations, counters */
+	pthread_mutex_t lock;       /* guards model, counters, inflight */
 	struct sim_model *model;
 	struct sim_scenario *sc;
 	int https;
-	unsigned long next_conn_id;
 	unsigned long requests;     /* all requests, for fault injection */
-	FILE *log;
-	pthread_mutex_t log_lock;
+	FILE *log;                  /* shared by every host; log.c locks it */
+	int log_host;               /* several hosts: each log line names it */
+	unsigned port;              /* the port asked for (0: any free one) */
+	sim_inflight *inflight;     /* per user, when sc caps concurrency */
+	size_t ninflight;
 	/* "tls-server-end-point:" || H(cert), the channel binding over https */
 	unsigned char *cbt_app;
 	size_t cbt_len;
@@ -384,6 +395,8 @@ struct sim_options {
 	const char *cert, *key;
 	const char *port_file;
 };
-int server_run(sim_ctx *ctx, const struct sim_options *o);
+/* Serves ctxs[0..n) (each host on its own port) until SIGTERM/SIGINT:
+ * 0, 2 (bad options) or 3 (cannot listen). */
+int server_run(sim_ctx *ctxs, size_t n, const struct sim_options *o);
 
 #endif

@@ -39,7 +39,10 @@ usage "delete without SNAPSHOT" "'delete' needs more arguments" delete vm
 usage "rename without NEWNAME" "'rename' needs more arguments" rename vm snap
 usage "job without JOBID" "'job' needs more arguments" job
 usage "vms with an operand" "too many arguments for 'vms'" vms extra
-usage "list with two VMs" "too many arguments for 'list'" list a b
+usage "rename with four operands" "too many arguments for 'rename'" rename a b c d
+# two VMs are fleet mode (CLI.md), not a usage error: see test_fleet.sh
+usage "fleet mode without a SNAPSHOT" "needs a SNAPSHOT" delete --all
+usage "--parallel outside fleet mode" "belong to fleet mode" list a --parallel 4
 usage "unknown option" "unknown option '--bogus'" vms --bogus
 usage "unknown short option" "unknown option '-z'" -z vms
 usage "option without its value" "option '--host' needs a value" vms --host
