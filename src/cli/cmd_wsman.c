@@ -73,6 +73,8 @@ static char *read_input(const cli_options *o, const char *path, size_t *len, int
 static int split_pair(const cli_options *o, const char *text, const char *what,
                       char **name, const char **value)
 {
+	*name = NULL;
+	*value = NULL;
 	const char *eq = strchr(text, '=');
 	if (!eq || eq == text)
 		return cli_report_usage(o, "%s '%s' is not NAME=VALUE", what, text);
@@ -88,7 +90,7 @@ static int build_target(const cli_options *o, const char *uri, hvsnap_epr **out)
 		return cli_report_usage(o, "out of memory");
 	for (int i = 0; i < o->n_selectors; i++) {
 		char *name = NULL;
-		const char *value;
+		const char *value = NULL;
 		int rc = split_pair(o, o->selectors[i], "selector", &name, &value);
 		if (rc == EXIT_OK && hvsnap_epr_add_selector(epr, name, value) != HVSNAP_OK)
 			rc = cli_report_usage(o, "selector '%s' cannot be used", o->selectors[i]);
@@ -112,7 +114,7 @@ static int build_params(const cli_options *o, hvsnap_params **out)
 	int rc = EXIT_OK;
 	for (int i = 0; i < o->n_params && rc == EXIT_OK; i++) {
 		char *name = NULL, *file = NULL;
-		const char *value;
+		const char *value = NULL;
 		rc = split_pair(o, o->params[i], "parameter", &name, &value);
 		if (rc == EXIT_OK && value[0] == '@') {
 			size_t len;
