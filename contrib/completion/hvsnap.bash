@@ -32,6 +32,7 @@ _hvsnap() {
         --consistency) COMPREPLY=($(compgen -W "application crash" -- "$cur")); return ;;
         --guest-backup-type) COMPREPLY=($(compgen -W "full copy" -- "$cur")); return ;;
         --state) COMPREPLY=($(compgen -W "off running saved paused" -- "$cur")); return ;;
+        -o|--output) COMPREPLY=($(compgen -W "name wide" -- "$cur")); return ;;
         --auto-checkpoints) COMPREPLY=($(compgen -W "on off" -- "$cur")); return ;;
         --password-file|--cacert|--cert|--key|--inventory|--input)
             COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
@@ -74,6 +75,7 @@ _hvsnap() {
         create) cmd_opts="--name --type --no-wait --wait-timeout --kind --consistency
                     --ignore-non-snapshottable-disks --guest-backup-type" ;;
         list) cmd_opts="--include-recovery" ;;
+        vms) cmd_opts="--no-headers -o --output" ;;
         apply|rename) cmd_opts="--force" ;;
         delete) cmd_opts="--tree" ;;
         job) cmd_opts="--wait" ;;

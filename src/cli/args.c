@@ -24,7 +24,8 @@ typedef enum opt_id {
 	OPT_KIND, OPT_CONSISTENCY, OPT_IGNORE_NONSNAP, OPT_GUEST_BACKUP_TYPE,
 	OPT_INCLUDE_RECOVERY,
 	OPT_NAMESPACE, OPT_SELECTOR, OPT_PARAM, OPT_WQL, OPT_EPR, OPT_INPUT,
-	OPT_INVENTORY, OPT_HOSTS, OPT_ALL, OPT_PARALLEL, OPT_PER_HOST
+	OPT_INVENTORY, OPT_HOSTS, OPT_ALL, OPT_PARALLEL, OPT_PER_HOST,
+	OPT_NO_HEADERS, OPT_OUTPUT
 } opt_id;
 
 #define FLEET_COMMANDS "vms list create delete apply reset start stop save"
@@ -87,6 +88,8 @@ static const opt_def options[] = {
 	{ OPT_WQL, "wql", 0, 1, "wsman" },
 	{ OPT_EPR, "epr", 0, 0, "wsman" },
 	{ OPT_INPUT, "input", 0, 1, "wsman" },
+	{ OPT_NO_HEADERS, "no-headers", 0, 0, "vms" },
+	{ OPT_OUTPUT, "output", 'o', 1, "vms" },
 	{ OPT_INVENTORY, "inventory", 0, 1, FLEET_COMMANDS },
 	{ OPT_HOSTS, "hosts", 0, 1, FLEET_COMMANDS },
 	{ OPT_ALL, "all", 0, 0, FLEET_COMMANDS },
@@ -338,6 +341,12 @@ static int apply_option(cli_options *o, const opt_def *d, const char *v)
 	case OPT_WQL: o->wql = v; break;
 	case OPT_EPR: o->epr = 1; break;
 	case OPT_INPUT: o->input = v; break;
+	case OPT_NO_HEADERS: o->no_headers = 1; break;
+	case OPT_OUTPUT:
+		if (strcmp(v, "name") != 0 && strcmp(v, "wide") != 0)
+			return usage_error("--output: '%s' is not name or wide", v);
+		o->output = v;
+		break;
 	case OPT_INVENTORY: o->inventory = v; break;
 	case OPT_HOSTS: o->hosts = v; break;
 	case OPT_ALL: o->all = 1; break;

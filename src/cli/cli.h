@@ -93,6 +93,9 @@ typedef struct cli_options {
 	int all;                /* --all */
 	long parallel;          /* --parallel N, 0: default */
 	long per_host;          /* --per-host N, 0: default */
+	/* tables */
+	int no_headers;         /* vms --no-headers */
+	const char *output;     /* vms -o name|wide */
 } cli_options;
 
 /* Parses argv and the HVSNAP_* environment into o. On a usage error prints

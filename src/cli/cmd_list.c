@@ -12,12 +12,22 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/resolve.h"
+#include "cli/textwidth.h"
 
 /* Deeper levels are not indented further, so that a chain of thousands of
  * checkpoints prints in linear space; their depth is shown instead. */
 #define MAX_INDENT 32
 
+/* Box drawing where the terminal's character set has it, ASCII elsewhere. */
+typedef struct tree_glyphs {
+	const char *branch, *corner, *pipe;
+} tree_glyphs;
+
+static const tree_glyphs utf8_glyphs = { "\u251c\u2500 ", "\u2514\u2500 ", "\u2502  " };
+static const tree_glyphs ascii_glyphs = { "|- ", "`- ", "|  " };
+
 typedef struct tree {
+	const tree_glyphs *glyphs;
 	const hvsnap_snapshot **items; /* the snapshots shown */
 	size_t n;
 	size_t *by_id;       /* indexes sorted by id, for parent lookups */
@@ -59,6 +69,7 @@ static size_t find_id(const tree *t, const char *id)
 static int build_tree(tree *t, const hvsnap_snapshot **items, size_t count)
 {
 	memset(t, 0, sizeof(*t));
+	t->glyphs = cli_utf8_locale() ? &utf8_glyphs : &ascii_glyphs;
 	t->items = items;
 	t->n = count;
 	size_t n = t->n ? t->n : 1;
@@ -113,7 +124,7 @@ static void print_line(const tree *t, size_t i, size_t depth, const char *prefix
 	/* A user checkpoint is the ordinary case: only the others are named. */
 	if (role != HVSNAP_ROLE_CHECKPOINT)
 		snprintf(kind, sizeof(kind), " [%s]", hvsnap_snapshot_role_name(role));
-	printf("%s%s%s%s%s%s%s%s  %s  %s\n", prefix, last ? "\u2514\u2500 " : "\u251c\u2500 ",
+	printf("%s%s%s%s%s%s%s%s  %s  %s\n", prefix, last ? t->glyphs->corner : t->glyphs->branch,
 	       level, cli_safe(hvsnap_snapshot_name(s)), kind,
 	       hvsnap_snapshot_is_saved(s) ? " (saved)" : "",
 	       hvsnap_snapshot_is_current(s) ? " (current)" : "",
@@ -128,7 +139,7 @@ static int print_subtree(tree *t, size_t root, int root_last, const char *note)
 {
 	typedef struct frame { size_t node, next_child; } frame;
 	frame *stack = malloc((t->n + 1) * sizeof(frame));
-	char *prefix = malloc(MAX_INDENT * 5 + 1);   /* "│  " is 5 bytes */
+	char *prefix = malloc(MAX_INDENT * strlen(t->glyphs->pipe) + 1);
 	char *last_at = calloc(MAX_INDENT + 1, 1);
 	if (!stack || !prefix || !last_at) {
 		free(stack);
@@ -152,7 +163,7 @@ static int print_subtree(tree *t, size_t root, int root_last, const char *note)
 			top--;
 			if (top > 0 && top - 1 < MAX_INDENT) {
 				/* back to the parent: drop the cell drawn under it */
-				plen -= last_at[top - 1] ? 3 : 5;
+				plen -= strlen(last_at[top - 1] ? "   " : t->glyphs->pipe);
 				prefix[plen] = '\0';
 			}
 			continue;
@@ -162,7 +173,7 @@ static int print_subtree(tree *t, size_t root, int root_last, const char *note)
 		for (size_t k = f->next_child; k < end && last; k++)
 			last = t->printed[t->child[k]];
 		if (depth < MAX_INDENT) {
-			const char *cell = last_at[depth] ? "   " : "\u2502  ";
+			const char *cell = last_at[depth] ? "   " : t->glyphs->pipe;
 			size_t cl = strlen(cell);
 			memcpy(prefix + plen, cell, cl + 1);
 			plen += cl;

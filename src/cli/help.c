@@ -152,9 +152,14 @@ static const struct {
 	  "JSON: {\"protocol_version\",\"product_vendor\",\"product_version\",\n"
 	  "       \"security_profiles\":[...]}\n" },
 	{ "vms",
-	  "Usage: hvsnap vms [OPTIONS]\n"
+	  "Usage: hvsnap vms [--no-headers] [-o name|wide]\n"
 	  "\n"
-	  "Lists the host's virtual machines with their id (GUID) and state.\n"
+	  "Lists the host's virtual machines with their id (GUID) and state. On a\n"
+	  "terminal the NAME column is cut to fit its width (a cut name ends in an\n"
+	  "ellipsis); columns line up by display width.\n"
+	  "  --no-headers    no header line\n"
+	  "  -o, --output F  name: the names alone, one a line (for scripts);\n"
+	  "                  wide: never cut, and the state's number too\n"
 	  "\n"
 	  "JSON: {\"vms\":[{\"name\",\"id\",\"state\",\"state_code\"}]}\n" },
 	{ "create",

@@ -1,10 +1,14 @@
 /* hvsnap: entry point. Parses the command line and runs one command. */
+#include <locale.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
 
 int main(int argc, char **argv)
 {
+	/* The terminal's character set, for display widths and tree glyphs;
+	 * numbers and JSON do not depend on it (LC_CTYPE only). */
+	setlocale(LC_CTYPE, "");
 	cli_options o;
 	int rc = cli_parse_args(argc, argv, &o);
 	if (rc != EXIT_OK)

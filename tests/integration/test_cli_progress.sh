@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/cli_lib.sh"
 
-printf '{"users":[{"name":"admin","password":"%s"}],"auth":{"basic":true},"jobs":{"duration_ms":2500},"vms":[{"name":"slow","state":"off"}]}\n' \
+printf '{"users":[{"name":"admin","password":"%s"}],"auth":{"basic":true},"jobs":{"duration_ms":2500},"vms":[{"name":"slow","state":"off"},{"name":"a-very-long-vm-name-that-would-not-fit-a-narrow-terminal-at-all","state":"off"}]}\n' \
   "$PASSWORD" >"$TMP/p.json"
 start_hvsim p "$TMP/p.json"
 
@@ -26,6 +26,21 @@ t = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
 print(max([len(s) for s in re.split(r"\r|\n|\x1b\[K", t) if "%" in s] or [0]))
 PY
 }
+
+# vms on a 70-column terminal: the NAME column gives way, no row wraps,
+# the cut name says so; -o wide never cuts.
+on_tty 70 vms
+python3 -S - "$TMP/tty" <<'PY' || fail "vms rows wider than 70 columns: $(cat "$TMP/tty")"
+import sys
+rows = [l for l in open(sys.argv[1], encoding="utf-8").read().replace("\r", "").split("\n") if l]
+sys.exit(0 if rows and max(len(l) for l in rows) <= 70 else 1)
+PY
+grep -q 'a-very-long.*\(…\|\.\.\.\)' "$TMP/tty" || fail "the long name is not marked as cut: $(cat "$TMP/tty")"
+ok "vms fits a 70-column terminal"
+on_tty 70 vms -o wide
+grep -q 'a-very-long-vm-name-that-would-not-fit-a-narrow-terminal-at-all' "$TMP/tty" \
+  || fail "-o wide cut the name: $(cat "$TMP/tty")"
+ok "vms -o wide keeps whole names"
 
 on_tty 40 create slow --name narrow
 grep -q 'Created checkpoint' "$TMP/tty" || fail "create on a 40-column pty: $(cat -v "$TMP/tty")"

@@ -84,6 +84,29 @@ grep -qF "HVCLI" "$TMP/out" && fail "the host itself is listed as a VM: $OUT"
 [ "$(wc -l <"$TMP/out")" = 8 ] || fail "vms: header + 7 VMs expected: $OUT"
 expect_reqs all 1 "vms round trips"
 ok "vms table: every VM once, not the host, names intact"
+# The ID column starts at one display column on every row, though a name
+# holds 日本 (two columns a character) and accents (one).
+python3 -S - "$TMP/out" <<'PY' || fail "vms columns do not line up: $OUT"
+import sys, unicodedata
+def width(t):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in t)
+starts = {width(l[:l.index(i)]) for l in open(sys.argv[1], encoding="utf-8")
+          for i in [l.split()[-2]] if l.strip()}
+sys.exit(0 if len(starts) == 1 else 1)
+PY
+ok "vms columns line up by display width"
+hv vms --no-headers -o name
+expect_rc 0 "vms --no-headers -o name"
+[ "$(wc -l <"$TMP/out")" = 7 ] || fail "-o name: one name a line: $OUT"
+grep -qx "lab" "$TMP/out" || fail "-o name lists lab alone on its line: $OUT"
+grep -q "NAME\|$LAB" "$TMP/out" && fail "-o name prints names only: $OUT"
+hv vms -o wide
+expect_rc 0 "vms -o wide"
+grep -q "^lab  *$LAB  Off  *3\$" "$TMP/out" || fail "-o wide: lab with its state code: $OUT"
+hv vms --no-headers
+grep -q "NAME" "$TMP/out" && fail "--no-headers printed the header: $OUT"
+hv vms -o tall
+expect_rc 2 "vms -o with an unknown format"
 
 hv vms --json
 expect_rc 0 "vms --json"
@@ -95,7 +118,7 @@ W=$WEIRD_VM jcheck 'len(j["vms"]) == 7' \
 ok "vms JSON: names, ids, states"
 
 # --- list ------------------------------------------------------------------------
-hv list lab
+LC_ALL=C.UTF-8 hv list lab
 expect_rc 0 "list (tree)"
 expect_out "lab ($LAB)"
 grep -q "leaf (current)  $LEAF" "$TMP/out" || fail "list: leaf should be marked current: $OUT"
@@ -108,6 +131,14 @@ grep -q "^   └─ side  $SIDE" "$TMP/out" || fail "list: side last under base:
 grep -q "^      └─ side-leaf  $SIDE_LEAF" "$TMP/out" || fail "list: side-leaf under side: $OUT"
 expect_reqs all 2 "list round trips"
 expect_reqs Enumerate 2 "list: resolve VM + one settings query"
+# A terminal without UTF-8 gets the same tree in ASCII.
+LC_ALL=C hv list lab
+expect_rc 0 "list (tree) in the C locale"
+grep -q "^\`- base  $BASE" "$TMP/out" || fail "ASCII list: base is the root: $OUT"
+grep -q "^   |- mid  $MID" "$TMP/out" || fail "ASCII list: mid under base: $OUT"
+grep -q "^   |  \`- leaf (current)" "$TMP/out" || fail "ASCII list: leaf under mid: $OUT"
+LC_ALL=C grep -q "$(printf '[\200-\377]')" "$TMP/out" && fail "non-ASCII bytes in the C locale's tree: $OUT"
+ok "ASCII tree under a locale without UTF-8"
 ok "list tree shape and (current) mark"
 
 hv list "$(echo "$LAB" | tr 'A-F' 'a-f')" --json
