@@ -4,25 +4,13 @@
 #include "hyperv/poll.h"
 
 #include "platform/platform.h"
+#include "wsman/pause.h"
 
 #define POLL_FIRST_MS 100u
 #define POLL_MAX_MS 1000u
 /* Consecutive failed looks tolerated (a host restarting WinRM, a dropped
  * connection) before giving up. */
 #define MAX_POLL_FAILURES 5
-
-/* Sleeps ms unless interrupted; non-zero when interrupted. */
-static int sleep_unless_interrupted(const hvsnap_session *s, unsigned ms)
-{
-	while (ms > 0) {
-		if (hvsnap_session_interrupted(s))
-			return 1;
-		unsigned slice = ms < 50 ? ms : 50;
-		hvs_platform_sleep_ms(slice);
-		ms -= slice;
-	}
-	return hvsnap_session_interrupted(s);
-}
 
 static int transient(hvsnap_status st, const hvsnap_error *err)
 {
@@ -67,7 +55,7 @@ hvsnap_status hvs_poll(hvsnap_session *s, uint32_t timeout_ms, hvs_poll_step ste
 		unsigned sleep_ms = delay;
 		if (timeout_ms > 0 && timeout_ms - (now - start) < sleep_ms)
 			sleep_ms = (unsigned)(timeout_ms - (now - start));
-		if (sleep_unless_interrupted(s, sleep_ms)) {
+		if (hvs_session_pause(s, sleep_ms)) {
 			*elapsed_ms = hvs_platform_monotonic_ms() - start;
 			*end = HVS_POLL_CANCELLED;
 			return HVSNAP_ERR_CANCELLED;

@@ -17,6 +17,7 @@
 #include "util/strutil.h"
 #include "wsman/global_int.h"
 #include "wsman/ns.h"
+#include "wsman/pause.h"
 #include "wsman/response.h"
 #include "wsman/xmlutil.h"
 
@@ -400,8 +401,7 @@ static hvsnap_status send_once(hvsnap_session *s, const char *body, size_t len,
 	return st;
 }
 
-/* Sleeps ms in short slices; non-zero when the session was interrupted. */
-static int pause_unless_interrupted(const hvsnap_session *s, unsigned ms)
+int hvs_session_pause(const hvsnap_session *s, unsigned ms)
 {
 	while (ms > 0) {
 		if (hvsnap_session_interrupted(s))
@@ -443,7 +443,7 @@ hvsnap_status hvs_wsman_session_call(hvsnap_session *s, xmlDocPtr req,
 		if (spent + delay > s->opts.busy_timeout_ms)
 			break;
 		session_info(s, "%s: host busy (QuotaLimit), trying again in %u ms", label, delay);
-		if (pause_unless_interrupted(s, delay)) {
+		if (hvs_session_pause(s, delay)) {
 			hvs_err_set(err, HVSNAP_ERR_CANCELLED, 0,
 			            "%s not sent again after the host was busy: interrupted", label);
 			st = HVSNAP_ERR_CANCELLED;
