@@ -103,17 +103,9 @@ hvsnap_status hvsnap_wsman_invoke(hvsnap_session *s, const hvsnap_epr *target,
 	xmlDocPtr req = hvs_wsman_build_invoke(&o, method, params);
 	if (!req)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build an Invoke of %s", method);
-	char label[160];
-	snprintf(label, sizeof(label), "Invoke %s", method);
 	xmlDocPtr resp = NULL;
-	/* Never resent: the method may already have run on the host. */
-	st = hvs_wsman_session_call(s, req, label, WINRM_NEVER_RESEND, &resp, err);
+	st = hvs_wsman_session_invoke(s, req, method, &resp, err);
 	xmlFreeDoc(req);
-	if ((st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_PROTOCOL) &&
-	    hvs_winrm_channel_body_sent(s->channel))
-		/* With no readable answer to a request that did go out, the user
-		 * must learn that the method may have run. */
-		hvs_err_note_may_have_run(err, method, "its answer was lost");
 	if (st == HVSNAP_OK) {
 		st = hvs_wsman_parse_invoke(resp, method, out, err);
 		/* An answer that came but makes no sense (an empty Body, a broken

@@ -199,16 +199,9 @@ hvsnap_status hvsnap_raw_invoke(hvsnap_session *s, const hvsnap_epr *target,
 	}
 	if (!req)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build an Invoke of %s", method);
-	char label[160];
-	snprintf(label, sizeof(label), "Invoke %s", method);
 	xmlDocPtr resp = NULL;
-	/* Never resent: the method may already have run on the host. */
-	st = hvs_wsman_session_call(s, req, label, WINRM_NEVER_RESEND, &resp, err);
+	st = hvs_wsman_session_invoke(s, req, method, &resp, err);
 	xmlFreeDoc(req);
-	if ((st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_PROTOCOL) &&
-	    hvs_winrm_channel_body_sent(s->channel))
-		hvs_err_add_detail(err, "%s may have run on the host although its answer was lost; "
-		                   "it was not sent again", method);
 	if (st == HVSNAP_OK)
 		st = body_text(resp, body, err);
 	xmlFreeDoc(resp);

@@ -455,3 +455,18 @@ hvsnap_status hvs_wsman_session_call(hvsnap_session *s, xmlDocPtr req,
 	free(body);
 	return st;
 }
+
+hvsnap_status hvs_wsman_session_invoke(hvsnap_session *s, xmlDocPtr req, const char *method,
+                                       xmlDocPtr *resp, hvsnap_error *err)
+{
+	char label[160];
+	snprintf(label, sizeof(label), "Invoke %s", method);
+	/* Never resent: the method may already have run on the host. */
+	hvsnap_status st = hvs_wsman_session_call(s, req, label, WINRM_NEVER_RESEND, resp, err);
+	if ((st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_PROTOCOL) &&
+	    hvs_winrm_channel_body_sent(s->channel))
+		/* With no readable answer to a request that did go out, the user
+		 * must learn that the method may have run. */
+		hvs_err_note_may_have_run(err, method, "its answer was lost");
+	return st;
+}

@@ -37,5 +37,9 @@ void hvs_wsman_session_request_opts(const hvsnap_session *s, wsman_request_opts 
 hvsnap_status hvs_wsman_session_call(hvsnap_session *s, xmlDocPtr req,
                                  const char *label, winrm_resend retry,
                                  xmlDocPtr *resp, hvsnap_error *err);
+/* hvs_wsman_session_call for a method: never resent, and a failure after
+ * its body left notes that the method may have run. */
+hvsnap_status hvs_wsman_session_invoke(hvsnap_session *s, xmlDocPtr req, const char *method,
+                                       xmlDocPtr *resp, hvsnap_error *err);
 
 #endif
