@@ -76,9 +76,13 @@ pass "apt-get install ./*.deb"
 
 # --- the installed tools --------------------------------------------------------
 hvsnap=/usr/bin/hvsnap hvsim=/usr/bin/hvsim
+# The first line names the tool's version; the next ones the library's
+# (which must be the packaged one) and its features.
 out=$("$hvsnap" --version 2>&1)
-if [ "$out" = "hvsnap $version" ]; then pass "installed hvsnap --version: $out"
-else fail "installed hvsnap --version said '$out', want 'hvsnap $version'"; fi
+if [ "$(sed -n 1p <<<"$out")" = "hvsnap $version" ] &&
+   grep -qx "libhvsnap $version" <<<"$out"; then
+	pass "installed hvsnap --version: $(tr '\n' ' ' <<<"$out")"
+else fail "installed hvsnap --version said '$out', want 'hvsnap $version' and 'libhvsnap $version'"; fi
 lib=$(ldd "$hvsnap" | awk '$1 ~ /^libhvsnap\.so/ { print $3 }')
 owner=$( [ -n "$lib" ] && dpkg -S "$(readlink -f "$lib")" 2>/dev/null | cut -d: -f1)
 if [ "$owner" = hvsnap ]; then pass "installed hvsnap loads $lib, from the hvsnap package"
