@@ -192,6 +192,18 @@ bad_scenario '{"vms": [], "typo": 1}' "unknown key exit"
 bad_scenario '{"auth": {"cbt_hardening": "paranoid"}}' "bad cbt_hardening exit" 'auth.cbt_hardening'
 bad_scenario "{\"auth\": {\"keytab\": \"$T/no-such.keytab\"}}" "unreadable keytab exit" 'auth.keytab'
 bad_scenario '{not json' "invalid JSON exit"
+# A host has at most 2,048 VMs: a "count" of 100,000 took minutes to load.
+bad_scenario '{"vms": [{"name": "v", "count": 100000}]}' "a VM count over 2,048" 'vms\[0\].count'
+bad_scenario '{"vms": [{"name": "v", "count": 2048}, {"name": "w"}]}' "VM 2,049 of a host" 'more than 2048 VMs'
+echo '{"vms": [{"name": "v", "count": 2048}]}' >"$T/max.json"
+"$HVSIM" --scenario "$T/max.json" --listen 127.0.0.1:0 --port-file "$T/max.port" >/dev/null 2>"$T/err" &
+MAX_PID=$!
+for _ in $(seq 100); do [ -s "$T/max.port" ] && break; sleep 0.1; done
+[ -s "$T/max.port" ] || fail "hvsim did not start with 2,048 VMs: $(cat "$T/err")"
+kill "$MAX_PID"; wait "$MAX_PID" || true
+ok "2,048 VMs load"
+bad_scenario '{"hosts": [{"host": "h", "count": 30, "vms": [{"name": "v", "count": 2000}]}]}' \
+  "a fleet of 60,000 VMs" 'more than 50000 VMs in all hosts'
 RC=0; "$HVSIM" --scenario "$T/missing.json" 2>"$T/err" || RC=$?
 expect_eq "$RC" 2 "missing scenario exit"
 RC=0; "$HVSIM" --bogus 2>"$T/err" || RC=$?
