@@ -49,6 +49,12 @@ static int put_file(const uint8_t *data, size_t size)
 	return fclose(f) == 0 ? 0 : -1;
 }
 
+/* Instances of a class resolved again through their EPR: resolving is a
+ * scan of the class, so doing it for every one of thousands of VMs would
+ * make this harness quadratic and time out on a legal scenario (as it did
+ * for 4 hosts of 622 VMs). The first few exercise the path as well. */
+#define RESOLVE_PER_CLASS 32
+
 static void walk_model(sim_model *m)
 {
 	static const char *const classes[] = {
@@ -70,6 +76,8 @@ static void walk_model(sim_model *m)
 			xw_instance(&b, all.v[i]);
 			sink += b.len;
 			hvs_buf_free(&b);
+			if (i >= RESOLVE_PER_CLASS)
+				continue;
 			class_epr(all.v[i], &e);
 			again = class_resolve(m, &e, "en-US");
 			inst_free(again);
