@@ -19,6 +19,7 @@
 #include "wsman/cim_int.h"
 #include "hvsnap/cim.h"
 #include "hvsnap/wsman.h"
+#include "bench_util.h"
 #include "util/buf.h"
 #include "wsman/envelope.h"
 #include "wsman/response.h"
@@ -49,28 +50,12 @@ static long peak_rss_kib(void)
 
 static void die(const char *what)
 {
-	fprintf(stderr, "bench_parse: %s\n", what);
-	exit(1);
+	bench_die("bench_parse", what);
 }
 
 static char *read_fixture(const char *dir, const char *name, size_t *len)
 {
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "bench_parse: cannot open %s\n", path);
-		exit(1);
-	}
-	buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (hvs_buf_append(&b, chunk, n) != 0)
-			die("out of memory");
-	fclose(f);
-	*len = b.len;
-	return hvs_buf_detach(&b);
+	return bench_read_file("bench_parse", dir, name, len);
 }
 
 /* Text between the end of open and the start of close in s, copied. */

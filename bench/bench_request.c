@@ -31,6 +31,7 @@
 #include "hvsnap/cim.h"
 #include "hvsnap/hyperv.h"
 #include "hvsnap/wsman.h"
+#include "bench_util.h"
 #include "util/buf.h"
 #include "wsman/cim_int.h"
 #include "wsman/envelope.h"
@@ -77,28 +78,12 @@ static hvsnap_params *create_params;
 
 static void die(const char *what)
 {
-	fprintf(stderr, "bench_request: %s\n", what);
-	exit(1);
+	bench_die("bench_request", what);
 }
 
 static char *read_file(const char *dir, const char *name, size_t *len)
 {
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "bench_request: cannot open %s\n", path);
-		exit(1);
-	}
-	buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (hvs_buf_append(&b, chunk, n) != 0)
-			die("out of memory");
-	fclose(f);
-	*len = b.len;
-	return hvs_buf_detach(&b);
+	return bench_read_file("bench_request", dir, name, len);
 }
 
 static ntlm_ctx *session(int as_server)

@@ -1,0 +1,33 @@
+/* Helpers of the benchmark programs (bench_util.h). */
+#include "bench_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "util/buf.h"
+
+void bench_die(const char *prog, const char *what)
+{
+	fprintf(stderr, "%s: %s\n", prog, what);
+	exit(1);
+}
+
+char *bench_read_file(const char *prog, const char *dir, const char *name, size_t *len)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "%s: cannot open %s\n", prog, path);
+		exit(1);
+	}
+	buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (hvs_buf_append(&b, chunk, n) != 0)
+			bench_die(prog, "out of memory");
+	fclose(f);
+	*len = b.len;
+	return hvs_buf_detach(&b);
+}
