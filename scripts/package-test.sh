@@ -161,8 +161,13 @@ if quiet cmake -S tests/package/cmake-consumer -B "$consumer" -DCMAKE_BUILD_TYPE
 	done
 	readelf -d "$consumer/consumer_shared" | grep -q 'NEEDED.*libhvsnap\.so\.' ||
 		fail "consumer_shared does not load libhvsnap.so"
-	readelf -d "$consumer/consumer_static" | grep -q 'NEEDED.*libhvsnap' &&
+	if readelf -d "$consumer/consumer_static" | grep -q 'NEEDED.*libhvsnap'; then
 		fail "consumer_static is linked to libhvsnap.so, not the archive"
+	fi
 else
 	fail "the out-of-tree CMake project (tests/package/cmake-consumer) does not build"
 fi
+
+# The verdict is $failed alone (the EXIT trap turns it into the exit code);
+# the status of whatever check ran last must not leak out as the result.
+exit 0
