@@ -10,6 +10,7 @@
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
+#include "auth/md5.h"
 #include "util/err.h"
 
 static const EVP_MD *endpoint_digest(X509 *x)
@@ -65,13 +66,8 @@ hvsnap_status hvs_cbt_ntlm_hash(const unsigned char *app, size_t len,
 	unsigned char hdr[20] = { 0 };
 	for (int i = 0; i < 4; i++)
 		hdr[16 + i] = (unsigned char)((uint64_t)len >> (8 * i));
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	unsigned int n = 0;
-	int ok = c && EVP_DigestInit_ex(c, EVP_md5(), NULL) &&
-	         EVP_DigestUpdate(c, hdr, sizeof(hdr)) &&
-	         (len == 0 || EVP_DigestUpdate(c, app, len)) &&
-	         EVP_DigestFinal_ex(c, out, &n) && n == 16;
-	EVP_MD_CTX_free(c);
+	hvs_iov v[2] = { { hdr, sizeof(hdr) }, { app, len } };
+	int ok = hvs_md5v(v, 2, out) == 0;
 	if (!ok)
 		return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
 		               "MD5 unavailable (OpenSSL FIPS mode?)");

@@ -9,12 +9,10 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
 
 #include "auth/legacy_crypto.h"
+#include "auth/md5.h"
 #include "platform/platform.h"
 #include "util/err.h"
 #include "util/strutil.h"
@@ -165,44 +163,6 @@ static int utf16le(buf *out, const char *s, bool upper)
 	return 0;
 }
 
-typedef struct iov {
-	const void *p;
-	size_t n;
-} iov;
-
-static int hmac_md5(const unsigned char *key, size_t klen, const iov *v,
-                    size_t nv, unsigned char out[16])
-{
-	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	EVP_MAC_CTX *m = mac ? EVP_MAC_CTX_new(mac) : NULL;
-	char md[] = "MD5";
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, md, 0),
-		OSSL_PARAM_construct_end()
-	};
-	size_t outl = 0;
-	int ok = m && EVP_MAC_init(m, key, klen, params);
-	for (size_t i = 0; ok && i < nv; i++)
-		if (v[i].n)
-			ok = EVP_MAC_update(m, v[i].p, v[i].n);
-	ok = ok && EVP_MAC_final(m, out, &outl, 16) && outl == 16;
-	EVP_MAC_CTX_free(m);
-	EVP_MAC_free(mac);
-	return ok ? 0 : -1;
-}
-
-static int md5v(const iov *v, size_t nv, unsigned char out[16])
-{
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	unsigned int n = 0;
-	int ok = c && EVP_DigestInit_ex(c, EVP_md5(), NULL);
-	for (size_t i = 0; ok && i < nv; i++)
-		ok = EVP_DigestUpdate(c, v[i].p, v[i].n);
-	ok = ok && EVP_DigestFinal_ex(c, out, &n) && n == 16;
-	EVP_MD_CTX_free(c);
-	return ok ? 0 : -1;
-}
-
 static hvsnap_status crypto_failed(hvsnap_error *err)
 {
 	return hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0,
@@ -244,9 +204,9 @@ int hvs_ntlm_split_user(const char *spec, char **user, char **domain)
 int hvs_ntlm_ntowfv1(const char *password, unsigned char out[16])
 {
 	buf u = BUF_INIT;
-	int rc = utf16le(&u, password, false) == 0 &&
-	         hvs_legacy_md4(LEGACY_IMPL_AUTO, u.data ? u.data : "", u.len, out) == 0
-	         ? 0 : -1;
+	int rc = utf16le(&u, password, false) == 0 ? 0 : -1;
+	if (rc == 0)
+		hvs_legacy_md4(u.data ? u.data : "", u.len, out);
 	hvs_buf_wipe(&u);
 	return rc;
 }
@@ -257,8 +217,8 @@ static int ntowfv2_from_hash(const unsigned char nt[16], const char *user,
 	buf id = BUF_INIT;
 	int rc = -1;
 	if (utf16le(&id, user, true) == 0 && utf16le(&id, domain, false) == 0) {
-		iov v = { id.data, id.len };
-		rc = hmac_md5(nt, 16, &v, 1, out);
+		hvs_iov v = { id.data, id.len };
+		rc = hvs_hmac_md5(nt, 16, &v, 1, out);
 	}
 	hvs_buf_wipe(&id);
 	return rc;
@@ -303,18 +263,18 @@ static hvsnap_status start_session(ntlm_ctx *c, bool as_server,
 {
 	size_t seal_len = (c->flags & NTLM_NEGOTIATE_128) ? 16
 	                : (c->flags & NTLM_NEGOTIATE_56) ? 7 : 5;
-	iov v[2];
-	v[0] = (iov){ c->esk, 16 };
-	v[1] = (iov){ C2S_SIGN, sizeof(C2S_SIGN) };
+	hvs_iov v[2];
+	v[0] = (hvs_iov){ c->esk, 16 };
+	v[1] = (hvs_iov){ C2S_SIGN, sizeof(C2S_SIGN) };
 	unsigned char c2s_sign[16], s2c_sign[16], c2s_seal[16], s2c_seal[16];
-	int rc = md5v(v, 2, c2s_sign);
-	v[1] = (iov){ S2C_SIGN, sizeof(S2C_SIGN) };
-	rc |= md5v(v, 2, s2c_sign);
+	int rc = hvs_md5v(v, 2, c2s_sign);
+	v[1] = (hvs_iov){ S2C_SIGN, sizeof(S2C_SIGN) };
+	rc |= hvs_md5v(v, 2, s2c_sign);
 	v[0].n = seal_len;
-	v[1] = (iov){ C2S_SEAL, sizeof(C2S_SEAL) };
-	rc |= md5v(v, 2, c2s_seal);
-	v[1] = (iov){ S2C_SEAL, sizeof(S2C_SEAL) };
-	rc |= md5v(v, 2, s2c_seal);
+	v[1] = (hvs_iov){ C2S_SEAL, sizeof(C2S_SEAL) };
+	rc |= hvs_md5v(v, 2, c2s_seal);
+	v[1] = (hvs_iov){ S2C_SEAL, sizeof(S2C_SEAL) };
+	rc |= hvs_md5v(v, 2, s2c_seal);
 	if (rc == 0) {
 		memcpy(c->sign_out, as_server ? s2c_sign : c2s_sign, 16);
 		memcpy(c->seal_out, as_server ? s2c_seal : c2s_seal, 16);
@@ -327,8 +287,8 @@ static hvsnap_status start_session(ntlm_ctx *c, bool as_server,
 	OPENSSL_cleanse(s2c_seal, 16);
 	if (rc != 0)
 		return crypto_failed(err);
-	c->rc4_out = hvs_legacy_rc4_new(LEGACY_IMPL_AUTO, c->seal_out, 16);
-	c->rc4_in = hvs_legacy_rc4_new(LEGACY_IMPL_AUTO, c->seal_in, 16);
+	c->rc4_out = hvs_legacy_rc4_new(c->seal_out, 16);
+	c->rc4_in = hvs_legacy_rc4_new(c->seal_in, 16);
 	if (!c->rc4_out || !c->rc4_in)
 		return crypto_failed(err);
 	c->seq_out = c->seq_in = 0;
@@ -700,8 +660,8 @@ hvsnap_status hvs_ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge_
 		st = crypto_failed(err);
 		goto out;
 	}
-	iov v[2] = { { ch.server_challenge, 8 }, { temp.data, temp.len } };
-	if (hmac_md5(rk, 16, v, 2, ntproof) != 0) {
+	hvs_iov v[2] = { { ch.server_challenge, 8 }, { temp.data, temp.len } };
+	if (hvs_hmac_md5(rk, 16, v, 2, ntproof) != 0) {
 		st = crypto_failed(err);
 		goto out;
 	}
@@ -715,15 +675,15 @@ hvsnap_status hvs_ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge_
 		 * 3.1.5.1.2, as Windows does. */
 		memset(lm, 0, sizeof(lm));
 	} else {
-		iov lv[2] = { { ch.server_challenge, 8 }, { cc, 8 } };
-		if (hmac_md5(rk, 16, lv, 2, lm) != 0) {
+		hvs_iov lv[2] = { { ch.server_challenge, 8 }, { cc, 8 } };
+		if (hvs_hmac_md5(rk, 16, lv, 2, lm) != 0) {
 			st = crypto_failed(err);
 			goto out;
 		}
 		memcpy(lm + 16, cc, 8);
 	}
-	iov kv = { ntproof, 16 };
-	if (hmac_md5(rk, 16, &kv, 1, kxkey) != 0) {
+	hvs_iov kv = { ntproof, 16 };
+	if (hvs_hmac_md5(rk, 16, &kv, 1, kxkey) != 0) {
 		st = crypto_failed(err);
 		goto out;
 	}
@@ -736,8 +696,7 @@ hvsnap_status hvs_ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge_
 			st = hvs_err_set(err, HVSNAP_ERR_INTERNAL, 0, "no random numbers");
 			goto out;
 		}
-		if (hvs_legacy_rc4_oneshot(LEGACY_IMPL_AUTO, kxkey, 16, rsk, enc_key,
-		                       16) != 0) {
+		if (hvs_legacy_rc4_oneshot(kxkey, 16, rsk, enc_key, 16) != 0) {
 			st = crypto_failed(err);
 			goto out;
 		}
@@ -791,10 +750,10 @@ hvsnap_status hvs_ntlm_authenticate(ntlm_ctx *c, const unsigned char *challenge_
 
 	if (mic) {
 		/* Over the exact bytes exchanged, MIC field still zero. */
-		iov mv[3] = { { c->negotiate.data, c->negotiate.len },
+		hvs_iov mv[3] = { { c->negotiate.data, c->negotiate.len },
 		              { challenge_msg, len }, { m, total } };
 		unsigned char micv[16];
-		if (hmac_md5(rsk, 16, mv, 3, micv) != 0) {
+		if (hvs_hmac_md5(rsk, 16, mv, 3, micv) != 0) {
 			st = crypto_failed(err);
 			goto out;
 		}
@@ -862,15 +821,14 @@ static int make_signature(ntlm_ctx *c, const unsigned char *sign_key,
 {
 	unsigned char s[4], mac[16];
 	put32(s, seq);
-	iov v[2] = { { s, 4 }, { msg, len } };
-	if (hmac_md5(sign_key, 16, v, 2, mac) != 0)
+	hvs_iov v[2] = { { s, 4 }, { msg, len } };
+	if (hvs_hmac_md5(sign_key, 16, v, 2, mac) != 0)
 		return -1;
 	put32(sig, 1);
 	memcpy(sig + 4, mac, 8);
 	OPENSSL_cleanse(mac, sizeof(mac));
-	if ((c->flags & NTLM_NEGOTIATE_KEY_EXCH) &&
-	    hvs_legacy_rc4_update(rc4, sig + 4, sig + 4, 8) != 0)
-		return -1;
+	if (c->flags & NTLM_NEGOTIATE_KEY_EXCH)
+		hvs_legacy_rc4_update(rc4, sig + 4, sig + 4, 8);
 	put32(sig + 12, seq);
 	return 0;
 }
@@ -886,8 +844,9 @@ hvsnap_status hvs_ntlm_wrap(ntlm_ctx *c, const unsigned char *msg, size_t len,
 	if (hvs_buf_reserve(sealed, len) != 0 || hvs_buf_reserve(sig16, 16) != 0)
 		return hvs_err_nomem(err);
 	unsigned char *ct = (unsigned char *)sealed->data + start;
-	if ((len && hvs_legacy_rc4_update(c->rc4_out, msg, ct, len) != 0) ||
-	    make_signature(c, c->sign_out, c->rc4_out, c->seq_out, msg, len,
+	if (len)
+		hvs_legacy_rc4_update(c->rc4_out, msg, ct, len);
+	if (make_signature(c, c->sign_out, c->rc4_out, c->seq_out, msg, len,
 	                   sig) != 0) {
 		/* The stream may have advanced: this context cannot go on. */
 		OPENSSL_cleanse(ct, len);
@@ -916,8 +875,9 @@ hvsnap_status hvs_ntlm_unwrap(ntlm_ctx *c, const unsigned char *sig16,
 		return hvs_err_nomem(err);
 	unsigned char *pt = (unsigned char *)plain->data + start;
 	unsigned char want[16];
-	if ((len && hvs_legacy_rc4_update(c->rc4_in, sealed, pt, len) != 0) ||
-	    make_signature(c, c->sign_in, c->rc4_in, c->seq_in, pt, len,
+	if (len)
+		hvs_legacy_rc4_update(c->rc4_in, sealed, pt, len);
+	if (make_signature(c, c->sign_in, c->rc4_in, c->seq_in, pt, len,
 	                   want) != 0) {
 		OPENSSL_cleanse(pt, len);
 		c->state = ST_BROKEN;
@@ -1023,8 +983,8 @@ hvsnap_status hvs_ntlm_test_accept(ntlm_ctx *c, const unsigned char *negotiate,
 		goto out;
 	}
 	if (challenge_msg) {
-		iov v[2] = { { challenge_msg + 24, 8 }, { nt + 16, nt_len - 16 } };
-		if (hmac_md5(rk, 16, v, 2, proof) != 0) {
+		hvs_iov v[2] = { { challenge_msg + 24, 8 }, { nt + 16, nt_len - 16 } };
+		if (hvs_hmac_md5(rk, 16, v, 2, proof) != 0) {
 			st = crypto_failed(err);
 			goto out;
 		}
@@ -1036,8 +996,8 @@ hvsnap_status hvs_ntlm_test_accept(ntlm_ctx *c, const unsigned char *negotiate,
 	/* KXKEY = SessionBaseKey for NTLMv2 (3.4.5.1). The server unwraps
 	 * the client's random key only when signing or sealing was
 	 * negotiated (3.2.5.2.2); otherwise the exported key is KXKEY. */
-	iov kv = { nt, 16 };
-	if (hmac_md5(rk, 16, &kv, 1, sbk) != 0) {
+	hvs_iov kv = { nt, 16 };
+	if (hvs_hmac_md5(rk, 16, &kv, 1, sbk) != 0) {
 		st = crypto_failed(err);
 		goto out;
 	}
@@ -1047,8 +1007,7 @@ hvsnap_status hvs_ntlm_test_accept(ntlm_ctx *c, const unsigned char *negotiate,
 			st = rejected(err, "no EncryptedRandomSessionKey");
 			goto out;
 		}
-		if (hvs_legacy_rc4_oneshot(LEGACY_IMPL_AUTO, sbk, 16, erk, esk,
-		                           16) != 0) {
+		if (hvs_legacy_rc4_oneshot(sbk, 16, erk, esk, 16) != 0) {
 			st = crypto_failed(err);
 			goto out;
 		}
@@ -1061,10 +1020,10 @@ hvsnap_status hvs_ntlm_test_accept(ntlm_ctx *c, const unsigned char *negotiate,
 			goto out;
 		}
 		memset(copy.data + 72, 0, 16);
-		iov mv[3] = { { negotiate, negotiate_len },
+		hvs_iov mv[3] = { { negotiate, negotiate_len },
 		              { challenge_msg, challenge_len },
 		              { copy.data, copy.len } };
-		if (hmac_md5(esk, 16, mv, 3, mic) != 0) {
+		if (hvs_hmac_md5(esk, 16, mv, 3, mic) != 0) {
 			st = crypto_failed(err);
 			goto out;
 		}
