@@ -154,6 +154,8 @@ HVSNAP_EXTERN hvsnap_status hvsnap_create_options_init(hvsnap_create_options *op
  * answer comes back as HVSNAP_ERR_FAILED with its code. Blocks for the whole job unless wait.no_wait. On
  * success *snap is the new checkpoint (NULL with no_wait) and *job the job
  * as last seen; on a job failure, timeout or cancel *job is still set.
+ * *snap is current unless it is a recovery checkpoint (what the create
+ * implies; it is not read back, so a create racing it is not seen).
  * The caller frees both. */
 HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_create(hvsnap_session *session,
                                                    const hvsnap_vm *vm,
@@ -162,7 +164,9 @@ HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_create(hvsnap_session *session,
                                                    hvsnap_error *err);
 /* The checkpoint a finished CreateSnapshot job made (through the job's
  * Msvm_AffectedJobElement): the step that completes a create started with
- * no_wait, once hvsnap_job_wait or a batch poll saw the job end. */
+ * no_wait, once hvsnap_job_wait or a batch poll saw the job end. Current
+ * unless a recovery checkpoint, as after hvsnap_snapshot_create (what the
+ * create implied when it ended, not read back). */
 HVSNAP_EXTERN hvsnap_status hvsnap_snapshot_from_job(hvsnap_session *session,
                                                      const hvsnap_job *job,
                                                      hvsnap_snapshot **out,

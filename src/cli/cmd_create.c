@@ -120,8 +120,8 @@ int cmd_create(const cli_options *o)
 	hvsnap_error err;
 	hvsnap_status st = hvsnap_snapshot_create(s, vm, &co, &snap, &job, &err);
 	progress_done(&bar);
-	if (st == HVSNAP_OK && snap)
-		cli_reread(s, &vm, &snap);
+	/* No read-back as after apply: a create changes neither the VM's
+	 * state nor anything of the new checkpoint the library did not see. */
 	if (st == HVSNAP_OK)
 		print_result(o, vm, snap, job);
 	else

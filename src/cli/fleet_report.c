@@ -9,10 +9,14 @@
 #include "cli/output.h"
 
 
-static json_t *snapshot_json(const hvsnap_snapshot *snap, const char *name)
+/* current is known for a checkpoint a create just made (the library
+ * derives it); for one found before an apply or delete it would describe
+ * the tree as it was, so it is left out there. */
+static json_t *snapshot_json(const hvsnap_snapshot *snap, const char *name, int current_known)
 {
 	json_t *js = json_snapshot(snap);
-	json_object_del(js, "current");
+	if (!current_known)
+		json_object_del(js, "current");
 	if (name) /* renamed after it was read (create --name) */
 		json_object_set_new(js, "name", json_str_or_null(name));
 	return js;
@@ -24,7 +28,7 @@ void fleet_emit(const fleet_run *r, const fleet_host *h, fleet_target *t, const 
 	char text[600] = "";
 	const char *snap_name = r->verb == V_CREATE && r->o->name ? r->o->name : NULL;
 	if (t->snap)
-		json_object_set_new(f, "snapshot", snapshot_json(t->snap, snap_name));
+		json_object_set_new(f, "snapshot", snapshot_json(t->snap, snap_name, r->verb == V_CREATE));
 	/* a job seen by a batch poll has no wait of its own: its time is
 	 * the client's, from the request that started it */
 	uint64_t elapsed = t->started_ms ? fleet_now_ms() - t->started_ms : 0;

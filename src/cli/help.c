@@ -191,9 +191,9 @@ static const struct {
 	  "  --wait-timeout SECS  give up waiting after SECS (default 1800); exit 6, the\n"
 	  "                       job goes on and 'hvsnap job ID --wait' can follow it\n"
 	  "\n"
-	  "JSON: {\"vm\":V,\"snapshot\":S,\"job\":J} (see 'hvsnap --help'), read back\n"
-	  "       after the job: the new checkpoint's \"current\" and the VM's \"state\"\n"
-	  "       as they are now; with --no-wait \"snapshot\" is null\n" },
+	  "JSON: {\"vm\":V,\"snapshot\":S,\"job\":J} (see 'hvsnap --help') after the\n"
+	  "       job: the new checkpoint is \"current\" unless a recovery one (as the\n"
+	  "       host makes it, not read back); with --no-wait \"snapshot\" is null\n" },
 	{ "list",
 	  "Usage: hvsnap list VM [--include-recovery]\n"
 	  "\n"

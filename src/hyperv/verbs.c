@@ -84,6 +84,15 @@ static hvsnap_status get_snapshot(hvsnap_session *s, const char *instance_id,
 	return HVSNAP_OK;
 }
 
+/* Hyper-V makes a new full or disk checkpoint the parent of the VM's
+ * running state; a recovery one stays outside the tree. Known from the
+ * create itself, so nobody has to read every checkpoint of the VM back to
+ * learn it. */
+static void mark_current(hvsnap_snapshot *snap)
+{
+	snap->current = snap->role == HVSNAP_ROLE_CHECKPOINT;
+}
+
 /* The snapshot a finished CreateSnapshot made: ResultingSnapshot when the
  * host filled it, else the settings object the job affected (the
  * Msvm_AffectedJobElement row with ElementEffects 5, which appears when the
@@ -95,8 +104,12 @@ static hvsnap_status find_new_snapshot(hvsnap_session *s, const hvsnap_invoke_re
 	*out = NULL;
 	const hvsnap_cim_value *rs = r ? hvsnap_cim_get(r->output, "ResultingSnapshot") : NULL;
 	const char *id = hvsnap_epr_selector(hvsnap_cim_value_epr(rs), "InstanceID");
-	if (id && *id)
-		return get_snapshot(s, id, out, err);
+	if (id && *id) {
+		hvsnap_status st = get_snapshot(s, id, out, err);
+		if (st == HVSNAP_OK)
+			mark_current(*out);
+		return st;
+	}
 	if (!job)
 		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "CreateSnapshot finished without a job or a ResultingSnapshot");
@@ -121,6 +134,7 @@ static hvsnap_status find_new_snapshot(hvsnap_session *s, const hvsnap_invoke_re
 	if (!*out)
 		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
 		               "job %s completed but the host names no new snapshot for it", job->id);
+	mark_current(*out);
 	return HVSNAP_OK;
 }
 

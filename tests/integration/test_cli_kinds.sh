@@ -57,8 +57,13 @@ create_case() {
 }
 create_case "(defaults)" 2 ""
 jcheck 'j["snapshot"]["kind"] == "checkpoint"' 'j["snapshot"]["saved"] is True' \
-  'j["snapshot"]["type"] == "Microsoft:Hyper-V:Snapshot:Realized"'
-ok "a full Standard checkpoint of a running VM: kind checkpoint, saved"
+  'j["snapshot"]["type"] == "Microsoft:Hyper-V:Snapshot:Realized"' 'j["snapshot"]["current"] is True'
+ok "a full Standard checkpoint of a running VM: kind checkpoint, saved, current"
+NEWFULL=$(json_get 'j["snapshot"]["id"]')
+hv --json list kinds
+expect_rc 0 "list --json after a create"
+jcheck "[s['id'] for s in j['snapshots'] if s['current']] == ['$NEWFULL']"
+ok "create's current: true is what the host says (list reads it back)"
 create_case "--kind full" 2 "" --kind full
 create_case "--kind disk" 3 "" --kind disk
 jcheck 'j["snapshot"]["kind"] == "checkpoint"' 'j["snapshot"]["saved"] is False'
@@ -74,8 +79,8 @@ create_case "recovery, every setting" 32768 \
   "{'ConsistencyLevel': '2', 'IgnoreNonSnapshottableDisks': 'true', 'GuestBackupType': '2'}" \
   --kind recovery --consistency crash --ignore-non-snapshottable-disks --guest-backup-type copy
 jcheck 'j["snapshot"]["kind"] == "recovery"' 'j["snapshot"]["saved"] is False' \
-  'j["snapshot"]["type"] == "Microsoft:Hyper-V:Snapshot:Recovery"'
-ok "the new recovery checkpoint is found through the job and reported as recovery"
+  'j["snapshot"]["type"] == "Microsoft:Hyper-V:Snapshot:Recovery"' 'j["snapshot"]["current"] is False'
+ok "the new recovery checkpoint is found through the job and reported as recovery, not current"
 NEWREC=$(json_get 'j["snapshot"]["id"]')
 create_case "recovery, application" 32768 "{'ConsistencyLevel': '1', 'IgnoreNonSnapshottableDisks': 'true'}" \
   --kind recovery --consistency application --ignore-non-snapshottable-disks

@@ -94,8 +94,8 @@ run_hvsnap create --inventory "$INV" --hosts 'wave1,hv03,quota' --name pre --jso
 expect_rc 0 "create over 4 hosts, 15 VMs"
 [ "$(ndjson 'len(L)')" = 15 ] || fail "15 lines expected: $OUT"
 [ "$(ndjson 'len({(l["host"], l["vm"]["name"]) for l in L})')" = 15 ] || fail "one line per VM: $OUT"
-[ "$(ndjson 'all(l["ok"] and l["snapshot"]["name"] == "pre" and l["job"]["state"] == "Completed" for l in L)')" = True ] \
-  || fail "every line a finished 'pre' checkpoint: $OUT"
+[ "$(ndjson 'all(l["ok"] and l["snapshot"]["name"] == "pre" and l["job"]["state"] == "Completed" and l["snapshot"]["current"] for l in L)')" = True ] \
+  || fail "every line a finished 'pre' checkpoint, now current: $OUT"
 [ "$(ndjson 'sorted({l["host"] for l in L})')" = "['hv01', 'hv02', 'hv03', 'hvq']" ] || fail "hosts: $OUT"
 cp "$TMP/out" "$TMP/created.json"
 ok "NDJSON: one line per VM, each ok with its checkpoint and job"
@@ -128,10 +128,13 @@ made = {(l["host"], l["vm"]["id"]): l["snapshot"]["id"] for l in map(json.loads,
 seen = {(l["host"], l["vm"]["id"]): [s["id"] for s in l["snapshots"] if s["name"] == "pre"]
         for l in map(json.loads, open(sys.argv[2]))}
 assert set(made) == set(seen), (made, seen)
+current = {(l["host"], l["vm"]["id"]): [s["id"] for s in l["snapshots"] if s["current"]]
+           for l in map(json.loads, open(sys.argv[2]))}
 for k, sid in made.items():
     assert seen[k] == [sid], (k, sid, seen[k])
+    assert current[k] == [sid], ("current", k, sid, current[k])
 EOF
-ok "list: each VM has exactly the checkpoint its create line reported"
+ok "list: each VM has exactly the checkpoint its create line reported, and it is current"
 
 # --- a host that is down fails only its own targets -------------------------
 run_hvsnap vms --inventory "$INV" --json
