@@ -17,14 +17,13 @@
  * 2 on a usage error. Links with -pthread (glibc 2.34 and newer need no
  * flag). */
 #ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L   /* sigaction, nanosleep */
+#define _POSIX_C_SOURCE 200809L   /* sigaction */
 #endif
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <hvsnap/hvsnap.h>
 
@@ -63,18 +62,6 @@ static void on_sigint(int sig)
 	got_sigint = 1;
 	for (size_t i = 0; i < host_count; i++)
 		hvsnap_session_interrupt(hosts[i].session);
-}
-
-/* Sleeps ms unless the session is interrupted first (non-zero then). */
-static int nap(const hvsnap_session *session, unsigned ms)
-{
-	while (ms > 0 && !hvsnap_session_interrupted(session)) {
-		unsigned slice = ms < 50 ? ms : 50;
-		struct timespec ts = { 0, (long)slice * 1000000L };
-		nanosleep(&ts, NULL);
-		ms -= slice;
-	}
-	return hvsnap_session_interrupted(session);
 }
 
 /* What to do with a job once it ended (NULL: the host no longer has it). */
@@ -124,7 +111,7 @@ static hvsnap_status follow_jobs(struct host *h, struct vm_work *work, size_t n,
 			left += work[i].job != NULL;
 		if (left == 0)
 			break;
-		if (nap(h->session, delay)) {
+		if (hvsnap_session_pause(h->session, delay)) {
 			st = HVSNAP_ERR_CANCELLED;
 			break;
 		}

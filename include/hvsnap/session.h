@@ -108,17 +108,24 @@ HVSNAP_EXTERN hvsnap_status hvsnap_session_new(hvsnap_session **out,
 HVSNAP_EXTERN void hvsnap_session_free(hvsnap_session *session);
 
 /* Asks every blocking call on this session to stop as soon as it can: no
- * new request is sent, and a wait between polls ends within about 50 ms.
+ * new request is sent, and a wait between polls ends at once.
  * A request already on the wire is still answered (bounded by timeout_ms),
  * so a method request that left is never lost, repeated or cancelled. The
  * interrupted call returns HVSNAP_ERR_CANCELLED. Safe to call from another
- * thread or from a signal handler (it only sets an atomic flag). The flag
- * stays set until hvsnap_session_resume. */
+ * thread or from a signal handler (it sets an atomic flag and wakes a
+ * sleeper through an eventfd; errno is kept). The flag stays set until
+ * hvsnap_session_resume. */
 HVSNAP_EXTERN void hvsnap_session_interrupt(hvsnap_session *session);
 /* Clears the interrupt flag, so the session can be used again. */
 HVSNAP_EXTERN void hvsnap_session_resume(hvsnap_session *session);
 /* Whether the session has been interrupted (and not resumed). */
 HVSNAP_EXTERN int hvsnap_session_interrupted(const hvsnap_session *session);
+/* Sleeps ms milliseconds unless the session is interrupted first; an
+ * interrupt ends the sleep at once. The sleep for callers that poll on
+ * their own (jobs started with wait.no_wait). Non-zero when the session is
+ * interrupted. NULL session: a plain sleep. Same threading as the other
+ * calls taking a session. */
+HVSNAP_EXTERN int hvsnap_session_pause(const hvsnap_session *session, uint32_t ms);
 
 /* Whether Kerberos can authenticate user (user@REALM; NULL: the cache's
  * default principal) without a password: a valid ticket in the credential

@@ -6,7 +6,6 @@
  * gets its --name. An interrupted session sends nothing more: what runs is
  * reported with its job id, what never left as not started. */
 #include <stdint.h>
-#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,17 +24,6 @@
 #define POLL_FAILURES_TOLERATED 3
 #define POLL_MARGIN_MS 30u
 
-
-static int nap(hvsnap_session *s, unsigned ms)
-{
-	while (ms > 0 && !hvsnap_session_interrupted(s)) {
-		unsigned slice = ms < 50 ? ms : 50;
-		struct timespec ts = { 0, (long)slice * 1000000L };
-		nanosleep(&ts, NULL);
-		ms -= slice;
-	}
-	return hvsnap_session_interrupted(s);
-}
 
 /* Sends t's method request without waiting. HVSNAP_OK with t->job set
  * (or NULL: done at once). */
@@ -174,7 +162,7 @@ void fleet_run_jobs(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target
 			break;
 		if (running == 0)
 			continue;
-		if (nap(s, delay))
+		if (hvsnap_session_pause(s, delay))
 			break;
 		uint64_t now = fleet_now_ms();
 		unsigned cap = now - first_start < POLL_FAST_FOR_MS ? POLL_FAST_MAX_MS : POLL_SLOW_MAX_MS;

@@ -1,10 +1,9 @@
 /* The shared wait loop of poll.h: backoff from ~100 ms to ~1 s, a
- * wall-clock deadline, tolerance for transient failures, and sleeps cut in
- * 50 ms slices so that hvsnap_session_interrupt is seen at once. */
+ * wall-clock deadline, tolerance for transient failures, and sleeps that
+ * hvsnap_session_interrupt ends at once. */
 #include "hyperv/poll.h"
 
 #include "platform/platform.h"
-#include "wsman/pause.h"
 
 #define POLL_FIRST_MS 100u
 #define POLL_MAX_MS 1000u
@@ -55,7 +54,7 @@ hvsnap_status hvs_poll(hvsnap_session *s, uint32_t timeout_ms, hvs_poll_step ste
 		unsigned sleep_ms = delay;
 		if (timeout_ms > 0 && timeout_ms - (now - start) < sleep_ms)
 			sleep_ms = (unsigned)(timeout_ms - (now - start));
-		if (hvs_session_pause(s, sleep_ms)) {
+		if (hvsnap_session_pause(s, sleep_ms)) {
 			*elapsed_ms = hvs_platform_monotonic_ms() - start;
 			*end = HVS_POLL_CANCELLED;
 			return HVSNAP_ERR_CANCELLED;

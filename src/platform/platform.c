@@ -1,10 +1,14 @@
-/* Platform services: randomness, monotonic time, sleeping, protecting a
- * process that holds secrets. */
+/* Platform services: randomness, monotonic time, sleeping and waking a
+ * sleeper, protecting a process that holds secrets. */
 #include "platform/platform.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <stdint.h>
 #include <time.h>
+#include <unistd.h>
 #ifdef __linux__
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #else
@@ -51,6 +55,56 @@ void hvs_platform_sleep_ms(unsigned ms)
 	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
+}
+
+int hvs_wakeup_open(hvs_wakeup *w)
+{
+#ifdef __linux__
+	w->fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+#else
+	w->fd = -1;
+#endif
+	return w->fd >= 0 ? 0 : -1;
+}
+
+void hvs_wakeup_close(hvs_wakeup *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+}
+
+void hvs_wakeup_give(hvs_wakeup *w)
+{
+	if (w->fd < 0)
+		return;
+	int saved = errno;
+	uint64_t one = 1;
+	/* Fails only when the counter is full, i.e. given already. */
+	ssize_t n = write(w->fd, &one, sizeof(one));
+	(void)n;
+	errno = saved;
+}
+
+void hvs_wakeup_clear(hvs_wakeup *w)
+{
+	if (w->fd < 0)
+		return;
+	uint64_t v;
+	/* EAGAIN when it was not given: nothing to clear. */
+	ssize_t n = read(w->fd, &v, sizeof(v));
+	(void)n;
+}
+
+void hvs_wakeup_wait(const hvs_wakeup *w, unsigned ms)
+{
+	if (w->fd < 0) {
+		hvs_platform_sleep_ms(ms < 50 ? ms : 50);
+		return;
+	}
+	struct pollfd p = { .fd = w->fd, .events = POLLIN };
+	/* EINTR included: the caller looks at its condition and comes back. */
+	(void)poll(&p, 1, ms > INT32_MAX ? INT32_MAX : (int)ms);
 }
 
 void hvs_platform_protect_secrets(void)

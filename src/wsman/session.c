@@ -17,7 +17,6 @@
 #include "util/strutil.h"
 #include "wsman/global_int.h"
 #include "wsman/ns.h"
-#include "wsman/pause.h"
 #include "wsman/response.h"
 #include "wsman/xmlutil.h"
 
@@ -48,14 +47,20 @@ int hvsnap_kerberos_has_credential(const char *user)
 
 void hvsnap_session_interrupt(hvsnap_session *s)
 {
-	if (s)
-		atomic_store(&s->interrupted, 1);
+	if (!s)
+		return;
+	atomic_store(&s->interrupted, 1);
+	hvs_wakeup_give(&s->wakeup);
 }
 
 void hvsnap_session_resume(hvsnap_session *s)
 {
-	if (s)
-		atomic_store(&s->interrupted, 0);
+	if (!s)
+		return;
+	/* Flag first: an interrupt landing in between keeps its flag, and a
+	 * pause checks the flag before it waits. */
+	atomic_store(&s->interrupted, 0);
+	hvs_wakeup_clear(&s->wakeup);
 }
 
 int hvsnap_session_interrupted(const hvsnap_session *s)
@@ -68,6 +73,7 @@ void hvsnap_session_free(hvsnap_session *s)
 	if (!s)
 		return;
 	hvs_winrm_channel_free(s->channel);
+	hvs_wakeup_close(&s->wakeup);
 	free(s->host);
 	free(s->user);
 	free(s->cacert);
@@ -177,6 +183,9 @@ hvsnap_status hvsnap_session_new(hvsnap_session **out,
 	hvsnap_session *s = calloc(1, sizeof(*s));
 	if (!s)
 		return hvs_err_nomem(err);
+	/* Without an eventfd (descriptors exhausted) pauses fall back to
+	 * short slices: slower to end, nothing else changes. */
+	(void)hvs_wakeup_open(&s->wakeup);
 	s->opts = *opts;
 	if (copy_opt(&s->host, opts->host) || copy_opt(&s->user, opts->user) ||
 	    copy_opt(&s->cacert, opts->cacert) ||
@@ -401,16 +410,21 @@ static hvsnap_status send_once(hvsnap_session *s, const char *body, size_t len,
 	return st;
 }
 
-int hvs_session_pause(const hvsnap_session *s, unsigned ms)
+int hvsnap_session_pause(const hvsnap_session *s, uint32_t ms)
 {
-	while (ms > 0) {
+	if (!s) {
+		hvs_platform_sleep_ms(ms);
+		return 0;
+	}
+	uint64_t end = hvs_platform_monotonic_ms() + ms;
+	for (;;) {
 		if (hvsnap_session_interrupted(s))
 			return 1;
-		unsigned slice = ms < 50 ? ms : 50;
-		hvs_platform_sleep_ms(slice);
-		ms -= slice;
+		uint64_t now = hvs_platform_monotonic_ms();
+		if (now >= end)
+			return 0;
+		hvs_wakeup_wait(&s->wakeup, (unsigned)(end - now));
 	}
-	return hvsnap_session_interrupted(s);
 }
 
 hvsnap_status hvs_wsman_session_call(hvsnap_session *s, xmlDocPtr req,
@@ -443,7 +457,7 @@ hvsnap_status hvs_wsman_session_call(hvsnap_session *s, xmlDocPtr req,
 		if (spent + delay > s->opts.busy_timeout_ms)
 			break;
 		session_info(s, "%s: host busy (QuotaLimit), trying again in %u ms", label, delay);
-		if (hvs_session_pause(s, delay)) {
+		if (hvsnap_session_pause(s, delay)) {
 			hvs_err_set(err, HVSNAP_ERR_CANCELLED, 0,
 			            "%s not sent again after the host was busy: interrupted", label);
 			st = HVSNAP_ERR_CANCELLED;

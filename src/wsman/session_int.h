@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include "hvsnap/session.h"
+#include "platform/platform.h"
 #include "winrm/channel.h"
 #include "wsman/envelope.h"
 
@@ -19,6 +20,7 @@ struct hvsnap_session {
 	char *url;
 	winrm_channel *channel;
 	atomic_int interrupted; /* hvsnap_session_interrupt: signal-safe */
+	hvs_wakeup wakeup;      /* given with interrupted, ends a pause at once */
 	char *spn_service, *spn_host;
 	size_t reply_bytes; /* size of the last answer's body */
 };

@@ -3,8 +3,11 @@
  * the job goes on on the host; hvsnap_session_interrupt from another thread
  * ends a wait within a poll slice, after which the session sends nothing
  * (hvsim's log and the request count agree) until hvsnap_session_resume.
- * A session interrupted before a call sends nothing at all. */
+ * A session interrupted before a call sends nothing at all.
+ * hvsnap_session_pause sleeps without spinning and an interrupt ends it. */
+#define _GNU_SOURCE /* RUSAGE_THREAD */
 #include <pthread.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "api_test.h"
@@ -40,6 +43,39 @@ static void *interrupt_later(void *arg)
 	it->at = now_ms();
 	hvsnap_session_interrupt(it->session);
 	return NULL;
+}
+
+static uint64_t thread_cpu_ms(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_THREAD, &ru);
+	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000u +
+	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000u;
+}
+
+/* hvsnap_session_pause on a resumed session: sleeps its time without
+ * spinning (an interrupt's wake-up left behind would make every wait
+ * return at once), and an interrupt from another thread ends it early. */
+static void check_pause(hvsnap_session *s)
+{
+	uint64_t t0 = now_ms(), c0 = thread_cpu_ms();
+	CHECK(hvsnap_session_pause(s, 300) == 0, "an uninterrupted pause returns 0");
+	uint64_t slept = now_ms() - t0, cpu = thread_cpu_ms() - c0;
+	CHECK(slept >= 300, "the pause slept %llu ms of 300", (unsigned long long)slept);
+	CHECK(cpu < 100, "the pause used %llu ms of CPU (spinning?)", (unsigned long long)cpu);
+
+	struct interrupter it = { s, 0, 0 };
+	pthread_t t;
+	CHECK(pthread_create(&t, NULL, interrupt_later, &it) == 0, "thread");
+	t0 = now_ms();
+	int r = hvsnap_session_pause(s, 20000);
+	uint64_t back = now_ms();
+	pthread_join(t, NULL);
+	CHECK(r != 0, "an interrupted pause says so");
+	CHECK(back - t0 < 10000, "the interrupt ended a 20 s pause after %llu ms",
+	      (unsigned long long)(back - t0));
+	hvsnap_session_resume(s);
+	CHECK(hvsnap_session_pause(NULL, 1) == 0, "a pause without a session just sleeps");
 }
 
 /* Waits (uninterrupted) for a job left running, then deletes its checkpoint. */
@@ -121,6 +157,7 @@ int main(void)
 
 	hvsnap_session_resume(s);
 	CHECK(!hvsnap_session_interrupted(s), "resumed");
+	check_pause(s);
 	CHECK(hvsnap_vm_list_get(s, &vms, &err) == HVSNAP_OK, "after resume: %s", err.message);
 	hvsnap_vm_list_free(vms);
 	if (job)
