@@ -46,8 +46,8 @@ part "dynamic linking at start (_dl_start)" _dl_start
 part "lazy symbol binding later (_dl_runtime_resolve_xsave)" _dl_runtime_resolve_xsave
 part "curl_global_init (OpenSSL init, openssl.cnf)" curl_global_init
 part "OpenSSL RAND (RAND_bytes_ex)" RAND_bytes_ex
-part "legacy provider for MD4/RC4 (provider_init)" provider_init
-part "first HMAC-MD5 (EVP_MAC_fetch: OpenSSL's name map)" EVP_MAC_fetch
+part "legacy provider (OSSL_PROVIDER_load; MD4/RC4 are ours)" OSSL_PROVIDER_load
+part "MD5 and HMAC, fetched once (fetch_algorithms)" fetch_algorithms
 part "NTLM handshake (handshake)" handshake
 part "requests after it (post)" post
 part "XML parsing (hvs_wsman_parse_document)" hvs_wsman_parse_document
