@@ -781,6 +781,7 @@ static void test_winrm_framing_with_ntlm(void **state)
  * RC4 are compared with, on machines where legacy.so is installed. */
 typedef struct legacy_oracle {
 	OSSL_LIB_CTX *ctx;
+	OSSL_PROVIDER *legacy;
 	EVP_MD *md4;
 	EVP_CIPHER *rc4;
 } legacy_oracle;
@@ -790,7 +791,7 @@ static int oracle_open(legacy_oracle *o)
 	memset(o, 0, sizeof(*o));
 	ERR_set_mark();
 	o->ctx = OSSL_LIB_CTX_new();
-	if (o->ctx && OSSL_PROVIDER_load(o->ctx, "legacy")) {
+	if (o->ctx && (o->legacy = OSSL_PROVIDER_load(o->ctx, "legacy")) != NULL) {
 		o->md4 = EVP_MD_fetch(o->ctx, "MD4", NULL);
 		o->rc4 = EVP_CIPHER_fetch(o->ctx, "RC4", NULL);
 	}
@@ -806,6 +807,8 @@ static void oracle_close(legacy_oracle *o)
 {
 	EVP_MD_free(o->md4);
 	EVP_CIPHER_free(o->rc4);
+	if (o->legacy)
+		OSSL_PROVIDER_unload(o->legacy);
 	OSSL_LIB_CTX_free(o->ctx);
 }
 
