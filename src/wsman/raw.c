@@ -11,12 +11,10 @@
 #include "util/strutil.h"
 #include "wsman/envelope.h"
 #include "wsman/ns.h"
+#include "wsman/pager.h"
 #include "wsman/response.h"
 #include "wsman/session_int.h"
 #include "wsman/xmlutil.h"
-
-/* A host that keeps sending empty pages with a context would loop forever. */
-#define MAX_EMPTY_PULLS 64
 
 /* Blank text between elements would defeat the indenting: drop it where an
  * element also has element children (mixed content is left alone). */
@@ -208,10 +206,11 @@ hvsnap_status hvsnap_raw_invoke(hvsnap_session *s, const hvsnap_epr *target,
 	return st;
 }
 
-/* Moves one page's items into out and returns its context (or NULL) and
- * whether it ended the sequence. */
-static hvsnap_status take_page(xmlDocPtr resp, const char *element, xmlNodePtr out,
-                               char **context, int *end, size_t *n_items, hvsnap_error *err)
+/* Moves one page's items (at most limit) into out and returns its context
+ * (or NULL) and whether it ended the sequence. */
+static hvsnap_status take_page(const wsman_pager *p, xmlDocPtr resp, const char *element,
+                               xmlNodePtr out, char **context, int *end, size_t *n_items,
+                               hvsnap_error *err)
 {
 	*context = NULL;
 	*end = 0;
@@ -221,16 +220,16 @@ static hvsnap_status take_page(xmlDocPtr resp, const char *element, xmlNodePtr o
 		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0, "expected %s in the answer", element);
 	for (xmlNodePtr c = hvs_xu_first_elem(r); c; c = hvs_xu_next_elem(c)) {
 		if (hvs_xu_is(c, NS_WSEN, "EnumerationContext")) {
-			char *t = hvs_xu_text_trim(c);
-			if (t && *t)
-				*context = t;
-			else
-				free(t);
+			free(*context);
+			*context = hvs_xu_text_trim(c);
 		} else if (hvs_xu_is(c, NS_WSEN, "EndOfSequence") ||
 		           hvs_xu_is(c, NS_WSMAN, "EndOfSequence")) {
 			*end = 1;
 		} else if (hvs_xu_is(c, NS_WSEN, "Items") || hvs_xu_is(c, NS_WSMAN, "Items")) {
 			for (xmlNodePtr it = hvs_xu_first_elem(c); it; it = hvs_xu_next_elem(it)) {
+				/* Refused before copying the excess, as the decoder does. */
+				if (*n_items == hvs_pager_page_limit(p))
+					return hvs_wsman_page_overflow(hvs_pager_page_limit(p), err);
 				xmlNodePtr copy = xmlDocCopyNode(it, out->doc, 1);
 				if (!copy)
 					return hvs_err_nomem(err);
@@ -263,53 +262,28 @@ hvsnap_status hvsnap_raw_enumerate(hvsnap_session *s, const hvsnap_enum_options 
 	xmlSetNs(items, w);
 	xmlDocSetRootElement(out, items);
 
-	wsman_request_opts o;
-	hvs_wsman_session_request_opts(s, &o, opts->resource_uri, NULL, 0);
-	xmlDocPtr req = hvs_wsman_build_enumerate(&o, opts);
-	hvsnap_status st = HVSNAP_OK;
-	if (!req)
-		st = hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build an Enumerate request%s",
-		                 opts->wql ? " (a WQL filter needs a namespace's \"*\" URI)" : "");
-	char *context = NULL;
-	int end = 0, empty = 0;
+	wsman_pager p;
+	xmlDocPtr resp = NULL;
+	hvsnap_status st = hvs_pager_start(&p, s, opts, &resp, err);
 	const char *element = "EnumerateResponse";
-	const char *label = "Enumerate";
 	while (st == HVSNAP_OK) {
-		xmlDocPtr resp = NULL;
-		st = hvs_wsman_session_call(s, req, label, WINRM_RESEND_ON_RECONNECT, &resp, err);
-		xmlFreeDoc(req);
-		req = NULL;
+		char *context = NULL;
+		int end = 0;
 		size_t n = 0;
-		free(context);
-		context = NULL;
-		if (st == HVSNAP_OK)
-			st = take_page(resp, element, items, &context, &end, &n, err);
+		st = take_page(&p, resp, element, items, &context, &end, &n, err);
 		xmlFreeDoc(resp);
-		if (st != HVSNAP_OK || end || !context)
+		resp = NULL;
+		if (st == HVSNAP_OK)
+			st = hvs_pager_took(&p, context, end, n, err);
+		else
+			free(context);
+		if (st != HVSNAP_OK || !hvs_pager_more(&p))
 			break;
-		empty = n ? 0 : empty + 1;
-		if (empty > MAX_EMPTY_PULLS) {
-			st = hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
-			                 "the host sent %d empty pages in a row", MAX_EMPTY_PULLS);
-			break;
-		}
 		element = "PullResponse";
-		label = "Pull";
-		req = hvs_wsman_build_pull(&o, context, opts->max_elements);
-		if (!req)
-			st = hvs_err_nomem(err);
+		st = hvs_pager_pull(&p, &resp, err);
 	}
-	if (st != HVSNAP_OK && context && !end) {
-		/* Give the host its enumeration slot back (best effort). */
-		xmlDocPtr rel = hvs_wsman_build_release(&o, context);
-		hvsnap_error ignored;
-		xmlDocPtr resp = NULL;
-		if (rel && st != HVSNAP_ERR_CANCELLED &&
-		    hvs_wsman_session_call(s, rel, "Release", WINRM_NEVER_RESEND, &resp, &ignored) == HVSNAP_OK)
-			xmlFreeDoc(resp);
-		xmlFreeDoc(rel);
-	}
-	free(context);
+	xmlFreeDoc(resp);
+	hvs_pager_close(&p);
 	if (st == HVSNAP_OK) {
 		xmlBufferPtr b = xmlBufferCreate();
 		if (!b || xmlNodeDump(b, out, items, 0, 1) < 0 || xmlBufferAdd(b, BAD_CAST "\n", 1) != 0) {

@@ -148,15 +148,20 @@ typedef struct item_list {
 	size_t max;  /* 0: no limit */
 } item_list;
 
+hvsnap_status hvs_wsman_page_overflow(size_t max_items, hvsnap_error *err)
+{
+	return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
+	                   "the host sent more items in one page than the %zu asked for "
+	                   "(MaxElements)", max_items);
+}
+
 static hvsnap_status push_item(item_list *l, hvsnap_cim_instance *inst,
                                hvsnap_error *err)
 {
 	wsman_enum_page *page = l->page;
 	if (l->max && page->n_items == l->max) {
 		hvsnap_cim_instance_free(inst);
-		return hvs_err_set(err, HVSNAP_ERR_PROTOCOL, 0,
-		               "the host sent more items in one page than the %zu asked for "
-		               "(MaxElements)", l->max);
+		return hvs_wsman_page_overflow(l->max, err);
 	}
 	if (page->n_items == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 4;

@@ -74,6 +74,8 @@ hvsnap_status hvs_wsman_parse_enumerate(xmlDocPtr doc, size_t max_items,
 hvsnap_status hvs_wsman_parse_pull(xmlDocPtr doc, size_t max_items,
                                wsman_enum_page *page, hvsnap_error *err);
 void hvs_wsman_enum_page_clear(wsman_enum_page *page);
+/* The error for a page holding more than the max_items asked for. */
+hvsnap_status hvs_wsman_page_overflow(size_t max_items, hvsnap_error *err);
 
 /* <p:METHOD_OUTPUT>: ReturnValue, Job EPR, every out parameter. */
 hvsnap_status hvs_wsman_parse_invoke(xmlDocPtr doc, const char *method,

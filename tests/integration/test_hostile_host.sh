@@ -61,6 +61,23 @@ expect_err "stopped after more than 100000 items"
 [ "$(requests)" -le 1002 ] || fail "$(requests) requests for a 100000-item bound"
 ok "no more Pulls than the bound needs: $(requests)"
 
+# The raw enumeration of `wsman enumerate` keeps the same bounds (it shares
+# the pager with the decoding iterator).
+hostile endless-enum 1
+start=$(date +%s)
+hv --timeout 3 wsman enumerate Msvm_ComputerSystem
+expect_rc 7 "wsman enumerate, one item per Pull forever: stopped by the request deadline"
+expect_err "enumeration was stopped after the 3 s request timeout"
+[ $(( $(date +%s) - start )) -le 10 ] || fail "wsman enumerate: the deadline took more than 10 s"
+[ -z "$OUT" ] || fail "wsman enumerate printed items of an enumeration it stopped"
+ok "wsman enumerate stopped within the deadline, nothing printed"
+
+hostile endless-enum 100
+hv wsman enumerate Msvm_ComputerSystem
+expect_rc 7 "wsman enumerate: 100 items in a page when none was asked for (one by default)"
+expect_err "more items in one page than the 1 asked for (MaxElements)"
+[ "$(requests)" -le 2 ] || fail "wsman enumerate went on after a refused page: $(requests) requests"
+
 # --- 2. memory under the body cap ----------------------------------------------
 hostile enum-items 101
 hv vms
