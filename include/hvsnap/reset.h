@@ -62,6 +62,17 @@ HVSNAP_EXTERN hvsnap_status hvsnap_vm_reset(hvsnap_session *session, hvsnap_vm *
                                             const hvsnap_reset_options *opts,
                                             hvsnap_guest **guest, hvsnap_error *err);
 
+/* The stage a reset runs after done (0: before the first), for a VM in
+ * vm_state (an hvsnap_vm_state, as last read) and opts (NULL: defaults):
+ * turn_off unless the VM is Off or Saved, apply, start unless no_start,
+ * ready if wait_ready, ip if wait_ip. 0 when nothing is left. The plan
+ * hvsnap_vm_reset follows, for callers that drive many resets at once
+ * (each stage's job started with wait.no_wait and followed by
+ * hvsnap_job_poll, the guest read with hvsnap_guest_get). */
+HVSNAP_EXTERN hvsnap_reset_stage hvsnap_reset_next_stage(hvsnap_reset_stage done,
+                                                         uint32_t vm_state,
+                                                         const hvsnap_reset_options *opts);
+
 /* "turn_off", "apply", "start", "ready", "ip" (static storage). */
 HVSNAP_EXTERN const char *hvsnap_reset_stage_name(hvsnap_reset_stage stage);
 

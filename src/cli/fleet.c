@@ -195,8 +195,7 @@ static void run_host(fleet_run *r, fleet_host *h)
 	for (size_t i = 0; i < n; i++)
 		if (!ts[i].vm)
 			fleet_emit(r, h, &ts[i], &ts[i].find_err);
-	if (r->verb == V_VMS || r->verb == V_LIST || r->verb == V_RESET ||
-	    (r->verb == V_STOP && !r->o->turn_off))
+	if (r->verb == V_VMS || r->verb == V_LIST || (r->verb == V_STOP && !r->o->turn_off))
 		fleet_run_each(r, h, s, ts, n);
 	else
 		fleet_run_jobs(r, h, s, ts, n);
@@ -204,6 +203,8 @@ static void run_host(fleet_run *r, fleet_host *h)
 		hvsnap_vm_free(ts[i].vm);
 		hvsnap_snapshot_free(ts[i].snap);
 		hvsnap_job_free(ts[i].job);
+		json_decref(ts[i].stages);
+		hvsnap_guest_free(ts[i].guest);
 		free(ts[i].owned_label);
 	}
 	free(ts);
@@ -296,6 +297,9 @@ static int check_options(const cli_options *o, fleet_verb verb)
 		                        "VMs' checkpoint type with 'hvsnap policy' first");
 	if (verb == V_RESET && o->n_args < 1)
 		return cli_report_usage(o, "reset needs a SNAPSHOT");
+	if (verb == V_RESET && o->no_start && (o->wait_ready || o->wait_ip))
+		return cli_report_usage(o, "--no-start cannot be combined with --wait-ready or "
+		                        "--wait-ip: a VM that is not started does not come up");
 	return EXIT_OK;
 }
 
@@ -318,6 +322,10 @@ int cli_run_fleet(const cli_options *o)
 	long default_s = r.verb == V_CREATE || r.verb == V_DELETE || r.verb == V_APPLY
 	                 ? CREATE_TIMEOUT_S : POWER_TIMEOUT_S;
 	r.timeout_ms = (uint32_t)((o->wait_timeout_s >= 0 ? o->wait_timeout_s : default_s) * 1000L);
+	hvsnap_reset_options_init(&r.reset, HVSNAP_RESET_OPTIONS_VERSION);
+	r.reset.no_start = o->no_start;
+	r.reset.wait_ready = o->wait_ready;
+	r.reset.wait_ip = o->wait_ip;
 	resolve_passwords(o, &plan);
 	fleet_out_init(o, o->command);
 

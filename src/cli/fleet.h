@@ -65,8 +65,14 @@ typedef struct fleet_target {
 	hvsnap_error find_err;   /* why vm is NULL */
 	hvsnap_snapshot *snap;   /* delete/apply/reset: the one found; create: made */
 	hvsnap_job *job;         /* the job running, or as last seen */
-	uint64_t started_ms;     /* when its method request left */
+	uint64_t started_ms;     /* when its (first) method request left */
 	int state;               /* 0 pending, 1 running, 2 done */
+	/* reset: its stages one after the other, each job followed with the
+	 * host's other jobs */
+	hvsnap_reset_stage stage;  /* the stage running, or the last one */
+	uint64_t stage_started_ms;
+	json_t *stages;            /* [{"stage","ok","elapsed_ms"}] so far */
+	hvsnap_guest *guest;       /* as last read by the ready/ip stages */
 } fleet_target;
 
 typedef struct fleet_run {
@@ -76,6 +82,7 @@ typedef struct fleet_run {
 	atomic_size_t next_host; /* the next host a worker takes */
 	unsigned per_host;
 	uint32_t timeout_ms;
+	hvsnap_reset_options reset; /* reset: the stages asked for */
 } fleet_run;
 
 uint64_t fleet_now_ms(void);
@@ -89,8 +96,8 @@ void fleet_emit_list(const fleet_run *r, const fleet_host *h, fleet_target *t,
                      const hvsnap_snapshot_list *list);
 void fleet_emit_unfinished(const fleet_run *r, const fleet_host *h, fleet_target *t,
                            hvsnap_status kind, const char *why);
-/* fleet_jobs.c: the job commands, requests out up to --per-host, jobs
- * followed together. fleet_each.c: the others, one VM after another. */
+/* fleet_jobs.c: the job commands and reset, requests out up to --per-host,
+ * jobs followed together. fleet_each.c: the others, one VM after another. */
 void fleet_run_jobs(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target *ts,
                     size_t n);
 void fleet_run_each(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target *ts,

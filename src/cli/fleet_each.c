@@ -1,6 +1,6 @@
-/* Fleet commands that are not one job per VM (vms, list, reset, a
- * graceful stop): on each host one VM after the other, stopping before
- * the next when the session is interrupted. */
+/* Fleet commands that are not jobs (vms, list, a graceful stop, which
+ * waits on each guest): on each host one VM after the other, stopping
+ * before the next when the session is interrupted. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,26 +34,11 @@ void fleet_run_each(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target
 			hvsnap_snapshot_list_free(list);
 			continue;
 		}
-		if (r->verb == V_STOP) { /* graceful: through the guest */
-			hvsnap_shutdown_options so = HVSNAP_SHUTDOWN_OPTIONS_INIT;
-			so.force = r->o->force;
-			so.wait.timeout_ms = r->timeout_ms;
-			st = hvsnap_vm_shutdown(s, t->vm, &so, &err);
-			fleet_emit(r, h, t, st == HVSNAP_OK ? NULL : &err);
-			continue;
-		}
-		/* reset */
-		st = hvsnap_snapshot_find(s, t->vm, r->plan->snapshot, &t->snap, &err);
-		if (st == HVSNAP_OK)
-			st = hvsnap_snapshot_check_target(t->snap, r->plan->snapshot, r->o->force, &err);
-		if (st == HVSNAP_OK) {
-			hvsnap_reset_options ro = HVSNAP_RESET_OPTIONS_INIT;
-			ro.no_start = r->o->no_start;
-			ro.wait_ready = r->o->wait_ready;
-			ro.wait_ip = r->o->wait_ip;
-			ro.timeout_ms = r->timeout_ms;
-			st = hvsnap_vm_reset(s, t->vm, t->snap, &ro, NULL, &err);
-		}
+		/* graceful stop: through the guest */
+		hvsnap_shutdown_options so = HVSNAP_SHUTDOWN_OPTIONS_INIT;
+		so.force = r->o->force;
+		so.wait.timeout_ms = r->timeout_ms;
+		st = hvsnap_vm_shutdown(s, t->vm, &so, &err);
 		fleet_emit(r, h, t, st == HVSNAP_OK ? NULL : &err);
 	}
 }

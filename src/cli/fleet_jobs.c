@@ -1,10 +1,14 @@
 /* Fleet job commands on one host (create, delete, apply, start, save,
- * stop --turn-off): the method requests go out without waiting, up to
- * --per-host at once; the running jobs are followed together with one
- * query per poll (hvsnap_job_poll), paced by their percent complete; a
- * finished create becomes its checkpoint (hvsnap_snapshot_from_job) and
- * gets its --name. An interrupted session sends nothing more: what runs is
- * reported with its job id, what never left as not started. */
+ * stop --turn-off, reset): the method requests go out without waiting, up
+ * to --per-host targets at once; the running jobs are followed together
+ * with one query per poll (hvsnap_job_poll), paced by their percent
+ * complete; a finished create becomes its checkpoint
+ * (hvsnap_snapshot_from_job) and gets its --name. A reset runs its stages
+ * (hvsnap_reset_next_stage) one after the other for each VM, the next
+ * request leaving as soon as the poll sees a stage's job end, and its
+ * ready/ip stages read the guest once a round. An interrupted session
+ * sends nothing more: what runs is reported with its job id, what never
+ * left as not started. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +28,72 @@
 #define POLL_FAILURES_TOLERATED 3
 #define POLL_MARGIN_MS 30u
 
+
+/* --- reset, a stage at a time -------------------------------------------- */
+
+static int is_guest_stage(hvsnap_reset_stage stage)
+{
+	return stage == HVSNAP_RESET_READY || stage == HVSNAP_RESET_IP;
+}
+
+/* Starts the stage after t->stage without waiting: a job for turn_off,
+ * apply and start, nothing yet for ready and ip (guest_look reads the
+ * guest); t->stage 0 when the reset is complete. */
+static hvsnap_status reset_next(const fleet_run *r, hvsnap_session *s, fleet_target *t,
+                                hvsnap_error *err)
+{
+	hvsnap_wait_options w = HVSNAP_WAIT_OPTIONS_INIT;
+	w.no_wait = 1;
+	hvsnap_job_free(t->job);
+	t->job = NULL;
+	t->stage = hvsnap_reset_next_stage(t->stage, hvsnap_vm_state_code(t->vm), &r->reset);
+	t->stage_started_ms = fleet_now_ms();
+	switch (t->stage) {
+	case HVSNAP_RESET_TURN_OFF:
+		return hvsnap_vm_change_state(s, t->vm, HVSNAP_POWER_TURN_OFF, &w, &t->job, err);
+	case HVSNAP_RESET_APPLY:
+		return hvsnap_snapshot_apply(s, t->snap, &w, &t->job, err);
+	case HVSNAP_RESET_START:
+		return hvsnap_vm_change_state(s, t->vm, HVSNAP_POWER_START, &w, &t->job, err);
+	default:
+		return HVSNAP_OK;
+	}
+}
+
+/* Appends the stage that just ended to the target's "stages". */
+static void stage_record(fleet_target *t, int ok)
+{
+	if (!t->stages)
+		t->stages = json_array();
+	json_t *st = json_object();
+	json_object_set_new(st, "stage", json_string(hvsnap_reset_stage_name(t->stage)));
+	json_object_set_new(st, "ok", json_boolean(ok));
+	json_object_set_new(st, "elapsed_ms",
+	                    json_integer((json_int_t)(fleet_now_ms() - t->stage_started_ms)));
+	json_array_append_new(t->stages, st);
+}
+
+/* A stage failed with err: the error names the stage and the state the
+ * VM was left in (read again), as a single reset's does. */
+static void reset_failed(hvsnap_session *s, fleet_target *t, hvsnap_error *err)
+{
+	stage_record(t, 0);
+	char why[sizeof(err->message)];
+	memcpy(why, err->message, sizeof(why));
+	int used = snprintf(err->message, sizeof(err->message), "failed at stage %s: ",
+	                    hvsnap_reset_stage_name(t->stage));
+	if (used > 0 && (size_t)used < sizeof(err->message)) {
+		size_t len = strnlen(why, sizeof(err->message) - (size_t)used - 1);
+		memcpy(err->message + used, why, len);
+		err->message[(size_t)used + len] = '\0';
+	}
+	hvsnap_error ignored;
+	if (hvsnap_vm_refresh(s, t->vm, &ignored) == HVSNAP_OK)
+		snprintf(err->message + strlen(err->message), sizeof(err->message) - strlen(err->message),
+		         " (the VM is now %s)", hvsnap_vm_state_text(hvsnap_vm_state_code(t->vm)));
+}
+
+/* --- one job per target ---------------------------------------------------- */
 
 /* Sends t's method request without waiting. HVSNAP_OK with t->job set
  * (or NULL: done at once). */
@@ -52,15 +122,18 @@ static hvsnap_status start_one(const fleet_run *r, hvsnap_session *s, fleet_targ
 		return st;
 	}
 	case V_DELETE:
-	case V_APPLY: {
+	case V_APPLY:
+	case V_RESET: {
 		hvsnap_status st = hvsnap_snapshot_find(s, t->vm, r->plan->snapshot, &t->snap, err);
-		if (st == HVSNAP_OK && r->verb == V_APPLY)
+		if (st == HVSNAP_OK && r->verb != V_DELETE)
 			st = hvsnap_snapshot_check_target(t->snap, r->plan->snapshot, r->o->force, err);
 		if (st != HVSNAP_OK) {
 			hvsnap_snapshot_free(t->snap);
 			t->snap = NULL;
 			return st;
 		}
+		if (r->verb == V_RESET)
+			return reset_next(r, s, t, err);
 		return r->verb == V_DELETE
 		       ? hvsnap_snapshot_delete(s, t->snap, r->o->tree, &w, &t->job, err)
 		       : hvsnap_snapshot_apply(s, t->snap, &w, &t->job, err);
@@ -109,6 +182,87 @@ static hvsnap_status job_ended(const fleet_run *r, hvsnap_session *s, fleet_targ
 	return st;
 }
 
+/* --- where a target goes after a step ------------------------------------- */
+
+typedef enum step_result { GOES_ON, ENDED_OK, ENDED_FAILED } step_result;
+
+/* t's current step ended well (its job completed, or its guest came up):
+ * a reset goes on with its next stage, the others are done. */
+static step_result step_done(const fleet_run *r, hvsnap_session *s, fleet_target *t,
+                             hvsnap_error *err)
+{
+	if (r->verb != V_RESET)
+		return ENDED_OK;
+	for (;;) {
+		stage_record(t, 1);
+		hvsnap_status st = reset_next(r, s, t, err);
+		if (st != HVSNAP_OK) {
+			reset_failed(s, t, err);
+			return ENDED_FAILED;
+		}
+		if (!t->stage) {
+			/* what the VM came to (Saved or Off after --no-start) */
+			hvsnap_error ignored;
+			(void)hvsnap_vm_refresh(s, t->vm, &ignored);
+			return ENDED_OK;
+		}
+		if (is_guest_stage(t->stage) ||
+		    (t->job && !hvsnap_job_state_is_final(hvsnap_job_state_code(t->job))))
+			return GOES_ON;
+		if (t->job && job_ended(r, s, t, err) != HVSNAP_OK) {
+			reset_failed(s, t, err);
+			return ENDED_FAILED;
+		}
+	}
+}
+
+/* t's job ended (or the host did the work at once, with no job). */
+static step_result job_done(const fleet_run *r, hvsnap_session *s, fleet_target *t,
+                            hvsnap_error *err)
+{
+	if (t->job && job_ended(r, s, t, err) != HVSNAP_OK) {
+		if (r->verb == V_RESET)
+			reset_failed(s, t, err);
+		return ENDED_FAILED;
+	}
+	return step_done(r, s, t, err);
+}
+
+static int transient(hvsnap_status st, const hvsnap_error *err)
+{
+	return st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_BUSY ||
+	       (st == HVSNAP_ERR_PROTOCOL && err->code == 503);
+}
+
+/* One look at the guest of a target in its ready or ip stage. */
+static step_result guest_look(const fleet_run *r, hvsnap_session *s, fleet_target *t,
+                              hvsnap_error *err)
+{
+	hvsnap_guest *g = NULL;
+	hvsnap_status st = hvsnap_guest_get(s, t->vm, &g, err);
+	if (st == HVSNAP_OK) {
+		hvsnap_guest_free(t->guest);
+		t->guest = g;
+		if (t->stage == HVSNAP_RESET_READY ? hvsnap_guest_is_ready(g)
+		                                   : hvsnap_guest_ipv4(g) != NULL)
+			return step_done(r, s, t, err);
+	} else if (st == HVSNAP_ERR_CANCELLED) {
+		return GOES_ON; /* the run's loop reports it */
+	} else if (!transient(st, err)) {
+		reset_failed(s, t, err);
+		return ENDED_FAILED;
+	}
+	if (fleet_now_ms() - t->started_ms <= r->timeout_ms)
+		return GOES_ON;
+	const char *hb = hvsnap_heartbeat_name(hvsnap_guest_heartbeat(t->guest));
+	fleet_set_err(err, HVSNAP_ERR_TIMEOUT, "gave up waiting for %s (heartbeat %s)",
+	              t->stage == HVSNAP_RESET_READY ? "the guest's heartbeat"
+	                                             : "an IPv4 address from the guest",
+	              hb ? hb : "none");
+	reset_failed(s, t, err);
+	return ENDED_FAILED;
+}
+
 /* A job stopped being followed (interrupt, deadline, poll failure): it
  * goes on on the host, so its id goes out with the error. */
 void fleet_run_jobs(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target *ts, size_t n)
@@ -145,13 +299,19 @@ void fleet_run_jobs(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target
 			/* a request that left and was then interrupted names its
 			 * job in err (job_id), which the line carries */
 			if (st != HVSNAP_OK) {
+				if (r->verb == V_RESET && t->stage)
+					reset_failed(s, t, &err);
 				fleet_emit(r, h, t, &err);
 				continue;
 			}
-			if (!t->job || hvsnap_job_state_is_final(hvsnap_job_state_code(t->job))) {
-				st = t->job ? job_ended(r, s, t, &err) : HVSNAP_OK;
-				fleet_emit(r, h, t, st == HVSNAP_OK ? NULL : &err);
-				continue;
+			int follow = (t->job && !hvsnap_job_state_is_final(hvsnap_job_state_code(t->job))) ||
+			             (r->verb == V_RESET && is_guest_stage(t->stage));
+			if (!follow) {
+				step_result res = job_done(r, s, t, &err);
+				if (res != GOES_ON) {
+					fleet_emit(r, h, t, res == ENDED_OK ? NULL : &err);
+					continue;
+				}
 			}
 			t->state = 1;
 			running++;
@@ -170,20 +330,21 @@ void fleet_run_jobs(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target
 
 		size_t k = 0;
 		for (size_t i = 0; i < n; i++)
-			if (ts[i].state == 1) {
+			if (ts[i].state == 1 && ts[i].job) {
 				slot[k] = i;
 				ids[k++] = hvsnap_job_id(ts[i].job);
 			}
 		hvsnap_job_list *seen = NULL;
-		hvsnap_status st = hvsnap_job_poll(s, ids, k, &seen, &err);
+		hvsnap_status st = k ? hvsnap_job_poll(s, ids, k, &seen, &err) : HVSNAP_OK;
 		if (st == HVSNAP_ERR_CANCELLED)
 			break;
 		if (st != HVSNAP_OK) {
 			if (++poll_failures < POLL_FAILURES_TOLERATED)
 				continue;
-			for (size_t j = 0; j < k; j++) {
-				fleet_target *t = &ts[slot[j]];
-				fleet_emit_unfinished(r, h, t, st, err.message);
+			for (size_t i = 0; i < n; i++) {
+				if (ts[i].state != 1)
+					continue;
+				fleet_emit_unfinished(r, h, &ts[i], st, err.message);
 				running--;
 				fleet_out_running(-1);
 			}
@@ -198,7 +359,7 @@ void fleet_run_jobs(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target
 				/* a job's percent tells when it should end: the next
 				 * poll goes then, not on a blind schedule */
 				uint32_t pct = hvsnap_job_percent(job);
-				uint64_t ran = now - t->started_ms;
+				uint64_t ran = now - (r->verb == V_RESET ? t->stage_started_ms : t->started_ms);
 				if (pct > 0 && pct < 100 && ran * (100 - pct) / pct < soonest)
 					soonest = ran * (100 - pct) / pct;
 			}
@@ -217,16 +378,32 @@ void fleet_run_jobs(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target
 				hvsnap_job_free(t->job);
 				t->job = copy;
 			}
-			running--;
-			fleet_out_running(-1);
 			if (!final) {
+				running--;
+				fleet_out_running(-1);
 				fleet_emit_unfinished(r, h, t, HVSNAP_ERR_TIMEOUT, "timed out waiting for the job");
 				continue;
 			}
-			hvsnap_status est = job_ended(r, s, t, &err);
-			fleet_emit(r, h, t, est == HVSNAP_OK ? NULL : &err);
+			step_result res = job_done(r, s, t, &err);
+			if (res == GOES_ON)
+				continue; /* a reset's next stage is under way */
+			running--;
+			fleet_out_running(-1);
+			fleet_emit(r, h, t, res == ENDED_OK ? NULL : &err);
 		}
 		hvsnap_job_list_free(seen);
+		/* resets in their ready/ip stage: one look at each guest */
+		for (size_t i = 0; i < n && !hvsnap_session_interrupted(s); i++) {
+			fleet_target *t = &ts[i];
+			if (t->state != 1 || t->job || !is_guest_stage(t->stage))
+				continue;
+			step_result res = guest_look(r, s, t, &err);
+			if (res == GOES_ON)
+				continue;
+			running--;
+			fleet_out_running(-1);
+			fleet_emit(r, h, t, res == ENDED_OK ? NULL : &err);
+		}
 		if (soonest != UINT64_MAX)
 			delay = soonest + POLL_MARGIN_MS < POLL_FIRST_MS ? POLL_FIRST_MS
 			      : soonest + POLL_MARGIN_MS > POLL_SLOW_MAX_MS ? POLL_SLOW_MAX_MS

@@ -96,15 +96,24 @@ void fleet_out_target(const char *host, const hvsnap_vm *vm, const char *vm_labe
 		json_object_set_new(v, "id", json_str_or_null(vm ? hvsnap_vm_id(vm) : NULL));
 		json_object_set_new(root, "vm", v);
 		json_object_set_new(root, "ok", json_boolean(!err));
+		json_t *error_extra = NULL;
 		if (fields) {
 			json_t *fv = json_object_get(fields, "vm");
 			if (fv)   /* a richer "vm" (vms: with its state) */
 				json_object_update(v, fv);
 			json_object_del(fields, "vm");
+			/* fields of the error object itself (reset: its "stage") */
+			error_extra = json_incref(json_object_get(fields, "error"));
+			json_object_del(fields, "error");
 			json_object_update(root, fields);
 		}
-		if (err)
-			json_object_set_new(root, "error", json_error(err));
+		if (err) {
+			json_t *e = json_error(err);
+			if (json_is_object(error_extra))
+				json_object_update(e, error_extra);
+			json_object_set_new(root, "error", e);
+		}
+		json_decref(error_extra);
 		char *line = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		json_decref(root);
 		if (line) {

@@ -7,6 +7,7 @@
 
 #include "cli/fleet.h"
 #include "cli/output.h"
+#include "cli/power_out.h"
 
 
 /* current is known for a checkpoint a create just made (the library
@@ -32,7 +33,18 @@ void fleet_emit(const fleet_run *r, const fleet_host *h, fleet_target *t, const 
 	/* a job seen by a batch poll has no wait of its own: its time is
 	 * the client's, from the request that started it */
 	uint64_t elapsed = t->started_ms ? fleet_now_ms() - t->started_ms : 0;
-	if (t->job) {
+	if (r->verb == V_RESET) {
+		/* a single reset's fields: its stages, the guest's addresses,
+		 * and the stage an error happened in */
+		json_object_set_new(f, "stages", t->stages ? json_incref(t->stages) : json_array());
+		json_object_set_new(f, "addresses", json_addresses(t->guest));
+		json_object_set_new(f, "elapsed_ms", json_integer((json_int_t)elapsed));
+		if (err && t->stage) {
+			json_t *e = json_object();
+			json_object_set_new(e, "stage", json_string(hvsnap_reset_stage_name(t->stage)));
+			json_object_set_new(f, "error", e);
+		}
+	} else if (t->job) {
 		json_t *jj = json_job(t->job);
 		json_object_set_new(jj, "elapsed_ms", json_integer((json_int_t)elapsed));
 		json_object_set_new(f, "job", jj);
@@ -54,8 +66,10 @@ void fleet_emit(const fleet_run *r, const fleet_host *h, fleet_target *t, const 
 			snprintf(text, sizeof(text), "applied \"%s\"", sn);
 			break;
 		case V_RESET:
-			snprintf(text, sizeof(text), "reset to \"%s\", now %s", sn,
-			         hvsnap_vm_state_text(hvsnap_vm_state_code(t->vm)));
+			snprintf(text, sizeof(text), "reset to \"%s\", now %s%s%s", sn,
+			         hvsnap_vm_state_text(hvsnap_vm_state_code(t->vm)),
+			         hvsnap_guest_ipv4(t->guest) ? ", address " : "",
+			         hvsnap_guest_ipv4(t->guest) ? hvsnap_guest_ipv4(t->guest) : "");
 			break;
 		case V_VMS:
 			snprintf(text, sizeof(text), "%s %s", hvsnap_vm_id(t->vm),
@@ -65,7 +79,7 @@ void fleet_emit(const fleet_run *r, const fleet_host *h, fleet_target *t, const 
 			snprintf(text, sizeof(text), "%s", r->o->command);
 			break;
 		}
-		if (t->job && r->verb != V_VMS && r->verb != V_LIST)
+		if ((t->job || r->verb == V_RESET) && r->verb != V_VMS && r->verb != V_LIST)
 			snprintf(text + strlen(text), sizeof(text) - strlen(text), " (%.1f s)", secs);
 	}
 	if (r->verb == V_VMS && t->vm)

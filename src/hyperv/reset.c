@@ -23,6 +23,39 @@ const char *hvsnap_reset_stage_name(hvsnap_reset_stage stage)
 	return "none";
 }
 
+hvsnap_reset_stage hvsnap_reset_next_stage(hvsnap_reset_stage done, uint32_t vm_state,
+                                           const hvsnap_reset_options *opts)
+{
+	static const hvsnap_reset_options none = HVSNAP_RESET_OPTIONS_INIT;
+	if (!opts)
+		opts = &none;
+	switch ((int)done) {
+	case 0:
+		/* Off and Saved can take the checkpoint as they are; anything
+		 * else (running, paused, in transition) is turned off, its state
+		 * thrown away. */
+		if (vm_state != HVSNAP_VM_OFF && vm_state != HVSNAP_VM_SAVED)
+			return HVSNAP_RESET_TURN_OFF;
+		return HVSNAP_RESET_APPLY;
+	case HVSNAP_RESET_TURN_OFF:
+		return HVSNAP_RESET_APPLY;
+	case HVSNAP_RESET_APPLY:
+		if (opts->no_start)
+			return 0;
+		return HVSNAP_RESET_START;
+	case HVSNAP_RESET_START:
+		if (opts->wait_ready)
+			return HVSNAP_RESET_READY;
+		/* fall through */
+	case HVSNAP_RESET_READY:
+		if (opts->wait_ip)
+			return HVSNAP_RESET_IP;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 hvsnap_status hvsnap_reset_options_init(hvsnap_reset_options *opts, unsigned int version)
 {
 	/* The same defaults as HVSNAP_RESET_OPTIONS_INIT, from one definition. */
@@ -172,18 +205,15 @@ hvsnap_status hvsnap_vm_reset(hvsnap_session *s, hvsnap_vm *vm, const hvsnap_sna
 		                   "waiting for the guest needs the VM to be started");
 	reset_run r = { s, vm, opts, hvs_platform_monotonic_ms(), NULL, 0 };
 	hvsnap_status st = hvsnap_vm_refresh(s, vm, err);
-	/* Off and Saved can take the checkpoint as they are; anything else
-	 * (running, paused, in transition) is turned off, its state thrown away. */
-	if (st == HVSNAP_OK && vm->state != HVSNAP_VM_OFF && vm->state != HVSNAP_VM_SAVED)
-		st = run_power(&r, HVSNAP_RESET_TURN_OFF, err);
-	if (st == HVSNAP_OK)
-		st = run_apply(&r, snap, err);
-	if (st == HVSNAP_OK && !opts->no_start)
-		st = run_power(&r, HVSNAP_RESET_START, err);
-	if (st == HVSNAP_OK && opts->wait_ready)
-		st = run_wait(&r, HVSNAP_RESET_READY, err);
-	if (st == HVSNAP_OK && opts->wait_ip)
-		st = run_wait(&r, HVSNAP_RESET_IP, err);
+	for (hvsnap_reset_stage stage = hvsnap_reset_next_stage(0, vm->state, opts);
+	     st == HVSNAP_OK && stage; stage = hvsnap_reset_next_stage(stage, vm->state, opts)) {
+		if (stage == HVSNAP_RESET_APPLY)
+			st = run_apply(&r, snap, err);
+		else if (stage == HVSNAP_RESET_READY || stage == HVSNAP_RESET_IP)
+			st = run_wait(&r, stage, err);
+		else
+			st = run_power(&r, stage, err);
+	}
 	if (st == HVSNAP_ERR_CANCELLED && err->kind != HVSNAP_ERR_CANCELLED)
 		st = cancelled(&r, err);
 	if (guest)

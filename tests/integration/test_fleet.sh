@@ -176,11 +176,35 @@ run_hvsnap vms --inventory "$INV" --hosts hv01 --json
   "[('vm01', 'Saved'), ('vm02', 'Saved'), ('vm03', 'Running'), ('vm04', 'Running')]" ] || fail "states: $OUT"
 run_hvsnap stop --turn-off --inventory "$INV" --hosts hv01 'vm0[34]' --json
 expect_rc 0 "turn off the other two"
-run_hvsnap reset --inventory "$INV" --hosts hv01 pre --json
-expect_rc 0 "reset hv01's VMs to 'pre'"
+run_hvsnap start --inventory "$INV" --hosts hv01 vm01 --json
+expect_rc 0 "start vm01 again, so that one VM of the reset runs"
+mark_log
+run_hvsnap reset --inventory "$INV" --hosts hv01 pre --wait-ready --json
+expect_rc 0 "reset hv01's VMs to 'pre', waiting for their guests"
+[ "$(ndjson 'sorted((l["vm"]["name"], [(s["stage"], s["ok"]) for s in l["stages"]]) for l in L)')" = \
+  "[('vm01', [('turn_off', True), ('apply', True), ('start', True), ('ready', True)]), ('vm02', [('apply', True), ('start', True), ('ready', True)]), ('vm03', [('apply', True), ('start', True), ('ready', True)]), ('vm04', [('apply', True), ('start', True), ('ready', True)])]" ] \
+  || fail "reset stages: $OUT"
+[ "$(ndjson 'all(l["ok"] and l["snapshot"]["name"] == "pre" and l["addresses"] is not None and "job" not in l for l in L)')" = True ] \
+  || fail "reset lines carry a single reset's fields: $OUT"
+[ "$(logq 'sum(1 for l in L if l["method"] == "ApplySnapshot")')" = 4 ] || fail "not one ApplySnapshot per VM"
+# the first stage of every VM left before any VM's second: the host's
+# resets run together, not one VM after the other
+[ "$(logq '[(l["method"], (l.get("params") or {}).get("RequestedState")) for l in L if l["method"]][:4].count(("ApplySnapshot", None))')" = 3 ] \
+  || fail "the resets did not start together: $(logq '[(l["method"], (l.get("params") or {}).get("RequestedState")) for l in L if l["method"]]')"
+RESET_JOB_GETS=$(logq 'sum(1 for l in L if l["action"] and l["action"].endswith("/Get") and (l["resource_uri"] or "").endswith("Msvm_ConcreteJob"))')
+# 9 jobs (3 stages of vm01, 2 of each other VM): a Get each as it is
+# started, as for create; every later look is a batch poll
+[ "$RESET_JOB_GETS" -le 9 ] || fail "reset polled jobs one by one ($RESET_JOB_GETS Gets for 9 jobs)"
 run_hvsnap vms --inventory "$INV" --hosts hv01 --json
 [ "$(ndjson 'sorted({l["vm"]["state"] for l in L})')" = "['Running']" ] || fail "after reset: $OUT"
-ok "save, stop --turn-off and reset change each VM as asked"
+ok "save, stop --turn-off and reset change each VM as asked; the resets of a host run together, jobs polled in batches"
+
+run_hvsnap reset --inventory "$INV" --hosts hv01 pre --no-start --wait-ready
+expect_rc 2 "fleet reset --no-start --wait-ready is a usage error"
+run_hvsnap reset --inventory "$INV" --hosts hv01 vm01 nosuch --json
+expect_rc 5 "fleet reset to a checkpoint that does not exist"
+[ "$(ndjson 'len(L) == 1 and L[0]["error"]["kind"] == "not_found" and L[0]["stages"] == []')" = True ] \
+  || fail "missing checkpoint: nothing runs, no stage: $OUT"
 run_hvsnap delete --inventory "$INV" --hosts 'wave1,hv03,quota' pre --json
 expect_rc 0 "delete 'pre' everywhere"
 run_hvsnap list --inventory "$INV" --hosts 'wave1,hv03,quota' --json
@@ -190,6 +214,38 @@ ok "delete removed every 'pre' checkpoint"
 run_hvsnap delete --inventory "$INV" --hosts hv03 pre --json
 expect_rc 5 "delete of a checkpoint that is gone"
 [ "$(ndjson 'len(L) == 4 and all(l["error"]["kind"] == "not_found" for l in L)')" = True ] || fail "$OUT"
+
+# --- a reset that fails at a stage fails that VM alone ---------------------------
+cat >"$TMP/resetfail.json" <<'EOF'
+{ "users": [{"name": "demo", "password": "demo pass"}],
+  "jobs": {"duration_ms": 200},
+  "vms": [{"name": "good", "state": "off", "snapshots": [{"name": "clean"}]},
+          {"name": "bad", "state": "running", "snapshots": [{"name": "clean"}],
+           "job": {"outcome": "exception", "error_code": 32768,
+                   "error_description": "the host refuses"}}] }
+EOF
+"$HVSIM" --scenario "$TMP/resetfail.json" --listen 127.0.0.1:0 --port-file "$TMP/resetfail.port" \
+  >/dev/null 2>"$TMP/resetfail.err" &
+PIDS+=($!)
+RPORT=$(wait_port_file "$TMP/resetfail.port" "$!")
+FLEET_ONE=(-H 127.0.0.1 -P "$RPORT" --transport http -u demo)
+export HVSNAP_PASSWORD='demo pass'
+run_hvsnap reset "${FLEET_ONE[@]}" '*' clean --json
+expect_rc 1 "fleet reset where one VM's turn-off job fails"
+[ "$(ndjson '{l["vm"]["name"]: l["ok"] for l in L}')" = "{'bad': False, 'good': True}" ] \
+  || fail "only the failing VM fails: $OUT"
+[ "$(ndjson '[l for l in L if not l["ok"]][0]["error"]["stage"]')" = turn_off ] || fail "error.stage: $OUT"
+[ "$(ndjson '[l for l in L if not l["ok"]][0]["stages"]')" = "[{'stage': 'turn_off', 'ok': False, 'elapsed_ms': $(ndjson '[l for l in L if not l["ok"]][0]["stages"][0]["elapsed_ms"]')}]" ] \
+  || fail "the failed stage is recorded: $OUT"
+[ "$(ndjson '[l for l in L if not l["ok"]][0]["error"]["message"]')" = \
+  "failed at stage turn_off: the job Exception: the host refuses (the VM is now Running)" ] \
+  || fail "the message names the stage and the VM's state: $OUT"
+run_hvsnap reset "${FLEET_ONE[@]}" '*' clean
+expect_rc 1 "the same in text"
+expect_out "bad                      FAILED  failed at stage turn_off"
+expect_out "good                     ok      reset to \"clean\", now Running"
+unset HVSNAP_PASSWORD
+ok "a reset failing at a stage fails its VM alone, naming the stage and the VM's state"
 
 # --- text output ----------------------------------------------------------------
 run_hvsnap vms --inventory "$INV" --hosts hv02
@@ -314,6 +370,36 @@ wait "$CLI" || RC=$?
 [ "$RC" = 130 ] || fail "text fleet create after SIGTERM: exit $RC"
 grep -q "job .* still running" "$TMP/err" || fail "no running job named on stderr: $(cat "$TMP/err")"
 ok "SIGTERM in text mode names the running job on stderr"
+
+# --- SIGINT in a fleet reset ------------------------------------------------------
+cat >"$TMP/slowreset.json" <<'EOF'
+{ "users": [{"name": "demo", "password": "demo pass"}],
+  "jobs": {"duration_ms": 60000},
+  "vms": [{"name": "vm", "count": 3, "state": "running", "snapshots": [{"name": "clean"}]}] }
+EOF
+"$HVSIM" --scenario "$TMP/slowreset.json" --listen 127.0.0.1:0 --port-file "$TMP/slowreset.port" \
+  --log "$TMP/slowreset.log" >/dev/null 2>"$TMP/slowreset.stderr" &
+PIDS+=($!)
+SRPORT=$(wait_port_file "$TMP/slowreset.port" "$!")
+reset_invokes() { python3 -c 'import json,sys; print(sum(1 for l in map(json.loads, open(sys.argv[1])) if l.get("method")))' "$TMP/slowreset.log"; }
+HVSNAP_PASSWORD='demo pass' "$HVSNAP" -H 127.0.0.1 -P "$SRPORT" --transport http -u demo \
+  reset 'vm*' clean --per-host 2 --json >"$TMP/out" 2>"$TMP/err" &
+CLI=$!
+for _ in $(seq 1 200); do [ "$(reset_invokes)" = 2 ] && break; sleep 0.05; done
+[ "$(reset_invokes)" = 2 ] || fail "2 turn-offs expected before the signal, saw $(reset_invokes)"
+sleep 0.3
+kill -INT "$CLI"
+RC=0
+wait "$CLI" || RC=$?
+OUT=$(cat "$TMP/out")
+[ "$RC" = 130 ] || fail "fleet reset after SIGINT: exit $RC; $OUT $(cat "$TMP/err")"
+sleep 0.3
+[ "$(reset_invokes)" = 2 ] || fail "an Invoke left after the signal ($(reset_invokes))"
+[ "$(ndjson 'sum(1 for l in L if l["error"]["kind"] == "cancelled" and l["error"].get("job_id") and l["error"].get("stage") == "turn_off")')" = 2 ] \
+  || fail "2 resets stopped in turn_off with their jobs expected: $OUT"
+[ "$(ndjson 'sum(1 for l in L if "not started" in l["error"]["message"])')" = 1 ] \
+  || fail "1 reset never started expected: $OUT"
+ok "fleet reset SIGINT: exit 130, the running turn-offs with their ids and stage, no Invoke after"
 
 # --- SIGINT in a single create --------------------------------------------------
 INVOKES=$(invokes)

@@ -1,5 +1,5 @@
 /* Unit tests for the Hyper-V layer's pure helpers: WQL literal quoting,
- * GUID and object-path parsing, return-code and state texts. */
+ * GUID and object-path parsing, return-code and state texts, the reset plan. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hvsnap/hyperv.h"
+#include "hvsnap/reset.h"
 #include "hyperv/props.h"
 #include "hyperv/snapshot_int.h"
 #include "hyperv/wql.h"
@@ -112,6 +113,44 @@ static void test_code_texts(void **state)
 	assert_string_equal(hvsnap_vm_state_text(9), "Paused");
 }
 
+/* The reset plan, a stage at a time, for every starting state and option. */
+static void test_reset_plan(void **state)
+{
+	(void)state;
+	enum { OFF = HVSNAP_RESET_TURN_OFF, AP = HVSNAP_RESET_APPLY, ST = HVSNAP_RESET_START,
+	       RD = HVSNAP_RESET_READY, IP = HVSNAP_RESET_IP };
+	struct {
+		uint32_t vm_state;
+		int no_start, wait_ready, wait_ip;
+		int stages[6]; /* ends with 0 */
+	} cases[] = {
+		{ HVSNAP_VM_RUNNING, 0, 0, 0, { OFF, AP, ST, 0 } },
+		{ HVSNAP_VM_PAUSED, 0, 1, 1, { OFF, AP, ST, RD, IP, 0 } },
+		{ HVSNAP_VM_OFF, 0, 0, 1, { AP, ST, IP, 0 } },
+		{ HVSNAP_VM_SAVED, 0, 1, 0, { AP, ST, RD, 0 } },
+		{ HVSNAP_VM_SAVED, 1, 0, 0, { AP, 0 } },
+		{ HVSNAP_VM_STARTING, 1, 0, 0, { OFF, AP, 0 } },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		hvsnap_reset_options o = HVSNAP_RESET_OPTIONS_INIT;
+		o.no_start = cases[i].no_start;
+		o.wait_ready = cases[i].wait_ready;
+		o.wait_ip = cases[i].wait_ip;
+		hvsnap_reset_stage done = 0;
+		for (int k = 0;; k++) {
+			hvsnap_reset_stage next = hvsnap_reset_next_stage(done, cases[i].vm_state, &o);
+			assert_int_equal(next, cases[i].stages[k]);
+			if (!next)
+				break;
+			done = next;
+		}
+	}
+	/* NULL options: the defaults (turn off a running VM, apply, start). */
+	assert_int_equal(hvsnap_reset_next_stage(HVSNAP_RESET_APPLY, HVSNAP_VM_OFF, NULL),
+	                 HVSNAP_RESET_START);
+	assert_int_equal(hvsnap_reset_next_stage(HVSNAP_RESET_START, HVSNAP_VM_RUNNING, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +158,7 @@ int main(void)
 		cmocka_unit_test(test_guid_helpers),
 		cmocka_unit_test(test_object_path_parent),
 		cmocka_unit_test(test_code_texts),
+		cmocka_unit_test(test_reset_plan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
