@@ -42,7 +42,8 @@ typedef struct hvsnap_shutdown_options {
 	unsigned int version;      /* HVSNAP_SHUTDOWN_OPTIONS_VERSION */
 	int force;                 /* close applications despite unsaved data */
 	const char *reason;        /* shown in the guest's event log; NULL: a default */
-	hvsnap_wait_options wait;  /* bounds the wait until the VM is Off */
+	hvsnap_wait_options wait;  /* bounds the wait until the VM is Off;
+	                            * no_wait: return once the guest was asked */
 } hvsnap_shutdown_options;
 
 #define HVSNAP_SHUTDOWN_OPTIONS_VERSION 1
@@ -52,11 +53,13 @@ HVSNAP_EXTERN hvsnap_status hvsnap_shutdown_options_init(hvsnap_shutdown_options
                                                          unsigned int version);
 
 /* A graceful shutdown: Msvm_ShutdownComponent.InitiateShutdown, then a
- * wait until the VM is Off (vm's state is refreshed). Never falls back to
- * a hard power-off: a guest without a working shutdown component (no
- * integration services) or one not ready for it (still booting, locked) is
- * HVSNAP_ERR_FAILED, with the host's code where it gave one, and the VM is
- * left as it was. */
+ * wait until the VM is Off (vm's state is refreshed). With wait.no_wait it
+ * returns once the guest accepted the request, and the caller follows the
+ * VM's state (hvsnap_vm_list_get reads every VM of a host at once). Never
+ * falls back to a hard power-off: a guest without a working shutdown
+ * component (no integration services) or one not ready for it (still
+ * booting, locked) is HVSNAP_ERR_FAILED, with the host's code where it
+ * gave one, and the VM is left as it was. */
 HVSNAP_EXTERN hvsnap_status hvsnap_vm_shutdown(hvsnap_session *session, hvsnap_vm *vm,
                                                const hvsnap_shutdown_options *opts,
                                                hvsnap_error *err);

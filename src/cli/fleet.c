@@ -195,7 +195,7 @@ static void run_host(fleet_run *r, fleet_host *h)
 	for (size_t i = 0; i < n; i++)
 		if (!ts[i].vm)
 			fleet_emit(r, h, &ts[i], &ts[i].find_err);
-	if (r->verb == V_VMS || r->verb == V_LIST || (r->verb == V_STOP && !r->o->turn_off))
+	if (r->verb == V_VMS || r->verb == V_LIST)
 		fleet_run_each(r, h, s, ts, n);
 	else
 		fleet_run_jobs(r, h, s, ts, n);

@@ -67,6 +67,7 @@ typedef struct fleet_target {
 	hvsnap_job *job;         /* the job running, or as last seen */
 	uint64_t started_ms;     /* when its (first) method request left */
 	int state;               /* 0 pending, 1 running, 2 done */
+	int awaiting_off;        /* graceful stop: the guest was asked, the VM not Off yet */
 	/* reset: its stages one after the other, each job followed with the
 	 * host's other jobs */
 	hvsnap_reset_stage stage;  /* the stage running, or the last one */
@@ -96,8 +97,9 @@ void fleet_emit_list(const fleet_run *r, const fleet_host *h, fleet_target *t,
                      const hvsnap_snapshot_list *list);
 void fleet_emit_unfinished(const fleet_run *r, const fleet_host *h, fleet_target *t,
                            hvsnap_status kind, const char *why);
-/* fleet_jobs.c: the job commands and reset, requests out up to --per-host,
- * jobs followed together. fleet_each.c: the others, one VM after another. */
+/* fleet_jobs.c: the job commands, reset and stop, requests out up to
+ * --per-host, jobs (and VM states) followed together. fleet_each.c: vms
+ * and list, one VM after another. */
 void fleet_run_jobs(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target *ts,
                     size_t n);
 void fleet_run_each(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target *ts,

@@ -6,7 +6,9 @@
  * (hvsnap_snapshot_from_job) and gets its --name. A reset runs its stages
  * (hvsnap_reset_next_stage) one after the other for each VM, the next
  * request leaving as soon as the poll sees a stage's job end, and its
- * ready/ip stages read the guest once a round. An interrupted session
+ * ready/ip stages read the guest once a round. A graceful stop asks every
+ * guest, then reads all the host's VMs once a round until each is Off.
+ * An interrupted session
  * sends nothing more: what runs is reported with its job id, what never
  * left as not started. */
 #include <stdint.h>
@@ -93,6 +95,66 @@ static void reset_failed(hvsnap_session *s, fleet_target *t, hvsnap_error *err)
 		         " (the VM is now %s)", hvsnap_vm_state_text(hvsnap_vm_state_code(t->vm)));
 }
 
+/* --- graceful stop ------------------------------------------------------------ */
+
+/* A failed look worth repeating: the host dropped the connection, was too
+ * busy, or answered 503. */
+static int transient(hvsnap_status st, const hvsnap_error *err)
+{
+	return st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_BUSY ||
+	       (st == HVSNAP_ERR_PROTOCOL && err->code == 503);
+}
+
+/* The VMs whose guests were asked to shut down: one read of all the host's
+ * VMs says which are Off now (not a Get per VM). */
+static void look_for_off(const fleet_run *r, const fleet_host *h, hvsnap_session *s,
+                         fleet_target *ts, size_t n, size_t *running)
+{
+	size_t waiting = 0;
+	for (size_t i = 0; i < n; i++)
+		waiting += ts[i].state == 1 && ts[i].awaiting_off;
+	if (!waiting || hvsnap_session_interrupted(s))
+		return;
+	hvsnap_error err;
+	hvsnap_vm_list *vms = NULL;
+	hvsnap_status st = hvsnap_vm_list_get(s, &vms, &err);
+	if (st == HVSNAP_ERR_CANCELLED)
+		return;
+	uint64_t now = fleet_now_ms();
+	int hard = st != HVSNAP_OK && !transient(st, &err);
+	for (size_t i = 0; i < n; i++) {
+		fleet_target *t = &ts[i];
+		if (t->state != 1 || !t->awaiting_off)
+			continue;
+		if (hard) {
+			t->awaiting_off = 0;
+			(*running)--;
+			fleet_out_running(-1);
+			fleet_emit(r, h, t, &err);
+			continue;
+		}
+		const hvsnap_vm *seen = NULL;
+		for (size_t k = 0; st == HVSNAP_OK && k < hvsnap_vm_list_count(vms) && !seen; k++)
+			if (strcmp(hvsnap_vm_id(hvsnap_vm_list_at(vms, k)), hvsnap_vm_id(t->vm)) == 0)
+				seen = hvsnap_vm_list_at(vms, k);
+		int off = seen && hvsnap_vm_state_code(seen) == HVSNAP_VM_OFF;
+		if (!off && now - t->started_ms <= r->timeout_ms)
+			continue; /* a dropped read is tried again next round */
+		t->awaiting_off = 0;
+		(*running)--;
+		fleet_out_running(-1);
+		if (off) {
+			fleet_emit(r, h, t, NULL);
+			continue;
+		}
+		fleet_set_err(&err, HVSNAP_ERR_TIMEOUT, "gave up waiting for the guest to shut "
+		              "down after %.1f s (the VM is %s)", (double)(now - t->started_ms) / 1000.0,
+		              seen ? hvsnap_vm_state_text(hvsnap_vm_state_code(seen)) : "not seen");
+		fleet_emit(r, h, t, &err);
+	}
+	hvsnap_vm_list_free(vms);
+}
+
 /* --- one job per target ---------------------------------------------------- */
 
 /* Sends t's method request without waiting. HVSNAP_OK with t->job set
@@ -142,8 +204,17 @@ static hvsnap_status start_one(const fleet_run *r, hvsnap_session *s, fleet_targ
 		return hvsnap_vm_change_state(s, t->vm, HVSNAP_POWER_START, &w, &t->job, err);
 	case V_SAVE:
 		return hvsnap_vm_change_state(s, t->vm, HVSNAP_POWER_SAVE, &w, &t->job, err);
-	case V_STOP:
-		return hvsnap_vm_change_state(s, t->vm, HVSNAP_POWER_TURN_OFF, &w, &t->job, err);
+	case V_STOP: {
+		if (r->o->turn_off)
+			return hvsnap_vm_change_state(s, t->vm, HVSNAP_POWER_TURN_OFF, &w, &t->job, err);
+		/* graceful: the guest is asked, then the VM's state followed */
+		hvsnap_shutdown_options so = HVSNAP_SHUTDOWN_OPTIONS_INIT;
+		so.force = r->o->force;
+		so.wait.no_wait = 1;
+		hvsnap_status st = hvsnap_vm_shutdown(s, t->vm, &so, err);
+		t->awaiting_off = st == HVSNAP_OK;
+		return st;
+	}
 	default:
 		fleet_set_err(err, HVSNAP_ERR_INTERNAL, "not a job command");
 		return HVSNAP_ERR_INTERNAL;
@@ -228,12 +299,6 @@ static step_result job_done(const fleet_run *r, hvsnap_session *s, fleet_target 
 	return step_done(r, s, t, err);
 }
 
-static int transient(hvsnap_status st, const hvsnap_error *err)
-{
-	return st == HVSNAP_ERR_CONNECT || st == HVSNAP_ERR_BUSY ||
-	       (st == HVSNAP_ERR_PROTOCOL && err->code == 503);
-}
-
 /* One look at the guest of a target in its ready or ip stage. */
 static step_result guest_look(const fleet_run *r, hvsnap_session *s, fleet_target *t,
                               hvsnap_error *err)
@@ -305,7 +370,7 @@ void fleet_run_jobs(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target
 				continue;
 			}
 			int follow = (t->job && !hvsnap_job_state_is_final(hvsnap_job_state_code(t->job))) ||
-			             (r->verb == V_RESET && is_guest_stage(t->stage));
+			             (r->verb == V_RESET && is_guest_stage(t->stage)) || t->awaiting_off;
 			if (!follow) {
 				step_result res = job_done(r, s, t, &err);
 				if (res != GOES_ON) {
@@ -392,6 +457,7 @@ void fleet_run_jobs(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target
 			fleet_emit(r, h, t, res == ENDED_OK ? NULL : &err);
 		}
 		hvsnap_job_list_free(seen);
+		look_for_off(r, h, s, ts, n, &running);
 		/* resets in their ready/ip stage: one look at each guest */
 		for (size_t i = 0; i < n && !hvsnap_session_interrupted(s); i++) {
 			fleet_target *t = &ts[i];

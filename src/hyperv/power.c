@@ -177,7 +177,7 @@ hvsnap_status hvsnap_vm_shutdown(hvsnap_session *s, hvsnap_vm *vm,
 	hvsnap_job_free(job);
 	hvsnap_params_free(p);
 	hvsnap_epr_free(component);
-	if (st != HVSNAP_OK)
+	if (st != HVSNAP_OK || opts->wait.no_wait)
 		return st;
 	/* The guest was asked; it is down when the VM is Off. */
 	hvsnap_vm_wait_options w = HVSNAP_VM_WAIT_OPTIONS_INIT;

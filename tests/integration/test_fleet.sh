@@ -199,6 +199,19 @@ run_hvsnap vms --inventory "$INV" --hosts hv01 --json
 [ "$(ndjson 'sorted({l["vm"]["state"] for l in L})')" = "['Running']" ] || fail "after reset: $OUT"
 ok "save, stop --turn-off and reset change each VM as asked; the resets of a host run together, jobs polled in batches"
 
+mark_log
+run_hvsnap stop --inventory "$INV" --hosts hv01 --json
+expect_rc 0 "a graceful stop of hv01's 4 running VMs"
+[ "$(ndjson 'len(L) == 4 and all(l["ok"] for l in L)')" = True ] || fail "graceful stop: $OUT"
+[ "$(logq 'sum(1 for l in L if l["method"] == "InitiateShutdown")')" = 4 ] || fail "one InitiateShutdown per VM"
+[ "$(logq 'sum(1 for l in L if l["action"] and l["action"].endswith("/Get") and (l["resource_uri"] or "").endswith("Msvm_ComputerSystem"))')" = 0 ] \
+  || fail "the VMs' states were read one by one, not with one query a round"
+run_hvsnap vms --inventory "$INV" --hosts hv01 --json
+[ "$(ndjson 'sorted({l["vm"]["state"] for l in L})')" = "['Off']" ] || fail "after a graceful stop: $OUT"
+ok "a fleet graceful stop asks every guest of a host, then follows the VMs with one query a round"
+run_hvsnap start --inventory "$INV" --hosts hv01 --json
+expect_rc 0 "start hv01's VMs again"
+
 run_hvsnap reset --inventory "$INV" --hosts hv01 pre --no-start --wait-ready
 expect_rc 2 "fleet reset --no-start --wait-ready is a usage error"
 run_hvsnap reset --inventory "$INV" --hosts hv01 vm01 nosuch --json
