@@ -56,3 +56,18 @@ xmlNodePtr test_next_element(xmlNodePtr n)
 {
 	return n ? test_first_element(n->next) : NULL;
 }
+
+uint32_t test_le16(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+uint32_t test_le32(const unsigned char *p)
+{
+	return test_le16(p) | test_le16(p + 2) << 16;
+}
+
+uint64_t test_le64(const unsigned char *p)
+{
+	return (uint64_t)test_le32(p) | (uint64_t)test_le32(p + 4) << 32;
+}

@@ -23,6 +23,7 @@
 #include "auth/ntlm.h"
 #include "auth/winrm_crypt.h"
 #include "util/buf.h"
+#include "support.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -51,16 +52,6 @@ static void assert_hex(const unsigned char *got, size_t len, const char *hex)
 	assert_memory_equal(got, want, n);
 }
 
-static uint32_t rd16(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t rd32(const unsigned char *p)
-{
-	return rd16(p) | rd16(p + 2) << 16;
-}
-
 static void wr16(unsigned char *p, uint32_t v)
 {
 	p[0] = (unsigned char)v;
@@ -77,9 +68,9 @@ static void wr32(unsigned char *p, uint32_t v)
 static const unsigned char *field(const buf *msg, size_t at, size_t *len)
 {
 	const unsigned char *m = (const unsigned char *)msg->data;
-	*len = rd16(m + at);
-	assert_int_equal(rd16(m + at + 2), *len);
-	size_t off = rd32(m + at + 4);
+	*len = test_le16(m + at);
+	assert_int_equal(test_le16(m + at + 2), *len);
+	size_t off = test_le32(m + at + 4);
 	assert_true(off <= msg->len && *len <= msg->len - off);
 	return m + off;
 }
@@ -171,7 +162,7 @@ static void test_authenticate_vectors(void **state)
 	                              "0123456789abcdef", av, avlen);
 	assert_int_equal(hvs_ntlm_authenticate(c, ch, chlen, &auth, &e), HVSNAP_OK);
 	const unsigned char *m = (const unsigned char *)auth.data;
-	assert_int_equal(rd32(m + 60), 0xE28A8233u);
+	assert_int_equal(test_le32(m + 60), 0xE28A8233u);
 
 	size_t n;
 	const unsigned char *nt = field(&auth, 20, &n);
@@ -279,7 +270,7 @@ static void test_authenticate_with_timestamp_mic_cbt(void **state)
 	assert_int_equal(hvs_ntlm_negotiate(c, &neg, &e), HVSNAP_OK);
 	assert_int_equal(neg.len, 40);
 	assert_memory_equal(neg.data, "NTLMSSP\0\1\0\0\0", 12);
-	assert_int_equal(rd32((unsigned char *)neg.data + 12), 0xE2088237u);
+	assert_int_equal(test_le32((unsigned char *)neg.data + 12), 0xE2088237u);
 
 	/* gss-ntlmssp-like list: 1,2,3,6,7 with Flags = 0. */
 	unsigned char av[128];
@@ -292,7 +283,7 @@ static void test_authenticate_with_timestamp_mic_cbt(void **state)
 	assert_int_equal(hvs_ntlm_authenticate(c, ch, chlen, &auth, &e), HVSNAP_OK);
 	const unsigned char *m = (const unsigned char *)auth.data;
 	assert_memory_equal(m, "NTLMSSP\0\3\0\0\0", 12);
-	assert_int_equal(rd32(m + 60), 0xE28A8235u);
+	assert_int_equal(test_le32(m + 60), 0xE28A8235u);
 
 	/* Payload starts after header, Version and MIC. */
 	size_t n, lowest = auth.len;
@@ -322,11 +313,11 @@ static void test_authenticate_with_timestamp_mic_cbt(void **state)
 	const unsigned char *a = temp + 28, *end = nt + n - 4;
 	int seen_flags = 0, seen_cb = 0, seen_tn = 0, seen_eol = 0, seen_ts = 0;
 	while (a + 4 <= end) {
-		uint32_t id = rd16(a), l = rd16(a + 2);
+		uint32_t id = test_le16(a), l = test_le16(a + 2);
 		assert_true(a + 4 + l <= end);
 		if (id == NTLM_AV_FLAGS) {
 			assert_int_equal(l, 4);
-			assert_int_equal(rd32(a + 4), 2);
+			assert_int_equal(test_le32(a + 4), 2);
 			seen_flags++;
 		} else if (id == NTLM_AV_CHANNEL_BINDINGS) {
 			assert_int_equal(l, 16);
@@ -336,7 +327,7 @@ static void test_authenticate_with_timestamp_mic_cbt(void **state)
 			const char *spn = "HTTP/hv01.example.test";
 			assert_int_equal(l, 2 * strlen(spn));
 			for (size_t i = 0; i < strlen(spn); i++)
-				assert_int_equal(rd16(a + 4 + 2 * i), (unsigned char)spn[i]);
+				assert_int_equal(test_le16(a + 4 + 2 * i), (unsigned char)spn[i]);
 			seen_tn++;
 		} else if (id == NTLM_AV_TIMESTAMP) {
 			seen_ts++;
@@ -608,8 +599,8 @@ static void test_wrap_unwrap_sequence(void **state)
 		char msg[64];
 		snprintf(msg, sizeof(msg), "<s:Envelope>%u</s:Envelope>", i);
 		seal(cli, msg, &sig, &ct);
-		assert_int_equal(rd32((unsigned char *)sig.data), 1);
-		assert_int_equal(rd32((unsigned char *)sig.data + 12), i);
+		assert_int_equal(test_le32((unsigned char *)sig.data), 1);
+		assert_int_equal(test_le32((unsigned char *)sig.data + 12), i);
 		assert_memory_not_equal(ct.data, msg, strlen(msg));
 		hvs_buf_reset(&pt);
 		assert_int_equal(hvs_ntlm_unwrap(srv, (unsigned char *)sig.data,

@@ -30,28 +30,13 @@ static unsigned char *fixture(const char *rel, size_t *len)
 	return (unsigned char *)test_read_source_file(rel, len);
 }
 
-static uint32_t rd16(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t rd32(const unsigned char *p)
-{
-	return rd16(p) | rd16(p + 2) << 16;
-}
-
-static uint64_t rd64(const unsigned char *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
 /* Bytes of the security buffer at header offset at, bounds-checked. */
 static const unsigned char *secbuf(const unsigned char *m, size_t mlen,
                                    size_t at, size_t *len)
 {
-	*len = rd16(m + at);
-	assert_int_equal(rd16(m + at + 2), *len);
-	size_t off = rd32(m + at + 4);
+	*len = test_le16(m + at);
+	assert_int_equal(test_le16(m + at + 2), *len);
+	size_t off = test_le32(m + at + 4);
 	assert_true(off <= mlen && *len <= mlen - off);
 	return m + off;
 }
@@ -125,7 +110,7 @@ static void expect_version(const unsigned char *v, unsigned major,
 	assert_non_null(v);
 	assert_int_equal(v[0], major);
 	assert_int_equal(v[1], minor);
-	assert_int_equal(rd16(v + 2), build);
+	assert_int_equal(test_le16(v + 2), build);
 	assert_int_equal(v[4] | v[5] | v[6], 0);
 	assert_int_equal(v[7], rev);
 }
@@ -235,7 +220,7 @@ static void test_2012r2_challenge(void **state)
 	assert_int_equal(pc.target_info - ch, 71);
 	assert_int_equal(pc.target_info_len, 152);
 	char iso[40];
-	filetime_iso(rd64(pc.timestamp), iso, sizeof(iso));
+	filetime_iso(test_le64(pc.timestamp), iso, sizeof(iso));
 	assert_string_equal(iso, "2018-05-25T10:25:49.9328714Z");
 	expect_version(pc.version, 6, 3, 9600, 15);
 	free(keys);
@@ -286,7 +271,7 @@ static void test_2012r2_client(void **state)
 	assert_int_equal(n1, n2);
 	assert_memory_equal(ours, theirs, n1);
 	expect_key(keys, NULL, "encrypted_random_session_key", ours, 16);
-	expect_key(keys, NULL, "nt_proof_str", m + rd32(m + 24), 16);
+	expect_key(keys, NULL, "nt_proof_str", m + test_le32(m + 24), 16);
 
 	unsigned char rk[16], nt[16];
 	assert_int_equal(hvs_ntlm_ntowfv1("vagrant", nt), 0);
@@ -471,13 +456,13 @@ static void test_2016_challenge(void **state)
 	const unsigned char *end = a + pc.target_info_len;
 	for (size_t i = 0; i < sizeof(av) / sizeof(av[0]); i++) {
 		assert_true(end - a >= 4);
-		unsigned id = rd16(a), alen = rd16(a + 2);
+		unsigned id = test_le16(a), alen = test_le16(a + 2);
 		assert_int_equal(id, av[i].id);
 		assert_true(alen <= (size_t)(end - a) - 4);
 		if (id == NTLM_AV_TIMESTAMP) {
 			assert_int_equal(alen, 8);
 			assert_ptr_equal(pc.timestamp, a + 4);
-			filetime_iso(rd64(a + 4), s, sizeof(s));
+			filetime_iso(test_le64(a + 4), s, sizeof(s));
 		} else if (id != NTLM_AV_EOL) {
 			utf16_ascii(a + 4, alen, s, sizeof(s));
 		} else {
