@@ -10,13 +10,6 @@
 #include "wsman/response.h"
 #include "wsman/session_int.h"
 
-static hvsnap_status check_target(const hvsnap_epr *target, hvsnap_error *err)
-{
-	if (!target || !target->resource_uri || !*target->resource_uri)
-		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no resource URI given");
-	return HVSNAP_OK;
-}
-
 hvsnap_status hvsnap_wsman_identify(hvsnap_session *s, hvsnap_identity **out,
                                     hvsnap_error *err)
 {
@@ -40,12 +33,10 @@ hvsnap_status hvsnap_wsman_get(hvsnap_session *s, const hvsnap_epr *target,
 {
 	hvsnap_error_clear(err);
 	*out = NULL;
-	hvsnap_status st = check_target(target, err);
+	wsman_request_opts o;
+	hvsnap_status st = hvs_wsman_target_opts(s, target, &o, err);
 	if (st != HVSNAP_OK)
 		return st;
-	wsman_request_opts o;
-	hvs_wsman_session_request_opts(s, &o, target->resource_uri, target->selectors,
-	                           target->n_selectors);
 	xmlDocPtr req = hvs_wsman_build_get(&o);
 	if (!req)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build a Get request for %s",
@@ -66,12 +57,10 @@ hvsnap_status hvsnap_wsman_put(hvsnap_session *s, const hvsnap_epr *target,
 	hvsnap_error_clear(err);
 	if (out)
 		*out = NULL;
-	hvsnap_status st = check_target(target, err);
+	wsman_request_opts o;
+	hvsnap_status st = hvs_wsman_target_opts(s, target, &o, err);
 	if (st != HVSNAP_OK)
 		return st;
-	wsman_request_opts o;
-	hvs_wsman_session_request_opts(s, &o, target->resource_uri, target->selectors,
-	                           target->n_selectors);
 	xmlDocPtr req = hvs_wsman_build_put(&o, inst);
 	if (!req)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build a Put request for %s",
@@ -92,14 +81,12 @@ hvsnap_status hvsnap_wsman_invoke(hvsnap_session *s, const hvsnap_epr *target,
 {
 	hvsnap_error_clear(err);
 	*out = NULL;
-	hvsnap_status st = check_target(target, err);
-	if (st != HVSNAP_OK)
-		return st;
 	if (!method || !*method)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no method name given");
 	wsman_request_opts o;
-	hvs_wsman_session_request_opts(s, &o, target->resource_uri, target->selectors,
-	                           target->n_selectors);
+	hvsnap_status st = hvs_wsman_target_opts(s, target, &o, err);
+	if (st != HVSNAP_OK)
+		return st;
 	xmlDocPtr req = hvs_wsman_build_invoke(&o, method, params);
 	if (!req)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build an Invoke of %s", method);

@@ -108,16 +108,6 @@ static hvsnap_status round_trip(hvsnap_session *s, xmlDocPtr req, const char *la
 	return st;
 }
 
-static hvsnap_status check_target(const hvsnap_epr *target, char **body, hvsnap_error *err)
-{
-	hvsnap_error_clear(err);
-	if (body)
-		*body = NULL;
-	if (!target || !target->resource_uri || !*target->resource_uri)
-		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no resource URI given");
-	return HVSNAP_OK;
-}
-
 hvsnap_status hvsnap_raw_identify(hvsnap_session *s, char **body, hvsnap_error *err)
 {
 	hvsnap_error_clear(err);
@@ -131,12 +121,12 @@ hvsnap_status hvsnap_raw_identify(hvsnap_session *s, char **body, hvsnap_error *
 hvsnap_status hvsnap_raw_get(hvsnap_session *s, const hvsnap_epr *target, char **body,
                              hvsnap_error *err)
 {
-	hvsnap_status st = check_target(target, body, err);
+	hvsnap_error_clear(err);
+	*body = NULL;
+	wsman_request_opts o;
+	hvsnap_status st = hvs_wsman_target_opts(s, target, &o, err);
 	if (st != HVSNAP_OK)
 		return st;
-	wsman_request_opts o;
-	hvs_wsman_session_request_opts(s, &o, target->resource_uri, target->selectors,
-	                               target->n_selectors);
 	xmlDocPtr req = hvs_wsman_build_get(&o);
 	if (!req)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build a Get request for %s",
@@ -147,12 +137,13 @@ hvsnap_status hvsnap_raw_get(hvsnap_session *s, const hvsnap_epr *target, char *
 hvsnap_status hvsnap_raw_put(hvsnap_session *s, const hvsnap_epr *target, const char *xml,
                              size_t len, char **body, hvsnap_error *err)
 {
-	hvsnap_status st = check_target(target, body, err);
+	hvsnap_error_clear(err);
+	if (body)
+		*body = NULL;
+	wsman_request_opts o;
+	hvsnap_status st = hvs_wsman_target_opts(s, target, &o, err);
 	if (st != HVSNAP_OK)
 		return st;
-	wsman_request_opts o;
-	hvs_wsman_session_request_opts(s, &o, target->resource_uri, target->selectors,
-	                               target->n_selectors);
 	xmlDocPtr req = hvs_wsman_build_empty(&o, ACTION_PUT);
 	if (!req)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "cannot build a Put request for %s",
@@ -171,14 +162,14 @@ hvsnap_status hvsnap_raw_invoke(hvsnap_session *s, const hvsnap_epr *target,
                                 const char *input_xml, size_t input_len, char **body,
                                 hvsnap_error *err)
 {
-	hvsnap_status st = check_target(target, body, err);
-	if (st != HVSNAP_OK)
-		return st;
+	hvsnap_error_clear(err);
+	*body = NULL;
 	if (!method || !*method)
 		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no method name given");
 	wsman_request_opts o;
-	hvs_wsman_session_request_opts(s, &o, target->resource_uri, target->selectors,
-	                               target->n_selectors);
+	hvsnap_status st = hvs_wsman_target_opts(s, target, &o, err);
+	if (st != HVSNAP_OK)
+		return st;
 	xmlDocPtr req = NULL;
 	if (input_xml) {
 		size_t n = strlen(target->resource_uri) + 1 + strlen(method) + 1;

@@ -295,6 +295,16 @@ void hvs_wsman_session_request_opts(const hvsnap_session *s, wsman_request_opts 
 	o->locale = s->opts.locale;
 }
 
+hvsnap_status hvs_wsman_target_opts(const hvsnap_session *s, const hvsnap_epr *target,
+                                    wsman_request_opts *o, hvsnap_error *err)
+{
+	if (!target || !target->resource_uri || !*target->resource_uri)
+		return hvs_err_set(err, HVSNAP_ERR_USAGE, 0, "no resource URI given");
+	hvs_wsman_session_request_opts(s, o, target->resource_uri, target->selectors,
+	                               target->n_selectors);
+	return HVSNAP_OK;
+}
+
 __attribute__((format(printf, 2, 3)))
 static void session_info(const hvsnap_session *s, const char *fmt, ...)
 {

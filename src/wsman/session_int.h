@@ -30,6 +30,10 @@ struct hvsnap_session {
 void hvs_wsman_session_request_opts(const hvsnap_session *s, wsman_request_opts *o,
                                 const char *resource_uri,
                                 const hvsnap_selector *selectors, size_t n);
+/* The same for a request to target (its URI and selectors);
+ * HVSNAP_ERR_USAGE when target names no resource. */
+hvsnap_status hvs_wsman_target_opts(const hvsnap_session *s, const hvsnap_epr *target,
+                                    wsman_request_opts *o, hvsnap_error *err);
 
 /* Sends req (which the caller still owns) through the channel (retry says
  * whether it may go again on a new connection), checks the HTTP status, parses
