@@ -275,7 +275,27 @@ typedef struct job_wait_ctx {
 	hvsnap_job *last;     /* as last seen; owned here until handed out */
 } job_wait_ctx;
 
-static hvsnap_status job_wait_step(void *ctx, uint64_t elapsed, int *done, hvsnap_error *err)
+/* When a running job should end, from its PercentComplete: the rate
+ * between the last two looks where the percent rose, else the average
+ * since the wait began. 0 when the percent says nothing. The margin makes
+ * the look land just after the end rather than just before it. */
+#define LOOK_MARGIN_MS 30u
+static uint32_t next_look_ms(const hvsnap_job *prev, const hvsnap_job *now)
+{
+	uint32_t p = now->percent;
+	if (p == 0 || p >= 100)
+		return 0;
+	uint64_t left;
+	if (prev && prev->percent < p && now->elapsed_ms > prev->elapsed_ms)
+		left = (uint64_t)(100 - p) * (now->elapsed_ms - prev->elapsed_ms) / (p - prev->percent);
+	else
+		left = now->elapsed_ms * (100 - p) / p;
+	left += LOOK_MARGIN_MS;
+	return left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+}
+
+static hvsnap_status job_wait_step(void *ctx, uint64_t elapsed, int *done, uint32_t *next_ms,
+                                   hvsnap_error *err)
 {
 	job_wait_ctx *c = ctx;
 	hvsnap_job *job = NULL;
@@ -292,6 +312,7 @@ static hvsnap_status job_wait_step(void *ctx, uint64_t elapsed, int *done, hvsna
 	if (st != HVSNAP_OK)
 		return st;
 	job->elapsed_ms = elapsed;
+	*next_ms = next_look_ms(c->last, job);
 	hvsnap_job_free(c->last);
 	c->last = job;
 	int stop = c->opts->progress ? c->opts->progress(job, c->opts->payload) : 0;

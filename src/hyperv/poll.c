@@ -1,4 +1,5 @@
-/* The shared wait loop of poll.h: backoff from ~100 ms to ~1 s, a
+/* The shared wait loop of poll.h: backoff from ~100 ms to ~1 s (or the
+ * step's own estimate, kept within those bounds), a
  * wall-clock deadline, tolerance for transient failures, and sleeps that
  * hvsnap_session_interrupt ends at once. */
 #include "hyperv/poll.h"
@@ -31,7 +32,8 @@ hvsnap_status hvs_poll(hvsnap_session *s, uint32_t timeout_ms, hvs_poll_step ste
 			return HVSNAP_ERR_CANCELLED;
 		}
 		int done = 0;
-		hvsnap_status st = step(ctx, now - start, &done, err);
+		uint32_t next_ms = 0;
+		hvsnap_status st = step(ctx, now - start, &done, &next_ms, err);
 		now = hvs_platform_monotonic_ms();
 		*elapsed_ms = now - start;
 		if (st == HVSNAP_ERR_CANCELLED) {
@@ -52,6 +54,9 @@ hvsnap_status hvs_poll(hvsnap_session *s, uint32_t timeout_ms, hvs_poll_step ste
 			return HVSNAP_ERR_TIMEOUT;
 		}
 		unsigned sleep_ms = delay;
+		if (next_ms)
+			sleep_ms = next_ms < POLL_FIRST_MS ? POLL_FIRST_MS
+			         : next_ms > POLL_MAX_MS ? POLL_MAX_MS : next_ms;
 		if (timeout_ms > 0 && timeout_ms - (now - start) < sleep_ms)
 			sleep_ms = (unsigned)(timeout_ms - (now - start));
 		if (hvsnap_session_pause(s, sleep_ms)) {

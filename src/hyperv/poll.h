@@ -13,9 +13,12 @@
 /* One look. Sets *done when the wait is over (successfully or not: the
  * step's return value says which); returning an error stops the wait with
  * it unless it is one the poller tolerates. elapsed_ms is the time since
- * the wait began. Returning HVSNAP_ERR_CANCELLED stops it as cancelled. */
+ * the wait began. *next_ms (0 on entry) may say when the next look is
+ * worth it (a job's progress tells when it should end); the poller keeps
+ * it between its first and its longest delay. Returning
+ * HVSNAP_ERR_CANCELLED stops it as cancelled. */
 typedef hvsnap_status (*hvs_poll_step)(void *ctx, uint64_t elapsed_ms, int *done,
-                                       hvsnap_error *err);
+                                       uint32_t *next_ms, hvsnap_error *err);
 
 /* What ended a wait that did not end by the step's own word. */
 typedef enum hvs_poll_end {

@@ -204,8 +204,10 @@ typedef struct vm_wait_ctx {
 	hvsnap_guest *guest;   /* as last seen */
 } vm_wait_ctx;
 
-static hvsnap_status vm_wait_step(void *ctx, uint64_t elapsed, int *done, hvsnap_error *err)
+static hvsnap_status vm_wait_step(void *ctx, uint64_t elapsed, int *done, uint32_t *next_ms,
+                                  hvsnap_error *err)
 {
+	(void)next_ms; /* a guest gives no estimate: the poller's backoff */
 	vm_wait_ctx *c = ctx;
 	hvsnap_status st = hvsnap_vm_refresh(c->s, c->vm, err);
 	if (st != HVSNAP_OK)

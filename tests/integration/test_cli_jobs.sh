@@ -3,7 +3,8 @@
 # Message of the job's Msvm_Error, asked for with one GetError, does),
 # CompletedWithWarnings (success), a
 # job that never ends (--wait-timeout, exit 6, the job id, and 'hvsnap job'
-# afterwards), --no-wait, and a job the host removed after it ended.
+# afterwards), --no-wait, a job the host removed after it ended, and polls
+# paced by a job's progress.
 # Credentials from --password-file here, and never echoed.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/cli_lib.sh"
@@ -201,5 +202,22 @@ hv job "$JOB" --wait
 expect_rc 5 "job --wait on a removed job"
 [ "$(snaps plain 'len(j["snapshots"])')" = 1 ] || fail "the checkpoint was made all the same"
 ok "the checkpoint exists although its job is gone"
+stop_hvsim
+
+# --- polls paced by the job's progress ------------------------------------------
+# A 2 s job whose PercentComplete rises steadily: after two looks the rate
+# says when it ends, so it is seen done in about 5 Gets (a blind backoff
+# from 100 ms took 7).
+cat >"$TMP/paced.json" <<'EOF'
+{ "users": [{"name": "admin", "password": "s3cret pass"}],
+  "jobs": {"duration_ms": 2000},
+  "vms": [{"name": "paced", "state": "off"}] }
+EOF
+start_hvsim paced "$TMP/paced.json"
+hv create paced --json
+expect_rc 0 "a 2 s create"
+GETS=$(reqs Get)
+[ "$GETS" -le 5 ] || fail "$GETS job polls for a 2 s job with steady progress ($(reqs_list))"
+ok "a steadily progressing 2 s job: $GETS polls, seen done $(json_get 'j["job"]["elapsed_ms"]') ms after it started"
 stop_hvsim
 finish
