@@ -328,8 +328,9 @@ static step_result guest_look(const fleet_run *r, hvsnap_session *s, fleet_targe
 	return ENDED_FAILED;
 }
 
-/* A job stopped being followed (interrupt, deadline, poll failure): it
- * goes on on the host, so its id goes out with the error. */
+/* The targets of one host, as the file's comment says. A job no longer
+ * followed (interrupt, deadline, failed polls) goes on on the host, so its
+ * line carries its id. */
 void fleet_run_jobs(fleet_run *r, fleet_host *h, hvsnap_session *s, fleet_target *ts, size_t n)
 {
 	const char **ids = calloc(n ? n : 1, sizeof(*ids));

@@ -1,6 +1,6 @@
 /* The shared wait loop of poll.h: backoff from ~100 ms to ~1 s (or the
- * step's own estimate, kept within those bounds), a
- * wall-clock deadline, tolerance for transient failures, and sleeps that
+ * step's own estimate, kept within those bounds), a wall-clock deadline,
+ * tolerance for transient failures, and sleeps that
  * hvsnap_session_interrupt ends at once. */
 #include "hyperv/poll.h"
 
