@@ -309,6 +309,14 @@ static const winrm_channel_options ntlm_http = {
 
 static const auth_mech none_mech;
 
+/* The usual case: a scripted host of n steps behind a channel that speaks
+ * (fake) NTLM over http. */
+static winrm_channel *ntlm_channel(host *h, const step *script, size_t n, fake_mech *fm)
+{
+	host_init(h, script, n);
+	return open_channel(h, &ntlm_http, fake(fm, "NTLM", 0), none_mech);
+}
+
 /* The two legs that authenticate a connection (Q0hBTA== is "CHAL"). */
 #define HANDSHAKE \
 	{ REPLY, 401, "Negotiate Q0hBTA==", NULL, 0, 0 }, \
@@ -331,9 +339,8 @@ static void test_handshake_then_sealed_exchange(void **state)
 {
 	static const step script[] = { HANDSHAKE, SEALED_OK("<answer/>") };
 	host h;
-	host_init(&h, script, 3);
 	fake_mech fm;
-	winrm_channel *c = open_channel(&h, &ntlm_http, fake(&fm, "NTLM", 0), none_mech);
+	winrm_channel *c = ntlm_channel(&h, script, 3, &fm);
 	winrm_reply r;
 	hvsnap_error err;
 	assert_int_equal(exchange(c, WINRM_NEVER_RESEND, &r, &err), HVSNAP_OK);
@@ -380,9 +387,8 @@ static void test_invoke_dropped_after_body_not_resent(void **state)
 		{ DROP_AFTER_BODY, 0, NULL, NULL, 0, 0 },
 	};
 	host h;
-	host_init(&h, script, 3);
 	fake_mech fm;
-	winrm_channel *c = open_channel(&h, &ntlm_http, fake(&fm, "NTLM", 0), none_mech);
+	winrm_channel *c = ntlm_channel(&h, script, 3, &fm);
 	winrm_reply r;
 	hvsnap_error err;
 	assert_int_equal(exchange(c, WINRM_NEVER_RESEND, &r, &err), HVSNAP_ERR_CONNECT);
@@ -401,9 +407,8 @@ static void test_invoke_dropped_before_body(void **state)
 {
 	static const step script[] = { HANDSHAKE, { DROP_BEFORE_BODY, 0, NULL, NULL, 0, 0 } };
 	host h;
-	host_init(&h, script, 3);
 	fake_mech fm;
-	winrm_channel *c = open_channel(&h, &ntlm_http, fake(&fm, "NTLM", 0), none_mech);
+	winrm_channel *c = ntlm_channel(&h, script, 3, &fm);
 	winrm_reply r;
 	assert_int_equal(exchange(c, WINRM_NEVER_RESEND, &r, NULL), HVSNAP_ERR_CONNECT);
 	assert_int_equal(h.n_sent, 3);
@@ -424,9 +429,8 @@ static void test_read_dropped_resent_once(void **state)
 		SEALED_OK("<read/>"),
 	};
 	host h;
-	host_init(&h, script, 6);
 	fake_mech fm;
-	winrm_channel *c = open_channel(&h, &ntlm_http, fake(&fm, "NTLM", 0), none_mech);
+	winrm_channel *c = ntlm_channel(&h, script, 6, &fm);
 	winrm_reply r;
 	hvsnap_error err;
 	assert_int_equal(exchange(c, WINRM_RESEND_ON_RECONNECT, &r, &err), HVSNAP_OK);
@@ -454,9 +458,8 @@ static void test_read_dropped_twice_fails(void **state)
 		{ DROP_AFTER_BODY, 0, NULL, NULL, 0, 0 },
 	};
 	host h;
-	host_init(&h, script, 6);
 	fake_mech fm;
-	winrm_channel *c = open_channel(&h, &ntlm_http, fake(&fm, "NTLM", 0), none_mech);
+	winrm_channel *c = ntlm_channel(&h, script, 6, &fm);
 	winrm_reply r;
 	assert_int_equal(exchange(c, WINRM_RESEND_ON_RECONNECT, &r, NULL), HVSNAP_ERR_CONNECT);
 	assert_int_equal(h.n_sent, 6);
@@ -470,9 +473,8 @@ static void test_forgotten_context_401_resends_once(void **state)
 {
 	static const step first[] = { HANDSHAKE, SEALED_OK("<one/>") };
 	host h;
-	host_init(&h, first, 3);
 	fake_mech fm;
-	winrm_channel *c = open_channel(&h, &ntlm_http, fake(&fm, "NTLM", 0), none_mech);
+	winrm_channel *c = ntlm_channel(&h, first, 3, &fm);
 	winrm_reply r;
 	hvsnap_error err;
 	assert_int_equal(exchange(c, WINRM_NEVER_RESEND, &r, &err), HVSNAP_OK);
@@ -524,9 +526,8 @@ static void test_rejected_handshake(void **state)
 		{ REPLY, 401, "Negotiate", NULL, 0, 0 },
 	};
 	host h;
-	host_init(&h, script, 2);
 	fake_mech fm;
-	winrm_channel *c = open_channel(&h, &ntlm_http, fake(&fm, "NTLM", 0), none_mech);
+	winrm_channel *c = ntlm_channel(&h, script, 2, &fm);
 	winrm_reply r;
 	hvsnap_error err;
 	assert_int_equal(exchange(c, WINRM_RESEND_ON_RECONNECT, &r, &err), HVSNAP_ERR_AUTH);
@@ -574,9 +575,8 @@ static void test_unread_bytes_mean_new_connection(void **state)
 {
 	static const step first[] = { HANDSHAKE, SEALED_OK("<one/>") };
 	host h;
-	host_init(&h, first, 3);
 	fake_mech fm;
-	winrm_channel *c = open_channel(&h, &ntlm_http, fake(&fm, "NTLM", 0), none_mech);
+	winrm_channel *c = ntlm_channel(&h, first, 3, &fm);
 	winrm_reply r;
 	assert_int_equal(exchange(c, WINRM_NEVER_RESEND, &r, NULL), HVSNAP_OK);
 	hvs_winrm_reply_clear(&r);
@@ -606,9 +606,8 @@ static void test_unopenable_answer(void **state)
 		{ REPLY, 200, NULL, "<forged/>", 2, 0 },
 	};
 	host h;
-	host_init(&h, script, 4);
 	fake_mech fm;
-	winrm_channel *c = open_channel(&h, &ntlm_http, fake(&fm, "NTLM", 0), none_mech);
+	winrm_channel *c = ntlm_channel(&h, script, 4, &fm);
 	winrm_reply r;
 	hvsnap_error err;
 	assert_int_equal(exchange(c, WINRM_NEVER_RESEND, &r, &err), HVSNAP_OK);
