@@ -85,12 +85,8 @@ uint64_t hvsnap_job_elapsed_ms(const hvsnap_job *job)
 
 hvsnap_status hvsnap_wait_options_init(hvsnap_wait_options *opts, unsigned int version)
 {
-	/* The same defaults as HVSNAP_WAIT_OPTIONS_INIT, from one definition. */
-	static const hvsnap_wait_options defaults = HVSNAP_WAIT_OPTIONS_INIT;
-	if (!opts || version != HVSNAP_WAIT_OPTIONS_VERSION)
-		return HVSNAP_ERR_USAGE;
-	*opts = defaults;
-	return HVSNAP_OK;
+	HVS_INIT_FROM_TEMPLATE(opts, version, HVSNAP_WAIT_OPTIONS_VERSION, hvsnap_wait_options,
+	                       HVSNAP_WAIT_OPTIONS_INIT);
 }
 
 hvsnap_status hvs_wait_options_check(const hvsnap_wait_options *opts, hvsnap_error *err)

@@ -17,12 +17,8 @@
 
 hvsnap_status hvsnap_checkpoint_policy_init(hvsnap_checkpoint_policy *p, unsigned int version)
 {
-	/* The same defaults as HVSNAP_CHECKPOINT_POLICY_INIT, from one definition. */
-	static const hvsnap_checkpoint_policy defaults = HVSNAP_CHECKPOINT_POLICY_INIT;
-	if (!p || version != HVSNAP_CHECKPOINT_POLICY_VERSION)
-		return HVSNAP_ERR_USAGE;
-	*p = defaults;
-	return HVSNAP_OK;
+	HVS_INIT_FROM_TEMPLATE(p, version, HVSNAP_CHECKPOINT_POLICY_VERSION, hvsnap_checkpoint_policy,
+	                       HVSNAP_CHECKPOINT_POLICY_INIT);
 }
 
 const char *hvsnap_checkpoint_type_name(uint32_t type)

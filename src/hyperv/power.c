@@ -82,12 +82,8 @@ hvsnap_status hvsnap_vm_change_state(hvsnap_session *s, hvsnap_vm *vm,
 
 hvsnap_status hvsnap_shutdown_options_init(hvsnap_shutdown_options *opts, unsigned int version)
 {
-	/* The same defaults as HVSNAP_SHUTDOWN_OPTIONS_INIT, from one definition. */
-	static const hvsnap_shutdown_options defaults = HVSNAP_SHUTDOWN_OPTIONS_INIT;
-	if (!opts || version != HVSNAP_SHUTDOWN_OPTIONS_VERSION)
-		return HVSNAP_ERR_USAGE;
-	*opts = defaults;
-	return HVSNAP_OK;
+	HVS_INIT_FROM_TEMPLATE(opts, version, HVSNAP_SHUTDOWN_OPTIONS_VERSION, hvsnap_shutdown_options,
+	                       HVSNAP_SHUTDOWN_OPTIONS_INIT);
 }
 
 /* The EPR of the VM's shutdown component, from its key properties; NULL
@@ -189,12 +185,8 @@ hvsnap_status hvsnap_vm_shutdown(hvsnap_session *s, hvsnap_vm *vm,
 
 hvsnap_status hvsnap_vm_wait_options_init(hvsnap_vm_wait_options *opts, unsigned int version)
 {
-	/* The same defaults as HVSNAP_VM_WAIT_OPTIONS_INIT, from one definition. */
-	static const hvsnap_vm_wait_options defaults = HVSNAP_VM_WAIT_OPTIONS_INIT;
-	if (!opts || version != HVSNAP_VM_WAIT_OPTIONS_VERSION)
-		return HVSNAP_ERR_USAGE;
-	*opts = defaults;
-	return HVSNAP_OK;
+	HVS_INIT_FROM_TEMPLATE(opts, version, HVSNAP_VM_WAIT_OPTIONS_VERSION, hvsnap_vm_wait_options,
+	                       HVSNAP_VM_WAIT_OPTIONS_INIT);
 }
 
 typedef struct vm_wait_ctx {

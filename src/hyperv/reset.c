@@ -58,12 +58,8 @@ hvsnap_reset_stage hvsnap_reset_next_stage(hvsnap_reset_stage done, uint32_t vm_
 
 hvsnap_status hvsnap_reset_options_init(hvsnap_reset_options *opts, unsigned int version)
 {
-	/* The same defaults as HVSNAP_RESET_OPTIONS_INIT, from one definition. */
-	static const hvsnap_reset_options defaults = HVSNAP_RESET_OPTIONS_INIT;
-	if (!opts || version != HVSNAP_RESET_OPTIONS_VERSION)
-		return HVSNAP_ERR_USAGE;
-	*opts = defaults;
-	return HVSNAP_OK;
+	HVS_INIT_FROM_TEMPLATE(opts, version, HVSNAP_RESET_OPTIONS_VERSION, hvsnap_reset_options,
+	                       HVSNAP_RESET_OPTIONS_INIT);
 }
 
 typedef struct reset_run {

@@ -201,12 +201,8 @@ hvsnap_status hvsnap_snapshot_from_job(hvsnap_session *s, const hvsnap_job *job,
 
 hvsnap_status hvsnap_create_options_init(hvsnap_create_options *opts, unsigned int version)
 {
-	/* The same defaults as HVSNAP_CREATE_OPTIONS_INIT, from one definition. */
-	static const hvsnap_create_options defaults = HVSNAP_CREATE_OPTIONS_INIT;
-	if (!opts || version != HVSNAP_CREATE_OPTIONS_VERSION)
-		return HVSNAP_ERR_USAGE;
-	*opts = defaults;
-	return HVSNAP_OK;
+	HVS_INIT_FROM_TEMPLATE(opts, version, HVSNAP_CREATE_OPTIONS_VERSION, hvsnap_create_options,
+	                       HVSNAP_CREATE_OPTIONS_INIT);
 }
 
 hvsnap_status hvsnap_snapshot_create(hvsnap_session *s, const hvsnap_vm *vm,

@@ -19,6 +19,18 @@ void hvs_err_set_code_kind(hvsnap_error *err, hvsnap_code_kind kind);
  * the method may have run on the host, and was not sent again. why says
  * what became of the answer ("its answer was lost"). Sets may_have_run. */
 void hvs_err_note_may_have_run(hvsnap_error *err, const char *method, const char *why);
+/* The body of every public NAME_init(opts, version): the struct's _INIT
+ * macro, given as the trailing arguments (so its commas survive), copied
+ * into *opts once the version is the one this library knows. */
+#define HVS_INIT_FROM_TEMPLATE(opts, version, want, type, ...) \
+	do { \
+		static const type hvs_template_ = __VA_ARGS__; \
+		if (!(opts) || (version) != (want)) \
+			return HVSNAP_ERR_USAGE; \
+		*(opts) = hvs_template_; \
+		return HVSNAP_OK; \
+	} while (0)
+
 /* Checks the version of a versioned public struct (options, policy: its
  * first member is an unsigned int version). A NULL struct counts as
  * version 0. HVSNAP_OK when it is want, else HVSNAP_ERR_USAGE naming what

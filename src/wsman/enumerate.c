@@ -38,12 +38,8 @@ static hvsnap_status take_answer(hvsnap_enum *e, xmlDocPtr resp, int first, hvsn
 
 hvsnap_status hvsnap_enum_options_init(hvsnap_enum_options *opts, unsigned int version)
 {
-	/* The same defaults as HVSNAP_ENUM_OPTIONS_INIT, from one definition. */
-	static const hvsnap_enum_options defaults = HVSNAP_ENUM_OPTIONS_INIT;
-	if (!opts || version != HVSNAP_ENUM_OPTIONS_VERSION)
-		return HVSNAP_ERR_USAGE;
-	*opts = defaults;
-	return HVSNAP_OK;
+	HVS_INIT_FROM_TEMPLATE(opts, version, HVSNAP_ENUM_OPTIONS_VERSION, hvsnap_enum_options,
+	                       HVSNAP_ENUM_OPTIONS_INIT);
 }
 
 hvsnap_status hvsnap_enum_start(hvsnap_session *s, const hvsnap_enum_options *opts,

@@ -32,12 +32,8 @@
 
 hvsnap_status hvsnap_session_options_init(hvsnap_session_options *opts, unsigned int version)
 {
-	/* The same defaults as HVSNAP_SESSION_OPTIONS_INIT, from one definition. */
-	static const hvsnap_session_options defaults = HVSNAP_SESSION_OPTIONS_INIT;
-	if (!opts || version != HVSNAP_SESSION_OPTIONS_VERSION)
-		return HVSNAP_ERR_USAGE;
-	*opts = defaults;
-	return HVSNAP_OK;
+	HVS_INIT_FROM_TEMPLATE(opts, version, HVSNAP_SESSION_OPTIONS_VERSION, hvsnap_session_options,
+	                       HVSNAP_SESSION_OPTIONS_INIT);
 }
 
 int hvsnap_kerberos_has_credential(const char *user)
