@@ -30,7 +30,6 @@
 
 #define ENUM_ITEMS 500
 #define VM_URI HVSNAP_WMI_V2_URI "Msvm_ComputerSystem"
-#define SNAP_SERVICE_URI HVSNAP_WMI_V2_URI "Msvm_VirtualSystemSnapshotService"
 
 static double now_s(void)
 {
@@ -172,17 +171,7 @@ static void run_build(void *arg)
 		};
 		doc = hvs_wsman_build_enumerate(&o, &e);
 	} else {
-		hvsnap_selector sel[] = {
-			{ (char *)"CreationClassName",
-			  (char *)"Msvm_VirtualSystemSnapshotService" },
-			{ (char *)"Name", (char *)"vssnapsvc" },
-			{ (char *)"SystemCreationClassName", (char *)"Msvm_ComputerSystem" },
-			{ (char *)"SystemName", (char *)"HV01" },
-		};
-		o.resource_uri = SNAP_SERVICE_URI;
-		o.selectors = sel;
-		o.n_selectors = sizeof(sel) / sizeof(sel[0]);
-		doc = hvs_wsman_build_invoke(&o, "CreateSnapshot", bc->params);
+		doc = bench_build_create_snapshot(&o, bc->params);
 	}
 	if (!doc)
 		die("envelope builder failed");

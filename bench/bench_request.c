@@ -42,7 +42,6 @@
 #endif
 
 #define PROTO WINRM_CRYPT_PROTO_SPNEGO
-#define SNAP_SERVICE_URI HVSNAP_WMI_V2_URI "Msvm_VirtualSystemSnapshotService"
 /* The flags of a Windows host's CHALLENGE (the MS-NLMP 4.2.4 vectors):
  * 128-bit keys, extended session security, SEAL, SIGN, KEY_EXCH. */
 #define NTLM_FLAGS 0xE28A8233u
@@ -146,17 +145,7 @@ static void do_build(round *r)
 		o.n_selectors = 1;
 		doc = hvs_wsman_build_get(&o);
 	} else {
-		hvsnap_selector sel[] = {
-			{ (char *)"CreationClassName",
-			  (char *)"Msvm_VirtualSystemSnapshotService" },
-			{ (char *)"Name", (char *)"vssnapsvc" },
-			{ (char *)"SystemCreationClassName", (char *)"Msvm_ComputerSystem" },
-			{ (char *)"SystemName", (char *)"HV01" },
-		};
-		o.resource_uri = SNAP_SERVICE_URI;
-		o.selectors = sel;
-		o.n_selectors = sizeof(sel) / sizeof(sel[0]);
-		doc = hvs_wsman_build_invoke(&o, "CreateSnapshot", create_params);
+		doc = bench_build_create_snapshot(&o, create_params);
 	}
 	if (!doc)
 		die("envelope builder failed");

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "hvsnap/hyperv.h"
 #include "util/buf.h"
 
 void bench_die(const char *prog, const char *what)
@@ -30,4 +31,18 @@ char *bench_read_file(const char *prog, const char *dir, const char *name, size_
 	fclose(f);
 	*len = b.len;
 	return hvs_buf_detach(&b);
+}
+
+xmlDocPtr bench_build_create_snapshot(wsman_request_opts *o, const hvsnap_params *params)
+{
+	static const hvsnap_selector sel[] = {
+		{ (char *)"CreationClassName", (char *)"Msvm_VirtualSystemSnapshotService" },
+		{ (char *)"Name", (char *)"vssnapsvc" },
+		{ (char *)"SystemCreationClassName", (char *)"Msvm_ComputerSystem" },
+		{ (char *)"SystemName", (char *)"HV01" },
+	};
+	o->resource_uri = HVSNAP_WMI_V2_URI "Msvm_VirtualSystemSnapshotService";
+	o->selectors = sel;
+	o->n_selectors = sizeof(sel) / sizeof(sel[0]);
+	return hvs_wsman_build_invoke(o, "CreateSnapshot", params);
 }
