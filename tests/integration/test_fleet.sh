@@ -353,34 +353,36 @@ for _ in $(seq 1 100); do [ "$(wc -l <"$TMP/slow.ports")" = 2 ] && break; sleep 
   echo "password-env = FLEET_PW"; echo "vms = *"
   awk '{ print "[host " $1 "]"; print "port = " $2 }' "$TMP/slow.ports"; } >"$TMP/slow.ini"
 invokes() { python3 -c 'import json,sys; print(sum(1 for l in map(json.loads, open(sys.argv[1])) if l.get("method") == "CreateSnapshot"))' "$TMP/slow.log"; }
+# interrupt_after COUNTER N SIG WHAT: waits until COUNTER (a function
+# printing how many Invokes hvsim logged) reaches N while $CLI runs in the
+# background, sends SIG, and checks exit 130 and that no Invoke left after
+# the signal. Sets OUT.
+interrupt_after() {
+  local counter=$1 n=$2 sig=$3 what=$4
+  for _ in $(seq 1 200); do [ "$($counter)" = "$n" ] && break; sleep 0.05; done
+  [ "$($counter)" = "$n" ] || fail "$what: $n Invokes expected before the signal, saw $($counter)"
+  sleep 0.3
+  kill -"$sig" "$CLI" || fail "$what ended before the signal: $(cat "$TMP/out" "$TMP/err")"
+  RC=0
+  wait "$CLI" || RC=$?
+  OUT=$(cat "$TMP/out")
+  [ "$RC" = 130 ] || fail "$what after SIG$sig: exit $RC; $OUT $(cat "$TMP/err")"
+  sleep 0.3
+  [ "$($counter)" = "$n" ] || fail "$what: an Invoke left after the signal ($($counter))"
+}
 "$HVSNAP" create --inventory "$TMP/slow.ini" 'vm0[1-3]' --per-host 2 --json >"$TMP/out" 2>"$TMP/err" &
 CLI=$!
-for _ in $(seq 1 200); do [ "$(invokes)" = 4 ] && break; sleep 0.05; done
-[ "$(invokes)" = 4 ] || fail "4 CreateSnapshot expected before the signal, saw $(invokes)"
-sleep 0.3
-kill -INT "$CLI"
-RC=0
-wait "$CLI" || RC=$?
-OUT=$(cat "$TMP/out")
-[ "$RC" = 130 ] || fail "fleet create after SIGINT: exit $RC; $OUT $(cat "$TMP/err")"
-sleep 0.3
-[ "$(invokes)" = 4 ] || fail "a CreateSnapshot left after the signal ($(invokes))"
+interrupt_after invokes 4 INT "fleet create"
 [ "$(ndjson 'len(L)')" = 6 ] || fail "a line per target expected: $OUT"
 [ "$(ndjson 'sum(1 for l in L if not l["ok"] and l["error"]["kind"] == "cancelled" and l["job"] and l["job"]["id"] and l["error"]["job_id"] == l["job"]["id"])')" = 4 ] \
   || fail "4 running jobs with their ids expected: $OUT"
 [ "$(ndjson 'sum(1 for l in L if not l["ok"] and "not started" in l["error"]["message"])')" = 2 ] \
   || fail "2 targets never started expected: $OUT"
 ok "fleet SIGINT: exit 130, the 4 running jobs with their ids, 2 never started, no Invoke after"
-INVOKES=$(invokes)
+BEFORE=$(invokes)
 "$HVSNAP" create --inventory "$TMP/slow.ini" --hosts slow01 'vm0[4]' >"$TMP/out" 2>"$TMP/err" &
 CLI=$!
-BEFORE=$INVOKES
-for _ in $(seq 1 200); do [ "$(invokes)" = $((BEFORE + 1)) ] && break; sleep 0.05; done
-sleep 0.2
-kill -TERM "$CLI" || fail "the fleet create ended early: $(cat "$TMP/out" "$TMP/err")"
-RC=0
-wait "$CLI" || RC=$?
-[ "$RC" = 130 ] || fail "text fleet create after SIGTERM: exit $RC"
+interrupt_after invokes $((BEFORE + 1)) TERM "text fleet create"
 grep -q "job .* still running" "$TMP/err" || fail "no running job named on stderr: $(cat "$TMP/err")"
 ok "SIGTERM in text mode names the running job on stderr"
 
@@ -398,16 +400,7 @@ reset_invokes() { python3 -c 'import json,sys; print(sum(1 for l in map(json.loa
 HVSNAP_PASSWORD='demo pass' "$HVSNAP" -H 127.0.0.1 -P "$SRPORT" --transport http -u demo \
   reset 'vm*' clean --per-host 2 --json >"$TMP/out" 2>"$TMP/err" &
 CLI=$!
-for _ in $(seq 1 200); do [ "$(reset_invokes)" = 2 ] && break; sleep 0.05; done
-[ "$(reset_invokes)" = 2 ] || fail "2 turn-offs expected before the signal, saw $(reset_invokes)"
-sleep 0.3
-kill -INT "$CLI"
-RC=0
-wait "$CLI" || RC=$?
-OUT=$(cat "$TMP/out")
-[ "$RC" = 130 ] || fail "fleet reset after SIGINT: exit $RC; $OUT $(cat "$TMP/err")"
-sleep 0.3
-[ "$(reset_invokes)" = 2 ] || fail "an Invoke left after the signal ($(reset_invokes))"
+interrupt_after reset_invokes 2 INT "fleet reset"
 [ "$(ndjson 'sum(1 for l in L if l["error"]["kind"] == "cancelled" and l["error"].get("job_id") and l["error"].get("stage") == "turn_off")')" = 2 ] \
   || fail "2 resets stopped in turn_off with their jobs expected: $OUT"
 [ "$(ndjson 'sum(1 for l in L if "not started" in l["error"]["message"])')" = 1 ] \
@@ -415,35 +408,19 @@ sleep 0.3
 ok "fleet reset SIGINT: exit 130, the running turn-offs with their ids and stage, no Invoke after"
 
 # --- SIGINT in a single create --------------------------------------------------
-INVOKES=$(invokes)
+BEFORE=$(invokes)
 "$HVSNAP" create vm04 -H 127.0.0.1 -P "$(awk 'NR==2 {print $2}' "$TMP/slow.ports")" --transport http \
   -u demo --password-file <(printf '%s' "$FLEET_PW") --json >"$TMP/out" 2>"$TMP/err" &
 CLI=$!
-BEFORE=$INVOKES
-for _ in $(seq 1 200); do [ "$(invokes)" = $((BEFORE + 1)) ] && break; sleep 0.05; done
-[ "$(invokes)" = $((BEFORE + 1)) ] || fail "the single create did not send its Invoke"
-sleep 0.3
-kill -INT "$CLI"
-RC=0
-wait "$CLI" || RC=$?
-OUT=$(cat "$TMP/out")
-[ "$RC" = 130 ] || fail "single create after SIGINT: exit $RC; $OUT $(cat "$TMP/err")"
+interrupt_after invokes $((BEFORE + 1)) INT "single create"
 [ "$(json_get 'j["error"]["kind"] == "cancelled" and len(j["job"]["id"]) > 0 and j["job"]["id"] == j["error"]["job_id"]')" = True ] \
   || fail "the JSON error must carry the job: $OUT"
-sleep 0.2
-[ "$(invokes)" = $((BEFORE + 1)) ] || fail "an Invoke after the signal"
 ok "single create SIGINT: exit 130 and the job id in the JSON"
-INVOKES=$(invokes)
+BEFORE=$(invokes)
 "$HVSNAP" create vm05 -H 127.0.0.1 -P "$(awk 'NR==2 {print $2}' "$TMP/slow.ports")" --transport http \
   -u demo --password-file <(printf '%s' "$FLEET_PW") >"$TMP/out" 2>"$TMP/err" &
 CLI=$!
-BEFORE=$INVOKES
-for _ in $(seq 1 200); do [ "$(invokes)" = $((BEFORE + 1)) ] && break; sleep 0.05; done
-sleep 0.3
-kill -INT "$CLI"
-RC=0
-wait "$CLI" || RC=$?
-[ "$RC" = 130 ] || fail "text single create after SIGINT: exit $RC"
+interrupt_after invokes $((BEFORE + 1)) INT "text single create"
 grep -q "hvsnap job .* --wait" "$TMP/err" || fail "no job hint: $(cat "$TMP/err")"
 ok "single create SIGINT in text mode prints the job and how to follow it"
 
