@@ -68,6 +68,22 @@ int cli_fleet_mode(const cli_options *o)
 
 /* --- one host -------------------------------------------------------------- */
 
+/* A new zeroed target at the end of *ts, grown as needed; NULL when
+ * memory runs out (ts, n and cap unchanged then). */
+static fleet_target *next_target(fleet_target **ts, size_t *n, size_t *cap)
+{
+	if (*n == *cap) {
+		fleet_target *g = realloc(*ts, *cap * 2 * sizeof(**ts));
+		if (!g)
+			return NULL;
+		*ts = g;
+		*cap *= 2;
+	}
+	fleet_target *t = &(*ts)[(*n)++];
+	memset(t, 0, sizeof(*t));
+	return t;
+}
+
 /* Every item of h->vms that names nothing here (or a glob that matches
  * nothing) fails with 'not found'; a name is matched once even when two
  * items name it. */
@@ -102,31 +118,23 @@ static fleet_target *resolve_targets(const fleet_run *r, fleet_host *h, const hv
 			if (used[i])
 				continue;
 			used[i] = 1;
-			if (n == cap) {
-				fleet_target *g = realloc(ts, (cap *= 2) * sizeof(*ts));
-				if (!g)
-					break;
-				ts = g;
-			}
-			memset(&ts[n], 0, sizeof(ts[n]));
-			ts[n++].vm = hvsnap_vm_dup(vm);
+			fleet_target *t = next_target(&ts, &n, &cap);
+			if (!t)
+				goto out_of_memory;
+			t->vm = hvsnap_vm_dup(vm);
 		}
 		if (hits == 0 && !fleet_is_glob(item)) {
-			if (n == cap) {
-				fleet_target *g = realloc(ts, (cap *= 2) * sizeof(*ts));
-				if (!g)
-					break;
-				ts = g;
-			}
-			memset(&ts[n], 0, sizeof(ts[n]));
-			ts[n].label = ts[n].owned_label = strdup(item);
-			fleet_set_err(&ts[n].find_err, HVSNAP_ERR_NOT_FOUND, "no VM '%s' on this host", item);
-			n++;
+			fleet_target *t = next_target(&ts, &n, &cap);
+			if (!t)
+				goto out_of_memory;
+			t->label = t->owned_label = strdup(item);
+			fleet_set_err(&t->find_err, HVSNAP_ERR_NOT_FOUND, "no VM '%s' on this host", item);
 		} else if (hits == 0 && !r->o->json) {
 			fprintf(stderr, "hvsnap: %s: no VM matches '%s'\n", cli_safe(h->name),
 			        cli_safe(item));
 		}
 	}
+out_of_memory: /* the targets so far are run; the rest are not named */
 	free(copy);
 	free(used);
 	*n_out = n;
