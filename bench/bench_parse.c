@@ -160,16 +160,7 @@ static void run_build(void *arg)
 	};
 	xmlDocPtr doc;
 	if (bc->kind == 0) {
-		o.resource_uri = HVSNAP_WMI_V2_ALL;
-		hvsnap_enum_options e = { .version = HVSNAP_ENUM_OPTIONS_VERSION,
-			.resource_uri = HVSNAP_WMI_V2_ALL,
-			.wql = "SELECT * FROM Msvm_ComputerSystem WHERE "
-			       "Caption = 'Virtual Machine' AND ElementName = 'o''brien-db'",
-			.mode = HVSNAP_ENUM_OBJECTS,
-			.optimize = 1,
-			.max_elements = 100,
-		};
-		doc = hvs_wsman_build_enumerate(&o, &e);
+		doc = bench_build_vm_lookup(&o, "o''brien-db");
 	} else {
 		doc = bench_build_create_snapshot(&o, bc->params);
 	}

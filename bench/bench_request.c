@@ -126,16 +126,7 @@ static void do_build(round *r)
 	};
 	xmlDocPtr doc = NULL;
 	if (r->kind == K_ENUMERATE) {
-		o.resource_uri = HVSNAP_WMI_V2_ALL;
-		hvsnap_enum_options e = { .version = HVSNAP_ENUM_OPTIONS_VERSION,
-			.resource_uri = HVSNAP_WMI_V2_ALL,
-			.wql = "SELECT * FROM Msvm_ComputerSystem WHERE "
-			       "Caption = 'Virtual Machine' AND ElementName = 'web01'",
-			.mode = HVSNAP_ENUM_OBJECTS,
-			.optimize = 1,
-			.max_elements = 100,
-		};
-		doc = hvs_wsman_build_enumerate(&o, &e);
+		doc = bench_build_vm_lookup(&o, "web01");
 	} else if (r->kind == K_GET) {
 		hvsnap_selector sel[] = {
 			{ (char *)"InstanceID", (char *)"9EAA8804-58EF-41CC-9471-34838688B7BC" },

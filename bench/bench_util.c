@@ -46,3 +46,19 @@ xmlDocPtr bench_build_create_snapshot(wsman_request_opts *o, const hvsnap_params
 	o->n_selectors = sizeof(sel) / sizeof(sel[0]);
 	return hvs_wsman_build_invoke(o, "CreateSnapshot", params);
 }
+
+xmlDocPtr bench_build_vm_lookup(wsman_request_opts *o, const char *quoted_name)
+{
+	char wql[256];
+	snprintf(wql, sizeof(wql), "SELECT * FROM Msvm_ComputerSystem WHERE "
+	         "Caption = 'Virtual Machine' AND ElementName = '%s'", quoted_name);
+	hvsnap_enum_options e = { .version = HVSNAP_ENUM_OPTIONS_VERSION,
+		.resource_uri = HVSNAP_WMI_V2_ALL,
+		.wql = wql,
+		.mode = HVSNAP_ENUM_OBJECTS,
+		.optimize = 1,
+		.max_elements = 100,
+	};
+	o->resource_uri = HVSNAP_WMI_V2_ALL;
+	return hvs_wsman_build_enumerate(o, &e);
+}
