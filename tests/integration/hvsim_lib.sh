@@ -141,6 +141,16 @@ create_snapshot() {
 }
 # get_job JOBID: Get of the Msvm_ConcreteJob JOBID.
 get_job() { soap "$WXF/Get" "$WMI/Msvm_ConcreteJob" "" "<w:SelectorSet><w:Selector Name=\"InstanceID\">$1</w:Selector></w:SelectorSet>"; }
+# wait_job JOBID: Gets the job until it leaves New/Starting/Running (up to
+# 5 s); JS is its JobState then.
+wait_job() {
+	for _ in $(seq 100); do
+		get_job "$1"
+		JS=$(el JobState)
+		case "$JS" in 2|3|4) sleep 0.05 ;; *) return 0 ;; esac
+	done
+	fail "job $1 did not end"
+}
 
 # --- Python clients and the request log ---------------------------------------------
 # find_python IMPORTS WHAT: PY = /usr/bin/python3 (Debian's, with the Debian packages) or else python3, whichever can "import IMPORTS"; fails naming WHAT.

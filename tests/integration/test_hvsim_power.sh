@@ -31,14 +31,6 @@ state_of() { # VMID -> EnabledState
 	soap "$WXF/Get" "$WMI/Msvm_ComputerSystem" "" "$(CS_SEL "$1")"
 	el EnabledState
 }
-wait_job() { # JOBID -> JS
-	for _ in $(seq 100); do
-		get_job "$1"
-		JS=$(el JobState)
-		case "$JS" in 2|3|4) sleep 0.05 ;; *) return 0 ;; esac
-	done
-	fail "job $1 did not end"
-}
 eventually() { # COMMAND WANT MESSAGE: polls COMMAND's output for WANT, up to 15 s
 	local got
 	for _ in $(seq 150); do

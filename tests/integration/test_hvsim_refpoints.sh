@@ -23,14 +23,6 @@ invoke() { # CLASS METHOD PARAMS_XML [SELECTORS] -> RV, JOB
 create() { # SETTINGS TYPE
 	invoke Msvm_VirtualSystemSnapshotService CreateSnapshot "<p:AffectedSystem>$(cs_epr "$VM")</p:AffectedSystem><p:SnapshotSettings>$1</p:SnapshotSettings><p:SnapshotType>$2</p:SnapshotType>"
 }
-wait_job() { # JOBID -> JS
-	for _ in $(seq 100); do
-		get_job "$1"
-		JS=$(el JobState)
-		case "$JS" in 2|3|4) sleep 0.05 ;; *) return 0 ;; esac
-	done
-	fail "job $1 did not end"
-}
 result_of() { # JOBID CLASS: the job's Create row target
 	wql "ASSOCIATORS OF {Msvm_ConcreteJob.InstanceID='$1'} WHERE AssocClass = Msvm_AffectedJobElement ResultClass = $2"
 }
